@@ -1,0 +1,16 @@
+# Quick start: `make run` serves the IVR on embedded defaults, `make test` runs the whole test suite.
+# Both create .venv from the project's files first when it is missing or out of date.
+
+VENV := .venv
+STAMP := $(VENV)/.installed
+
+.PHONY: run test bench
+
+run: $(STAMP)
+	$(VENV)/bin/python app.py
+
+test: $(STAMP)
+	$(VENV)/bin/python -m pytest
+
+$(STAMP): requirements.txt pyproject.toml scripts/bootstrap.sh scripts/debian-packages.txt
+	sh scripts/bootstrap.sh

@@ -1,0 +1,1 @@
+"""The IVR: Twilio webhook server, call-flow engine and the `ivr` command."""

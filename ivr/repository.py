@@ -1,0 +1,86 @@
+"""Repositories and the unit of work: the only code that talks to the database session."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, selectinload, sessionmaker
+
+from .flow.state import JournalEntry
+from .tables import CallEventRow, CallRow, FlowVersionRow
+
+
+class SqlAlchemyCallRepository:
+    """Calls and their event logs."""
+
+    def __init__(self, session: Session):
+        self.session = session
+
+    def get(self, call_sid: str, lock: bool = False) -> CallRow | None:
+        query = select(CallRow).where(CallRow.call_sid == call_sid)
+        if lock:
+            query = query.with_for_update()
+        return self.session.scalars(query).one_or_none()
+
+    def add(self, row: CallRow) -> None:
+        self.session.add(row)
+        self.session.flush()
+
+    def log(self, row: CallRow, entries: tuple[JournalEntry, ...] | list[JournalEntry]) -> None:
+        for entry in entries:
+            self.session.add(CallEventRow(
+                call_id=row.id, at=entry.at, kind=entry.kind, node=entry.node,
+                flow_version=row.flow_version, detail=entry.detail,
+            ))
+
+    def recent(self, limit: int, offset: int = 0, status: str | None = None) -> list[CallRow]:
+        query = select(CallRow).order_by(CallRow.started_at.desc(), CallRow.id.desc())
+        if status:
+            query = query.where(CallRow.status == status)
+        return list(self.session.scalars(query.limit(limit).offset(offset)))
+
+    def count(self) -> int:
+        return self.session.scalar(select(func.count(CallRow.id))) or 0
+
+    def with_events(self, call_sid: str) -> CallRow | None:
+        query = select(CallRow).where(CallRow.call_sid == call_sid).options(selectinload(CallRow.events))
+        return self.session.scalars(query).one_or_none()
+
+
+class SqlAlchemyFlowVersionRepository:
+    """Every flow version that ever answered a call, kept so its calls can finish on it."""
+
+    def __init__(self, session: Session):
+        self.session = session
+
+    def get(self, version: str) -> FlowVersionRow | None:
+        return self.session.scalars(select(FlowVersionRow).where(FlowVersionRow.version == version)).one_or_none()
+
+    def add(self, name: str, version: str, path: str, source: str, at: datetime) -> None:
+        """Store a version once; another process storing the same one at the same moment is fine."""
+        try:
+            with self.session.begin_nested():
+                self.session.add(FlowVersionRow(name=name, version=version, path=path, source=source, loaded_at=at))
+        except IntegrityError:
+            pass
+
+
+class SqlAlchemyUnitOfWork:
+    """One transaction: `with uow:` opens it, `uow.commit()` keeps it, leaving without commit rolls back."""
+
+    def __init__(self, session_factory: sessionmaker):
+        self.session_factory = session_factory
+
+    def __enter__(self) -> "SqlAlchemyUnitOfWork":
+        self.session = self.session_factory()
+        self.calls = SqlAlchemyCallRepository(self.session)
+        self.flow_versions = SqlAlchemyFlowVersionRepository(self.session)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.session.rollback()
+        self.session.close()
+
+    def commit(self) -> None:
+        self.session.commit()

@@ -1,0 +1,92 @@
+"""SQLAlchemy rows for calls, their event log and every flow version ever served."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, String, Text, TypeDecorator
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+Json = JSON().with_variant(JSONB(), "postgresql")
+
+
+class UtcDateTime(TypeDecorator):
+    """Timezone-aware UTC datetimes on every engine (SQLite keeps no zone, so we put it back)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is not None and value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        return value.astimezone(timezone.utc) if value is not None else None
+
+    def process_result_value(self, value, dialect):
+        if value is not None and value.tzinfo is None:
+            return value.replace(tzinfo=timezone.utc)
+        return value
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class CallRow(Base):
+    """One phone call: who, which flow version, where in it, and its Twilio status."""
+
+    __tablename__ = "calls"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    call_sid: Mapped[str] = mapped_column(String(64), unique=True)
+    account_sid: Mapped[str] = mapped_column(String(64), default="")
+    from_number: Mapped[str] = mapped_column(String(64), default="")
+    to_number: Mapped[str] = mapped_column(String(64), default="")
+    direction: Mapped[str] = mapped_column(String(32), default="")
+    flow_name: Mapped[str] = mapped_column(String(128))
+    flow_version: Mapped[str] = mapped_column(String(64))
+    node: Mapped[str] = mapped_column(String(128))
+    language: Mapped[str] = mapped_column(String(16))
+    variables: Mapped[dict] = mapped_column(Json, default=dict)
+    invalid_count: Mapped[int] = mapped_column(Integer, default=0)
+    no_input_count: Mapped[int] = mapped_column(Integer, default=0)
+    flow_ended: Mapped[bool] = mapped_column(default=False)
+    status: Mapped[str] = mapped_column(String(32), default="ringing")
+    started_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    ended_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    duration_seconds: Mapped[int | None] = mapped_column(Integer, nullable=True)
+
+    events: Mapped[list["CallEventRow"]] = relationship(
+        back_populates="call", order_by="CallEventRow.id", cascade="all, delete-orphan"
+    )
+
+    __table_args__ = (Index("ix_calls_started_at", "started_at"),)
+
+
+class CallEventRow(Base):
+    """One entry of a call's event log: a node entered, an input taken, a status reported."""
+
+    __tablename__ = "call_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    call_id: Mapped[int] = mapped_column(ForeignKey("calls.id", ondelete="CASCADE"), index=True)
+    at: Mapped[datetime] = mapped_column(UtcDateTime)
+    kind: Mapped[str] = mapped_column(String(64))
+    node: Mapped[str] = mapped_column(String(128), default="")
+    flow_version: Mapped[str] = mapped_column(String(64), default="")
+    detail: Mapped[dict] = mapped_column(Json, default=dict)
+
+    call: Mapped[CallRow] = relationship(back_populates="events")
+
+
+class FlowVersionRow(Base):
+    """A flow version that was served: its hash, file and full text, so old calls can finish on it."""
+
+    __tablename__ = "flow_versions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(128))
+    version: Mapped[str] = mapped_column(String(64), unique=True)
+    path: Mapped[str] = mapped_column(String(512))
+    source: Mapped[str] = mapped_column(Text)
+    loaded_at: Mapped[datetime] = mapped_column(UtcDateTime)

@@ -1,0 +1,41 @@
+"""Flask side: the app factory, Twilio webhooks, the JSON API."""
+from __future__ import annotations
+
+import logging
+
+from flask import Flask
+
+from ..bootstrap import Services, build
+from ..config import Settings
+from . import api, voice
+
+log = logging.getLogger(__name__)
+
+
+def create_app(settings: Settings | None = None, clock=None) -> Flask:
+    """Build the app for `settings` (default: from the environment)."""
+    settings = settings or Settings.from_env()
+    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    app = Flask("ivr")
+    app.config["JSON_AS_ASCII"] = False
+    app.json.ensure_ascii = False
+    services = build(settings, clock)
+    app.extensions["ivr"] = services
+    app.register_blueprint(voice.bp)
+    app.register_blueprint(api.bp)
+    _warn_development(settings)
+    return app
+
+
+def services_of(app: Flask) -> Services:
+    return app.extensions["ivr"]
+
+
+def _warn_development(settings: Settings) -> None:
+    if settings.development:
+        log.warning("*" * 72)
+        log.warning("DEVELOPMENT MODE: TWILIO_AUTH_TOKEN is not set, so webhook signatures are NOT checked.")
+        log.warning("Anyone who can reach this server can drive calls. Set TWILIO_AUTH_TOKEN in production.")
+        log.warning("*" * 72)
+    if not settings.api_token:
+        log.warning("IVR_API_TOKEN is not set: the JSON API answers only requests from this machine (loopback).")

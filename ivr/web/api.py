@@ -1,0 +1,130 @@
+"""The JSON API: health (open), calls with their event logs (Bearer token)."""
+from __future__ import annotations
+
+import hmac
+import logging
+
+from flask import Blueprint, current_app, jsonify, request
+from werkzeug.exceptions import HTTPException
+
+from ..db import ping
+from ..flow.model import GatherNode
+from ..tables import CallRow
+
+log = logging.getLogger(__name__)
+bp = Blueprint("api", __name__, url_prefix="/api")
+LOOPBACK = {"127.0.0.1", "::1"}
+MASK = "****"
+
+
+class ApiError(Exception):
+    def __init__(self, status: int, message: str):
+        super().__init__(message)
+        self.status, self.message = status, message
+
+
+def _services():
+    return current_app.extensions["ivr"]
+
+
+@bp.before_request
+def authorize():
+    if request.endpoint == "api.health":
+        return None
+    token = _services().settings.api_token
+    if not token:
+        if request.remote_addr in LOOPBACK:
+            return None
+        raise ApiError(401, "IVR_API_TOKEN is not set on the server; the API answers only local requests")
+    given = request.headers.get("Authorization", "")
+    if not hmac.compare_digest(given.encode(), f"Bearer {token}".encode()):
+        raise ApiError(401, "missing or wrong bearer token")
+    return None
+
+
+@bp.get("/health")
+def health():
+    services = _services()
+    database = _database_state(services.engine)
+    flows = [{"name": lf.flow.name, "version": lf.flow.version, "file": lf.flow.path}
+             for lf in services.catalog.current.values()]
+    problems = [str(p) for ps in services.catalog.problems.values() for p in ps if p.severity == "error"]
+    ok = database == "ok" and bool(flows)
+    body = {"status": "ok" if ok else "degraded", "database": database, "flows": flows, "flow_errors": problems}
+    return jsonify(body), 200 if ok else 503
+
+
+def _database_state(engine) -> str:
+    try:
+        ping(engine)
+    except Exception as exc:  # noqa: BLE001 - health reports it rather than failing
+        log.warning("health: database unreachable: %s", exc)
+        return f"unreachable: {type(exc).__name__}"
+    return "ok"
+
+
+@bp.get("/calls")
+def calls():
+    limit = _int_arg("limit", 50, 1, 500)
+    offset = _int_arg("offset", 0, 0, 10**9)
+    with _services().uow() as uow:
+        rows = uow.calls.recent(limit, offset, request.args.get("status"))
+        return jsonify({"calls": [_call_json(row) for row in rows], "limit": limit, "offset": offset})
+
+
+@bp.get("/calls/<call_sid>")
+def call(call_sid: str):
+    with _services().uow() as uow:
+        row = uow.calls.with_events(call_sid)
+        if row is None:
+            raise ApiError(404, f"no call {call_sid}")
+        body = _call_json(row)
+        body["events"] = [
+            {"at": e.at.isoformat(), "kind": e.kind, "node": e.node, "flow_version": e.flow_version, "detail": e.detail}
+            for e in row.events
+        ]
+        return jsonify(body)
+
+
+def _call_json(row: CallRow) -> dict:
+    return {
+        "call_sid": row.call_sid, "from": row.from_number, "to": row.to_number, "direction": row.direction,
+        "flow": row.flow_name, "flow_version": row.flow_version, "node": row.node, "language": row.language,
+        "variables": _masked(row), "status": row.status, "flow_ended": row.flow_ended,
+        "started_at": row.started_at.isoformat(), "updated_at": row.updated_at.isoformat(),
+        "ended_at": row.ended_at.isoformat() if row.ended_at else None, "duration_seconds": row.duration_seconds,
+    }
+
+
+def _masked(row: CallRow) -> dict:
+    """The call's variables, with those a `sensitive: true` gather collected hidden."""
+    loaded = _services().catalog.version(row.flow_version)
+    hidden = set() if loaded is None else {
+        n.variable for n in loaded.flow.nodes.values() if isinstance(n, GatherNode) and n.sensitive
+    }
+    return {k: (MASK if k in hidden else v) for k, v in (row.variables or {}).items()}
+
+
+def _int_arg(name: str, default: int, low: int, high: int) -> int:
+    raw = request.args.get(name)
+    if raw is None:
+        return default
+    if not raw.isdigit() or not low <= int(raw) <= high:
+        raise ApiError(400, f"{name} must be a whole number from {low} to {high}")
+    return int(raw)
+
+
+@bp.errorhandler(ApiError)
+def api_error(exc: ApiError):
+    return jsonify({"error": exc.message}), exc.status
+
+
+@bp.errorhandler(HTTPException)
+def http_error(exc: HTTPException):
+    return jsonify({"error": exc.description}), exc.code
+
+
+@bp.errorhandler(Exception)
+def fault(exc: Exception):
+    log.exception("API %s failed", request.path)
+    return jsonify({"error": f"internal error: {type(exc).__name__}"}), 500

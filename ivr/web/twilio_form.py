@@ -1,0 +1,53 @@
+"""Turn Twilio's webhook form into CallInfo and engine events; junk becomes input the flow handles."""
+from __future__ import annotations
+
+import re
+
+from ..flow.events import DialEnded, DigitsEntered, NoInput
+from ..service import KNOWN_STATUSES, CallInfo
+
+CALL_SID = re.compile(r"^CA[0-9a-fA-F]{32}$")
+KEYPAD = re.compile(r"[^0-9*#]")
+MAX_DIGITS = 64
+
+
+class BadWebhook(Exception):
+    """A request Twilio would never send (no CallSid, say); answered 400, never a crash."""
+
+
+def call_info(form) -> CallInfo:
+    """The call's identity from any webhook; CallSid is the one field we cannot do without."""
+    call_sid = (form.get("CallSid") or "").strip()
+    if not CALL_SID.match(call_sid):
+        raise BadWebhook(f"CallSid missing or malformed: {call_sid[:40]!r}")
+    status = (form.get("CallStatus") or "").strip()
+    return CallInfo(
+        call_sid=call_sid,
+        account_sid=(form.get("AccountSid") or "")[:64],
+        from_number=(form.get("From") or form.get("Caller") or "anonymous")[:64],
+        to_number=(form.get("To") or form.get("Called") or "")[:64],
+        direction=(form.get("Direction") or "")[:32],
+        status=status if status in KNOWN_STATUSES else "",
+    )
+
+
+def gather_event(form) -> DigitsEntered | NoInput:
+    """A Gather's answer: the keys pressed, or no input when Digits is absent or empty."""
+    digits = form.get("Digits")
+    if digits is None or digits == "":
+        return NoInput()
+    # Keep junk visible to the flow as an invalid choice rather than dropping it.
+    cleaned = digits.strip()[:MAX_DIGITS]
+    return DigitsEntered(cleaned if cleaned else "?")
+
+
+def dial_event(form) -> DialEnded:
+    status = (form.get("DialCallStatus") or "failed").strip()
+    return DialEnded(status=status, duration_s=_int(form.get("DialCallDuration")))
+
+
+def _int(value: str | None) -> int:
+    try:
+        return max(0, int(value or 0))
+    except ValueError:
+        return 0

@@ -1,0 +1,68 @@
+"""Render engine instructions as TwiML with twilio's VoiceResponse; action URLs bring the next event back."""
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from twilio.twiml.voice_response import VoiceResponse
+
+from ..flow.instructions import Dial, Gather, Hangup, Instruction, Play, Say
+
+STEP_PATH = "/voice/step"
+DIAL_PATH = "/voice/dial"
+
+
+def action_url(path: str, node: str) -> str:
+    """A relative action URL naming the node that asked, so a stale answer can be recognised."""
+    return f"{path}?{urlencode({'node': node})}"
+
+
+def render(instructions: list[Instruction], node: str, say_languages: dict) -> str:
+    """TwiML for `instructions`; `node` is where the call waits for its next event."""
+    response = VoiceResponse()
+    for instruction in instructions:
+        _add(response, instruction, node, say_languages)
+    return str(response)
+
+
+def _add(response: VoiceResponse, instruction: Instruction, node: str, say_languages: dict) -> None:
+    if isinstance(instruction, Say):
+        response.say(instruction.text, language=say_languages.get(instruction.language, instruction.language))
+    elif isinstance(instruction, Play):
+        response.play(instruction.url)
+    elif isinstance(instruction, Gather):
+        _gather(response, instruction, node, say_languages)
+    elif isinstance(instruction, Dial):
+        dial = response.dial(action=action_url(DIAL_PATH, node), method="POST", timeout=instruction.timeout_s,
+                             caller_id=instruction.caller_id)
+        dial.number(instruction.number)
+    elif isinstance(instruction, Hangup):
+        response.hangup()
+    else:
+        raise TypeError(f"no TwiML for {instruction!r}")
+
+
+def _gather(response: VoiceResponse, gather: Gather, node: str, say_languages: dict) -> None:
+    url = action_url(STEP_PATH, node)
+    element = response.gather(
+        action=url, method="POST", input="dtmf", timeout=_seconds(gather.timeout_s),
+        num_digits=gather.num_digits, finish_on_key=gather.finish_on_key,
+    )
+    for prompt in gather.prompts:
+        _add(element, prompt, node, say_languages)
+    # Without input Twilio falls through to the next verb: come back to the same URL with no Digits.
+    response.redirect(url, method="POST")
+
+
+def _seconds(value: float) -> int:
+    return max(1, round(value))
+
+
+def fallback(apology: tuple[tuple[str, str], ...], fallback_number: str, say_languages: dict) -> str:
+    """The answer when anything failed: an apology, then the fallback number if set, else hang up."""
+    response = VoiceResponse()
+    for language, text in apology:
+        response.say(text, language=say_languages.get(language, language))
+    if fallback_number:
+        response.dial(fallback_number)
+    response.hangup()
+    return str(response)

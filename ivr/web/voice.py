@@ -1,0 +1,84 @@
+"""Twilio webhooks: the incoming call, each answer to a Gather or Dial, and status callbacks."""
+from __future__ import annotations
+
+import logging
+
+from flask import Blueprint, Response, current_app, request
+
+from ..service import CallInfo, Reply
+from .signature import SignatureChecker
+from .twilio_form import BadWebhook, call_info, dial_event, gather_event
+from .twiml import fallback, render
+
+log = logging.getLogger(__name__)
+bp = Blueprint("voice", __name__, url_prefix="/voice")
+METHODS = ["GET", "POST"]  # a number may be set to call us with either
+
+
+def _services():
+    return current_app.extensions["ivr"]
+
+
+def _xml(body: str, status: int = 200) -> Response:
+    return Response(body, status=status, mimetype="text/xml")
+
+
+def _reply(reply: Reply) -> Response:
+    return _xml(render(reply.instructions, reply.node, _services().settings.say_languages))
+
+
+@bp.before_request
+def check_signature():
+    settings = _services().settings
+    checker = SignatureChecker(settings.twilio_auth_token, settings.public_base_url)
+    if not checker.verify(request):
+        log.warning("forged or unsigned webhook refused: %s %s CallSid=%s from %s", request.method,
+                    checker.public_url(request), request.values.get("CallSid", "-"), request.remote_addr)
+        return Response("invalid signature\n", status=403, mimetype="text/plain")
+    return None
+
+
+@bp.route("", methods=METHODS)
+def incoming():
+    return _reply(_services().calls.answer(call_info(request.values)))
+
+
+@bp.route("/step", methods=METHODS)
+def gathered():
+    info = call_info(request.values)
+    return _reply(_services().calls.proceed(info, gather_event(request.values), request.args.get("node")))
+
+
+@bp.route("/dial", methods=METHODS)
+def dialed():
+    info = call_info(request.values)
+    return _reply(_services().calls.proceed(info, dial_event(request.values), request.args.get("node")))
+
+
+@bp.route("/status", methods=METHODS)
+def status():
+    info: CallInfo = call_info(request.values)
+    if not info.status:
+        raise BadWebhook(f"unknown CallStatus {request.values.get('CallStatus', '')[:32]!r}")
+    detail = {k: request.values[k] for k in ("CallDuration", "SipResponseCode", "SequenceNumber") if k in request.values}
+    duration = int(detail["CallDuration"]) if detail.get("CallDuration", "").isdigit() else None
+    if not _services().calls.record_status(info, duration, detail):
+        log.warning("status %s for unknown call %s ignored", info.status, info.call_sid)
+    return Response(status=204)
+
+
+@bp.errorhandler(BadWebhook)
+def bad_webhook(exc: BadWebhook):
+    log.warning("bad webhook %s %s: %s", request.method, request.path, exc)
+    return _fallback(400)
+
+
+@bp.errorhandler(Exception)
+def any_fault(exc: Exception):
+    log.exception("webhook %s failed for CallSid=%s; answering the fallback", request.path, request.values.get("CallSid", "-"))
+    return _fallback(200)
+
+
+def _fallback(status: int) -> Response:
+    settings = _services().settings
+    return _xml(fallback(settings.apology, settings.fallback_number, settings.say_languages), status)

@@ -1,0 +1,25 @@
+#!/bin/sh
+# Make .venv from the project's files: Debian packages first (when missing and we may install them),
+# then the pinned Python packages and the `ivr` command. Called by `make`; safe to run again.
+set -eu
+cd "$(dirname "$0")/.."
+PY=${PYTHON:-python3}
+
+need_apt=""
+"$PY" -c "import ensurepip, venv" 2>/dev/null || need_apt="$need_apt python3-venv"
+for tool in $(cat scripts/debian-packages.txt 2>/dev/null | grep -v '^#'); do
+  dpkg -s "$tool" >/dev/null 2>&1 || need_apt="$need_apt $tool"
+done
+if [ -n "$need_apt" ]; then
+  if [ "$(id -u)" = 0 ]; then SUDO=""; elif command -v sudo >/dev/null; then SUDO=sudo; else
+    echo "bootstrap: please install these Debian packages first:$need_apt" >&2; exit 1; fi
+  echo "bootstrap: installing Debian packages:$need_apt"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq $need_apt
+fi
+
+[ -x .venv/bin/python ] || "$PY" -m venv .venv
+.venv/bin/python -m pip install -q --upgrade pip
+.venv/bin/python -m pip install -q -r requirements.txt
+.venv/bin/python -m pip install -q --no-deps --no-build-isolation -e .
+touch .venv/.installed
