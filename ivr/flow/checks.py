@@ -67,6 +67,8 @@ def _say(flow: Flow) -> Iterator[Finding]:
 
 
 def _reachable(flow: Flow) -> Iterator[Finding]:
+    if flow.start not in flow.nodes:
+        return
     seen, todo = set(), [flow.start]
     while todo:
         name = todo.pop()

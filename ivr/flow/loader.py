@@ -23,13 +23,13 @@ class _Positions:
         self.keys: dict[tuple, Position] = {}
 
     def at(self, path: tuple, key: bool = False) -> Position:
-        """The position of the longest known prefix of `path` (pydantic adds tags we don't have)."""
-        table = self.keys if key and tuple(path) in self.keys else self.values
+        """Where `path` stands; pydantic adds tags to paths (a node's kind), so unknown parts are skipped."""
         known: tuple = ()
         for part in path:
             if known + (part,) in self.values:
                 known = known + (part,)
-        return table.get(tuple(path)) or self.values.get(known, (1, 1))
+        table = self.keys if key and known in self.keys else self.values
+        return table.get(known, (1, 1))
 
 
 def _mark(node: yaml.Node) -> Position:
@@ -86,13 +86,31 @@ def _explain(error: dict) -> str:
         return f"unknown field {loc[-1]!r}" + (f" in {'.'.join(loc[:-1])}" if len(loc) > 1 else "")
     if error["type"] == "union_tag_invalid":
         return f"{where}: unknown node kind {error['input'].get('kind')!r}" if isinstance(error.get("input"), dict) else f"{where}: {message}"
+    if error["type"] == "string_type" and isinstance(error.get("input"), (int, float)):
+        return f"{where}: {error['input']!r} was read as a number; put it in quotes"
     if error["type"] == "union_tag_not_found":
         return f"{where}: every node needs a 'kind' (say, menu, gather, goto, transfer, hangup)"
     return f"{where}: {message}" if where else message
 
 
 def parse_flow(text: str, file: str = "<flow>") -> Flow:
-    """Parse and check one flow document; raise FlowLoadError listing every problem found."""
+    """Parse and check one flow document; raise FlowLoadError listing every error found."""
+    flow, problems = check_flow_text(text, file)
+    errors = [p for p in problems if p.severity == "error"]
+    if errors or flow is None:
+        raise FlowLoadError(errors)
+    return flow
+
+
+def check_flow_text(text: str, file: str = "<flow>") -> tuple[Flow | None, list[Problem]]:
+    """Parse one flow document; the flow (None when it cannot be built) and every problem, warnings too."""
+    try:
+        return _parse(text, file)
+    except FlowLoadError as exc:
+        return None, exc.problems
+
+
+def _parse(text: str, file: str) -> tuple[Flow, list[Problem]]:
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:
@@ -113,9 +131,7 @@ def parse_flow(text: str, file: str = "<flow>") -> Flow:
     problems, pos = builder.problems, builder.pos
     flow = _validate(data, pos, problems, file)
     problems += [Problem(file, *pos.at(path, key), message, severity) for path, key, message, severity in check_flow(flow)]
-    if any(p.severity == "error" for p in problems):
-        raise FlowLoadError(sorted(problems, key=lambda p: (p.line, p.column)))
-    return flow
+    return flow, sorted(problems, key=lambda p: (p.line, p.column))
 
 
 def _validate(data: dict, pos: _Positions, problems: list, file: str) -> Flow:

@@ -1,0 +1,204 @@
+"""Read a TwiML document into plain verb values with the standard XML parser; anything else is a protocol error."""
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass, field
+
+from .errors import ProtocolError
+
+DIAL_NOUNS = {"Number", "Client", "Sip", "Queue", "Conference", "Sim", "Application"}
+GATHER_CHILDREN = {"Say", "Play", "Pause"}
+
+
+@dataclass(frozen=True)
+class Say:
+    text: str
+    language: str = "en-US"
+    voice: str = ""
+    loop: int = 1
+
+
+@dataclass(frozen=True)
+class Play:
+    url: str
+    loop: int = 1
+    digits: str = ""
+
+
+@dataclass(frozen=True)
+class Pause:
+    length_s: int = 1
+
+
+@dataclass(frozen=True)
+class Gather:
+    action: str = ""
+    method: str = "POST"
+    timeout_s: int = 5
+    num_digits: int | None = None
+    finish_on_key: str = "#"
+    input: str = "dtmf"
+    action_on_empty_result: bool = False
+    prompts: tuple = ()
+
+
+@dataclass(frozen=True)
+class Redirect:
+    url: str
+    method: str = "POST"
+
+
+@dataclass(frozen=True)
+class Dial:
+    targets: tuple[tuple[str, str], ...]  # (noun, address), e.g. ("Number", "+18005550199")
+    action: str = ""
+    method: str = "POST"
+    timeout_s: int = 30
+    caller_id: str = ""
+
+
+@dataclass(frozen=True)
+class Hangup:
+    pass
+
+
+@dataclass(frozen=True)
+class Reject:
+    reason: str = "rejected"
+
+
+@dataclass(frozen=True)
+class Leave:
+    pass
+
+
+@dataclass(frozen=True)
+class Enqueue:
+    queue: str
+    action: str = ""
+    method: str = "POST"
+    wait_url: str = ""
+
+
+@dataclass(frozen=True)
+class Record:
+    action: str = ""
+    method: str = "POST"
+    max_length_s: int = 3600
+    finish_on_key: str = "1234567890*#"
+    play_beep: bool = True
+
+
+Verb = Say | Play | Pause | Gather | Redirect | Dial | Hangup | Reject | Leave | Enqueue | Record
+
+
+@dataclass(frozen=True)
+class Document:
+    """A TwiML answer and the (public) URL it came from, against which its relative URLs resolve."""
+
+    url: str
+    verbs: list = field(default_factory=list)
+
+
+def parse(body: str, url: str) -> Document:
+    """The verbs of `body`; raises ProtocolError for malformed XML, a root other than Response, unknown verbs."""
+    try:
+        root = ET.fromstring(body.encode("utf-8"))
+    except ET.ParseError as exc:
+        raise ProtocolError(f"malformed TwiML from {url}: {exc}") from exc
+    if root.tag != "Response":
+        raise ProtocolError(f"TwiML root must be <Response>, got <{root.tag}> from {url}")
+    return Document(url, [_verb(element) for element in root])
+
+
+def _verb(element: ET.Element) -> Verb:
+    reader = _READERS.get(element.tag)
+    if reader is None:
+        raise ProtocolError(f"unsupported TwiML verb <{element.tag}>")
+    return reader(element)
+
+
+def _text(element: ET.Element) -> str:
+    """Text including SSML children (<break>, <prosody>...), whitespace collapsed."""
+    return " ".join("".join(element.itertext()).split())
+
+
+def _int(element: ET.Element, name: str, default: int | None) -> int | None:
+    raw = element.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise ProtocolError(f"<{element.tag} {name}={raw!r}> is not a whole number") from None
+
+
+def _method(element: ET.Element, name: str = "method") -> str:
+    method = (element.get(name) or "POST").upper()
+    if method not in ("GET", "POST"):
+        raise ProtocolError(f"<{element.tag} {name}={method!r}> must be GET or POST")
+    return method
+
+
+def _say(element: ET.Element) -> Say:
+    return Say(_text(element), element.get("language") or "en-US", element.get("voice", ""), _int(element, "loop", 1))
+
+
+def _play(element: ET.Element) -> Play:
+    return Play(_text(element), _int(element, "loop", 1), element.get("digits", ""))
+
+
+def _pause(element: ET.Element) -> Pause:
+    return Pause(_int(element, "length", 1))
+
+
+def _gather(element: ET.Element) -> Gather:
+    prompts = []
+    for child in element:
+        if child.tag not in GATHER_CHILDREN:
+            raise ProtocolError(f"<{child.tag}> cannot be nested in <Gather>")
+        prompts.append(_verb(child))
+    return Gather(
+        action=element.get("action", ""), method=_method(element), timeout_s=_int(element, "timeout", 5),
+        num_digits=_int(element, "numDigits", None), finish_on_key=element.get("finishOnKey", "#"),
+        input=element.get("input", "dtmf"),
+        action_on_empty_result=element.get("actionOnEmptyResult", "false").lower() == "true",
+        prompts=tuple(prompts),
+    )
+
+
+def _redirect(element: ET.Element) -> Redirect:
+    url = _text(element)
+    if not url:
+        raise ProtocolError("<Redirect> without a URL")
+    return Redirect(url, _method(element))
+
+
+def _dial(element: ET.Element) -> Dial:
+    targets = []
+    for child in element:
+        if child.tag not in DIAL_NOUNS:
+            raise ProtocolError(f"<{child.tag}> cannot be nested in <Dial>")
+        targets.append((child.tag, _text(child)))
+    if not targets and _text(element):
+        targets.append(("Number", _text(element)))
+    if not targets:
+        raise ProtocolError("<Dial> with nothing to dial")
+    return Dial(tuple(targets), element.get("action", ""), _method(element), _int(element, "timeout", 30),
+                element.get("callerId", ""))
+
+
+def _enqueue(element: ET.Element) -> Enqueue:
+    return Enqueue(_text(element), element.get("action", ""), _method(element), element.get("waitUrl", ""))
+
+
+def _record(element: ET.Element) -> Record:
+    return Record(element.get("action", ""), _method(element), _int(element, "maxLength", 3600),
+                  element.get("finishOnKey", "1234567890*#"), element.get("playBeep", "true").lower() != "false")
+
+
+_READERS = {
+    "Say": _say, "Play": _play, "Pause": _pause, "Gather": _gather, "Redirect": _redirect, "Dial": _dial,
+    "Hangup": lambda e: Hangup(), "Reject": lambda e: Reject(e.get("reason") or "rejected"),
+    "Leave": lambda e: Leave(), "Enqueue": _enqueue, "Record": _record,
+}

@@ -1,0 +1,98 @@
+"""Shared fixtures: settings on a temporary database, the app, signed Twilio-shaped requests."""
+from __future__ import annotations
+
+import os
+import secrets
+import uuid
+from pathlib import Path
+
+import pytest
+
+from ivr.clock import FakeClock
+from ivr.config import Settings
+from ivr.web import create_app
+
+from helpers import TOKEN, TwilioClient
+
+ROOT = Path(__file__).resolve().parent.parent
+FLOWS = ROOT / "flows"
+POSTGRES_URL = os.environ.get("IVR_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
+
+
+def postgres_reachable() -> str | None:
+    """None when PostgreSQL answers, else the reason to skip."""
+    import psycopg
+
+    try:
+        psycopg.connect(POSTGRES_URL, connect_timeout=3).close()
+    except Exception as exc:  # noqa: BLE001
+        return f"PostgreSQL not reachable at {POSTGRES_URL}: {exc}"
+    return None
+
+
+@pytest.fixture(scope="session")
+def postgres_url():
+    """A private schema in the test PostgreSQL database, dropped afterwards; skips when unreachable."""
+    reason = postgres_reachable()
+    if reason:
+        pytest.skip(reason)
+    import psycopg
+
+    schema = f"ivr_test_{uuid.uuid4().hex[:10]}"
+    with psycopg.connect(POSTGRES_URL, autocommit=True) as conn:
+        conn.execute(f'CREATE SCHEMA "{schema}"')
+    yield f"{POSTGRES_URL}?options=-csearch_path%3D{schema}"
+    with psycopg.connect(POSTGRES_URL, autocommit=True) as conn:
+        conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request, tmp_path):
+    """Each test using this runs on SQLite and on PostgreSQL (skipped with a reason when unreachable)."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path}/ivr.sqlite3"
+    url = request.getfixturevalue("postgres_url")
+    _empty_schema(url)
+    return url
+
+
+def _empty_schema(url: str) -> None:
+    from sqlalchemy import text
+
+    from ivr.db import make_engine
+
+    engine = make_engine(url)
+    with engine.begin() as conn:
+        for table in ("call_events", "calls", "flow_versions", "alembic_version"):
+            conn.execute(text(f"DROP TABLE IF EXISTS {table} CASCADE"))
+    engine.dispose()
+
+
+@pytest.fixture
+def clock():
+    return FakeClock()
+
+
+@pytest.fixture
+def settings(tmp_path):
+    return Settings.from_env({}, database_url=f"sqlite:///{tmp_path}/ivr.sqlite3", flows_dir=FLOWS,
+                             twilio_auth_token=TOKEN, api_token="api-token")
+
+
+@pytest.fixture
+def app(settings, clock):
+    app = create_app(settings, clock)
+    yield app
+    app.extensions["ivr"].engine.dispose()
+
+
+@pytest.fixture
+def twilio(app):
+    return TwilioClient(app.test_client())
+
+
+@pytest.fixture
+def api(app):
+    client = app.test_client()
+    client.environ_base["HTTP_AUTHORIZATION"] = "Bearer api-token"
+    return client

@@ -1,0 +1,131 @@
+"""The JSON API: bearer token, health, calls with their event logs."""
+from __future__ import annotations
+
+from dataclasses import replace
+
+from helpers import TwilioClient, new_call_sid, twilio_params
+
+from ivr.web import create_app
+
+
+def walk_to_order(twilio, sid):
+    twilio.start(sid)
+    twilio.press(sid, "choose_language", "2")
+    twilio.press(sid, "main_menu", "1")
+    twilio.press(sid, "order_number", "12345")
+
+
+def test_health_is_open_and_lists_flows_with_versions(app):
+    response = app.test_client().get("/api/health")
+    body = response.get_json()
+    assert response.status_code == 200 and body["status"] == "ok" and body["database"] == "ok"
+    assert [f["name"] for f in body["flows"]] == ["main"] and len(body["flows"][0]["version"]) == 16
+
+
+def test_health_reports_an_unreachable_database_with_503(settings, clock):
+    app = create_app(replace(settings, database_url="postgresql://nobody@127.0.0.1:1/none"), clock)
+    response = app.test_client().get("/api/health")
+    assert response.status_code == 503
+    assert response.get_json()["database"] == "unreachable: OperationalError"
+
+
+def test_health_reports_flow_errors_with_file_and_line(settings, clock, tmp_path):
+    flows = tmp_path / "flows"
+    flows.mkdir()
+    (flows / "broken.yaml").write_text("name: b\nstart: a\nnodes:\n  a: {kind: nope}\n")
+    response = create_app(replace(settings, flows_dir=flows), clock).test_client().get("/api/health")
+    assert response.status_code == 503
+    assert response.get_json()["flow_errors"] == [f"{flows}/broken.yaml:4:6: nodes.a: unknown node kind 'nope'"]
+
+
+def test_calls_need_the_bearer_token(app):
+    client = app.test_client()
+    assert client.get("/api/calls").status_code == 401
+    wrong = client.get("/api/calls", headers={"Authorization": "Bearer nope"})
+    assert wrong.status_code == 401 and wrong.get_json() == {"error": "missing or wrong bearer token"}
+
+
+def test_without_api_token_only_local_requests_are_served(settings, clock):
+    app = create_app(replace(settings, api_token=""), clock)
+    client = app.test_client()
+    assert client.get("/api/calls").status_code == 200
+    remote = client.get("/api/calls", environ_base={"REMOTE_ADDR": "203.0.113.9"})
+    assert remote.status_code == 401
+
+
+def test_call_detail_has_variables_and_the_event_log(twilio, api):
+    sid = new_call_sid()
+    walk_to_order(twilio, sid)
+    body = api.get(f"/api/calls/{sid}").get_json()
+    assert body["node"] == "anything_else" and body["language"] == "en"
+    assert body["variables"]["order_number"] == "12345" and body["from"] == "+821012345678"
+    kinds = [(e["kind"], e["node"]) for e in body["events"]]
+    assert kinds[:3] == [("call_started", ""), ("node_entered", "welcome"), ("node_entered", "choose_language")]
+    assert ("digits_entered", "order_number") in kinds and ("language_chosen", "choose_language") in kinds
+    assert {e["flow_version"] for e in body["events"]} == {body["flow_version"]}
+
+
+def test_call_list_newest_first_with_paging(twilio, api, clock):
+    sids = [new_call_sid() for _ in range(3)]
+    for sid in sids:
+        twilio.start(sid)
+        clock.advance(1)
+    body = api.get("/api/calls?limit=2").get_json()
+    assert [c["call_sid"] for c in body["calls"]] == [sids[2], sids[1]]
+    assert api.get("/api/calls?limit=abc").status_code == 400
+
+
+def test_unknown_call_is_404_json(api):
+    response = api.get("/api/calls/CA" + "f" * 32)
+    assert response.status_code == 404 and response.get_json() == {"error": f"no call CA{'f' * 32}"}
+
+
+def test_status_callbacks_are_recorded_on_the_call(twilio, api, clock):
+    sid = new_call_sid()
+    twilio.start(sid)
+    clock.advance(42)
+    response = twilio.post("/voice/status", twilio_params(sid, CallStatus="completed", CallDuration="42",
+                                                          Duration="1", SequenceNumber="0",
+                                                          CallbackSource="call-progress-events"))
+    assert response.status_code == 204
+    body = api.get(f"/api/calls/{sid}").get_json()
+    assert body["status"] == "completed" and body["duration_seconds"] == 42
+    assert body["ended_at"] == clock.now().isoformat()
+    assert body["events"][-1]["detail"] == {"status": "completed", "CallDuration": "42", "SequenceNumber": "0"}
+
+
+def test_every_twilio_status_is_accepted(twilio, api):
+    sid = new_call_sid()
+    twilio.start(sid)
+    for status in ["queued", "ringing", "in-progress", "completed", "busy", "no-answer", "failed", "canceled"]:
+        assert twilio.post("/voice/status", twilio_params(sid, CallStatus=status)).status_code == 204
+    assert api.get(f"/api/calls/{sid}").get_json()["status"] == "canceled"
+
+
+def test_unknown_status_value_is_a_bad_request(twilio):
+    sid = new_call_sid()
+    twilio.start(sid)
+    assert twilio.post("/voice/status", twilio_params(sid, CallStatus="exploded")).status_code == 400
+
+
+def test_status_for_an_unknown_call_is_acknowledged_and_logged(twilio, caplog):
+    response = twilio.post("/voice/status", twilio_params(new_call_sid(), CallStatus="completed"))
+    assert response.status_code == 204 and "for unknown call" in caplog.text
+
+
+def test_sensitive_variables_are_masked_in_the_api(settings, clock, tmp_path):
+    flows = tmp_path / "flows"
+    flows.mkdir()
+    (flows / "pin.yaml").write_text(
+        "name: pin\nstart: p\nnodes:\n  p: {kind: gather, prompt: PIN, variable: pin, sensitive: true, next: e}\n"
+        "  e: {kind: hangup}\n"
+    )
+    app = create_app(replace(settings, flows_dir=flows), clock)
+    twilio = TwilioClient(app.test_client())
+    sid = new_call_sid()
+    twilio.start(sid)
+    twilio.press(sid, "p", "4321")
+    api = app.test_client()
+    body = api.get(f"/api/calls/{sid}", headers={"Authorization": "Bearer api-token"}).get_json()
+    assert body["variables"]["pin"] == "****"
+    assert "4321" not in str(body["events"])
