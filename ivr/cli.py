@@ -39,5 +39,67 @@ def db_upgrade() -> None:
     click.echo(f"database at {settings.database} is up to date")
 
 
+class _UsageErrorExitsOne(click.Command):
+    """`ivr call` keeps exit code 2 for protocol errors, so its usage errors exit 1 (click's default is 2)."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        try:
+            return super().parse_args(ctx, args)
+        except click.UsageError as exc:
+            exc.exit_code = 1
+            raise
+
+
+def _digits(_ctx, _param, value: str | None) -> list[str] | None:
+    from .sim import parse_digits
+
+    try:
+        return None if value is None else parse_digits(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from exc
+
+
+DIAL_STATUSES = ["completed", "answered", "busy", "no-answer", "failed", "canceled"]
+QUEUE_RESULTS = ["hangup", "bridged", "leave", "redirected", "queue-full", "error", "system-error"]
+
+
+@main.command(cls=_UsageErrorExitsOne)
+@click.option("--url", default=None, help="Server to call, e.g. http://127.0.0.1:5000 (default: the app in-process).")
+@click.option("--digits", default=None, callback=_digits,
+              help='Keys, one item per Gather: "1,,12345#" (empty = no input). Without it: ask at the terminal.')
+@click.option("--from", "from_number", default="+821012345678", show_default=True, help="Caller (From).")
+@click.option("--to", "to_number", default="+18005550100", show_default=True, help="Dialed number (To).")
+@click.option("--auth-token", envvar="TWILIO_AUTH_TOKEN", default="", show_envvar=True,
+              help="Sign every request with this Twilio auth token.")
+@click.option("--public-url", default="", help="Sign against this base URL (the server's PUBLIC_BASE_URL).")
+@click.option("--account-sid", envvar="TWILIO_ACCOUNT_SID", default="", help="AccountSid (default: random AC...).")
+@click.option("--dial-status", type=click.Choice(DIAL_STATUSES), default="completed", show_default=True,
+              help="DialCallStatus every <Dial> ends with.")
+@click.option("--queue-result", type=click.Choice(QUEUE_RESULTS), default="hangup", show_default=True,
+              help="QueueResult an <Enqueue> ends with (hangup: the caller gives up).")
+@click.option("--voice-path", default="/voice", show_default=True, help="The number's 'a call comes in' URL.")
+@click.option("--status-path", default="/voice/status", show_default=True, help="The status callback URL.")
+@click.option("--max-requests", default=200, show_default=True, help="More requests than this is a loop.")
+@click.option("--json", "as_json", is_flag=True, help="Print the call as JSON instead of a transcript.")
+@click.option("-v", "--verbose", is_flag=True, help="Also show each request sent.")
+def call(url, digits, from_number, to_number, auth_token, public_url, account_sid, dial_status, queue_result,
+         voice_path, status_path, max_requests, as_json, verbose) -> None:
+    """Call the IVR as Twilio would: signed webhooks, TwiML carried out, a readable transcript.
+
+    Exits 0 when the call ends normally, 2 on a protocol error (HTTP error, refused signature, invalid TwiML).
+    """
+    from .sim import CallOptions
+    from .sim.console import caller_for, play, transport_for
+
+    transport, server_public_url = transport_for(url)
+    options = CallOptions(from_number=from_number, to_number=to_number, account_sid=account_sid,
+                          auth_token=auth_token, public_url=public_url or server_public_url,
+                          voice_path=voice_path, status_path=status_path, dial_status=dial_status,
+                          queue_result=queue_result, max_requests=max_requests)
+    result = play(transport, caller_for(digits), options, as_json, verbose)
+    if result.error:
+        sys.exit(2)
+
+
 if __name__ == "__main__":
     sys.exit(main())

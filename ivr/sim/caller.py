@@ -55,7 +55,7 @@ class TerminalCaller:
         while True:
             line = self.read_line(prompt)
             if line is None or line.strip().lower() == HANG_UP:
-                raise CallerHungUp("the caller hung up")
+                raise CallerHungUp("at the terminal")
             keys = line.strip().replace(" ", "")
             if KEYPAD.match(keys):
                 return keys or None

@@ -27,8 +27,10 @@ class CallIdentity:
     to_number: str = DEFAULT_TO
 
     @classmethod
-    def new(cls, from_number: str = DEFAULT_FROM, to_number: str = DEFAULT_TO, account_sid: str = "") -> "CallIdentity":
-        return cls(new_sid("CA"), account_sid or new_sid("AC"), from_number, to_number)
+    def new(cls, from_number: str = DEFAULT_FROM, to_number: str = DEFAULT_TO, account_sid: str = "",
+            call_sid: str = "") -> "CallIdentity":
+        """A fresh call; ids not given are random, as Twilio's are."""
+        return cls(call_sid or new_sid("CA"), account_sid or new_sid("AC"), from_number, to_number)
 
     def params(self, call_status: str) -> dict[str, str]:
         """The parameters Twilio puts on every TwiML request and status callback of an inbound call."""

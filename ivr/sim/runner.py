@@ -1,0 +1,285 @@
+"""Twilio's part in a call: request TwiML, carry out its verbs, follow action URLs, send the status callback."""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import timedelta
+from email.utils import format_datetime
+from urllib.parse import urlencode
+
+from ..clock import SystemClock
+from . import verbs as v
+from .caller import ScriptedCaller, collect
+from .errors import CallerHungUp, Forbidden, ProtocolError
+from .transcript import HTTP, CallResult, RequestRecord, Transcript
+from .transport import Answer, Transport
+from .wire import DEFAULT_FROM, DEFAULT_TO, Addressing, CallIdentity, Signer, new_sid, with_query
+
+TWIML_TYPES = {"text/xml", "application/xml"}
+CHARACTERS_PER_SECOND = 12  # rough speaking rate, for the simulated call duration
+PLAY_SECONDS = 5            # audio length is unknown without fetching it
+KEY_SECONDS = 0.5
+TALK_SECONDS = 60           # how long an answered <Dial> talks
+
+
+@dataclass(frozen=True)
+class CallOptions:
+    """How the simulated Twilio behaves on one call; every field has Twilio's or the CLI's default."""
+
+    from_number: str = DEFAULT_FROM
+    to_number: str = DEFAULT_TO
+    account_sid: str = ""
+    call_sid: str = ""
+    auth_token: str = ""
+    public_url: str = ""
+    voice_path: str = "/voice"
+    status_path: str = "/voice/status"
+    dial_status: str = "completed"
+    queue_result: str = "hangup"
+    max_requests: int = 200
+
+
+@dataclass(frozen=True)
+class End:
+    """The call is over: why, and the CallStatus the status callback reports."""
+
+    reason: str
+    status: str = "completed"
+
+
+@dataclass(frozen=True)
+class Next:
+    """Request this URL next; with `then`, the call is already over and its TwiML is only checked."""
+
+    method: str
+    url: str
+    params: dict = field(default_factory=dict)
+    then: End | None = None
+
+
+class SimulatedCall:
+    """One inbound call played against `transport` with keys from `caller`."""
+
+    def __init__(self, transport: Transport, caller, options: CallOptions = CallOptions(), clock=None, on_entry=None):
+        self.transport, self.caller, self.options = transport, caller, options
+        self.identity = CallIdentity.new(options.from_number, options.to_number, options.account_sid, options.call_sid)
+        self.addressing = Addressing(transport.base_url, options.public_url)
+        self.signer = Signer(options.auth_token)
+        self.transcript = Transcript(on_entry)
+        self.result = CallResult(self.identity.call_sid)
+        self.started_at = (clock or SystemClock()).now()
+        self.elapsed_s, self.call_status, self.refused = 0.0, "ringing", False
+
+    def run(self) -> CallResult:
+        end = self._converse()
+        self._status_callback(end)
+        return self._finish(end)
+
+    def _converse(self) -> End:
+        step: Next | End = Next("POST", self.addressing.start(self.options.voice_path))
+        try:
+            while isinstance(step, Next):
+                document = self._fetch(step)
+                step = step.then or self._play(document)
+            return step
+        except CallerHungUp as exc:
+            self.transcript.add("hangup", f"☎ caller hangs up ({exc})")
+            return End("caller hung up")
+        except ProtocolError as exc:
+            self._fail(exc)
+            return End("protocol error")
+
+    def _fail(self, exc: ProtocolError) -> None:
+        self.refused = self.refused or isinstance(exc, Forbidden)
+        self.result.error = self.result.error or str(exc)
+        self.transcript.add("error", f"✖ protocol error: {exc}")
+
+    # --- requests -------------------------------------------------------------------------------
+
+    def _fetch(self, step: Next) -> v.Document:
+        if len(self.result.requests) >= self.options.max_requests:
+            raise ProtocolError(f"more than {self.options.max_requests} requests in one call: the TwiML loops")
+        answer = self._send(step.method, step.url, step.params, self.call_status)
+        self.call_status = "in-progress"
+        _check(answer, step.method, step.url)
+        return v.parse(answer.body, step.url)
+
+    def _send(self, method: str, public_url: str, extra: dict, call_status: str) -> Answer:
+        params = {**self.identity.params(call_status), **extra}
+        url, form = (with_query(public_url, params), {}) if method == "GET" else (public_url, params)
+        answer = self.transport.send(method, self.addressing.local(url), form, self.signer.headers(url, form))
+        self.result.requests.append(RequestRecord(method, public_url, params, answer.status, answer.content_type))
+        shown = f" {urlencode(extra)}" if extra else ""
+        self.transcript.add(HTTP, f"→ {method} {public_url}{shown} -> {answer.status}")
+        return answer
+
+    def _status_callback(self, end: End) -> None:
+        duration_s = round(self.elapsed_s) if end.status == "completed" else 0
+        self.result.duration_s = duration_s
+        if self.refused:
+            self.transcript.add("status", "✖ status callback not sent: the server refuses our signature")
+            return
+        url = self.addressing.start(self.options.status_path)
+        try:
+            answer = self._send("POST", url, self._status_params(end, duration_s), end.status)
+            _check_status(answer, url)
+        except ProtocolError as exc:
+            self._fail(exc)
+            return
+        self.transcript.add("status", f"✔ status callback {end.status} ({duration_s} s) -> HTTP {answer.status}")
+
+    def _status_params(self, end: End, duration_s: int) -> dict:
+        params = {
+            "CallDuration": str(duration_s),
+            "Timestamp": format_datetime(self.started_at + timedelta(seconds=self.elapsed_s)),
+            "CallbackSource": "call-progress-events", "SequenceNumber": "0",
+        }
+        if end.status == "completed":
+            params["Duration"] = str(max(1, math.ceil(duration_s / 60)))  # billed minutes
+        return params
+
+    def _finish(self, end: End) -> CallResult:
+        result = self.result
+        result.entries = self.transcript.entries
+        result.ended_normally = result.error is None
+        result.end_reason = end.reason
+        return result
+
+    # --- verbs ----------------------------------------------------------------------------------
+
+    def _play(self, document: v.Document) -> Next | End:
+        for verb in document.verbs:
+            outcome = self._do(verb, document.url)
+            if outcome is not None:
+                return outcome
+        self.transcript.add("end", "☎ end of TwiML: Twilio hangs up")
+        return End("end of TwiML")
+
+    def _do(self, verb, document_url: str) -> Next | End | None:
+        return _HANDLERS[type(verb)](self, verb, document_url)
+
+    def _say(self, say: v.Say, _url: str) -> None:
+        times = f" ×{say.loop}" if say.loop != 1 else ""
+        self.transcript.add("say", f"🔊 [{say.language}] {say.text}{times}", said=say.text)
+        self.elapsed_s += max(1.0, len(say.text) / CHARACTERS_PER_SECOND) * max(1, say.loop)
+
+    def _play_audio(self, play: v.Play, _url: str) -> None:
+        shown = f"digits {play.digits}" if play.digits else play.url
+        self.transcript.add("play", f"▶ play {shown}")
+        self.elapsed_s += PLAY_SECONDS * max(1, play.loop)
+
+    def _pause(self, pause: v.Pause, _url: str) -> None:
+        self.transcript.add("pause", f"⏸ pause {pause.length_s} s")
+        self.elapsed_s += pause.length_s
+
+    def _gather(self, gather: v.Gather, url: str) -> Next | None:
+        for prompt in gather.prompts:
+            self._do(prompt, url)
+        if "dtmf" not in gather.input:
+            self.transcript.add("no_input", f"⌛ no input: the simulator cannot speak ({gather.timeout_s} s)")
+            return self._empty_gather(gather, url)
+        keys = self.caller.keys(_ask(gather))
+        if keys is None:
+            self.transcript.add("no_input", f"⌛ no input ({gather.timeout_s} s)")
+            return self._empty_gather(gather, url)
+        return self._keys_entered(gather, url, keys)
+
+    def _keys_entered(self, gather: v.Gather, url: str, keys: str) -> Next | None:
+        digits, finished_on_key = collect(keys, gather.num_digits, gather.finish_on_key)
+        self.transcript.add("keys", f"⌨ caller presses {keys}")
+        ended_by_count = gather.num_digits is not None and len(digits) >= gather.num_digits
+        self.elapsed_s += KEY_SECONDS * len(keys) + (0 if finished_on_key or ended_by_count else gather.timeout_s)
+        if not digits:
+            return self._empty_gather(gather, url)
+        params = {"Digits": digits, "FinishedOnKey": finished_on_key}
+        return Next(gather.method, self.addressing.resolve(gather.action or url, url), params)
+
+    def _empty_gather(self, gather: v.Gather, url: str) -> Next | None:
+        """No input: Twilio falls through to the next verb unless actionOnEmptyResult asks for the action."""
+        self.elapsed_s += gather.timeout_s
+        if not gather.action_on_empty_result:
+            return None
+        return Next(gather.method, self.addressing.resolve(gather.action or url, url), {"Digits": "", "FinishedOnKey": ""})
+
+    def _redirect(self, redirect: v.Redirect, url: str) -> Next:
+        self.transcript.add("redirect", f"↪ redirect {redirect.url}")
+        return Next(redirect.method, self.addressing.resolve(redirect.url, url))
+
+    def _dial(self, dial: v.Dial, url: str) -> Next | None:
+        status = self.options.dial_status
+        targets = ", ".join(address if noun == "Number" else f"{noun.lower()}:{address}" for noun, address in dial.targets)
+        self.transcript.add("dial", f"☎ dial {targets} ({dial.timeout_s} s) -> {status}")
+        talk_s = TALK_SECONDS if status == "completed" else 0
+        self.elapsed_s += talk_s + (dial.timeout_s if status == "no-answer" else 0)
+        if not dial.action:
+            return None  # without an action Twilio carries on with the next verb
+        params = {"DialCallStatus": status, "DialCallSid": new_sid("CA"), "DialCallDuration": str(talk_s),
+                  "DialBridged": "true" if status == "completed" else "false"}
+        return Next(dial.method, self.addressing.resolve(dial.action, url), params)
+
+    def _hangup(self, _verb: v.Hangup, _url: str) -> End:
+        self.transcript.add("hangup", "☎ hangup")
+        return End("hangup")
+
+    def _reject(self, reject: v.Reject, _url: str) -> End:
+        self.transcript.add("hangup", f"☎ reject ({reject.reason})")
+        return End("rejected", "busy" if reject.reason == "busy" else "no-answer")
+
+    def _leave(self, _verb: v.Leave, _url: str) -> None:
+        self.transcript.add("queue", "⇠ leave (the call is not in a queue)")
+
+    def _enqueue(self, enqueue: v.Enqueue, url: str) -> Next | End | None:
+        wait = f" (wait {enqueue.wait_url})" if enqueue.wait_url else ""
+        self.transcript.add("queue", f"⏳ enqueue {enqueue.queue}{wait} -> {self.options.queue_result}")
+        hung_up = End("caller hung up in the queue") if self.options.queue_result == "hangup" else None
+        if not enqueue.action:
+            return hung_up
+        params = {"QueueResult": self.options.queue_result, "QueueSid": new_sid("QU"), "QueueTime": "0"}
+        return Next(enqueue.method, self.addressing.resolve(enqueue.action, url), params, then=hung_up)
+
+    def _record(self, record: v.Record, url: str) -> Next | End:
+        beep = ", beep" if record.play_beep else ""
+        self.transcript.add("record", f"● record (max {record.max_length_s} s{beep}); the caller hangs up")
+        end = End("caller hung up while recording")
+        if not record.action:
+            return end
+        params = {"RecordingUrl": "", "RecordingDuration": "0", "Digits": "hangup"}
+        return Next(record.method, self.addressing.resolve(record.action, url), params, then=end)
+
+
+_HANDLERS = {
+    v.Say: SimulatedCall._say, v.Play: SimulatedCall._play_audio, v.Pause: SimulatedCall._pause,
+    v.Gather: SimulatedCall._gather, v.Redirect: SimulatedCall._redirect, v.Dial: SimulatedCall._dial,
+    v.Hangup: SimulatedCall._hangup, v.Reject: SimulatedCall._reject, v.Leave: SimulatedCall._leave,
+    v.Enqueue: SimulatedCall._enqueue, v.Record: SimulatedCall._record,
+}
+
+
+def _ask(gather: v.Gather) -> str:
+    """The terminal prompt for a Gather: how many keys, which key ends, how to skip or hang up."""
+    count = f"{gather.num_digits} key{'s' if gather.num_digits != 1 else ''}" if gather.num_digits else "keys"
+    finish = f", end with {gather.finish_on_key}" if gather.finish_on_key else ""
+    return f"⌨ {count}{finish} (Enter = no input, q = hang up): "
+
+
+def _check(answer: Answer, method: str, url: str) -> None:
+    """Twilio's view of a TwiML answer: 403 is a refused signature, >= 400 an error, only XML runs."""
+    _check_status(answer, url)
+    if answer.mimetype not in TWIML_TYPES:
+        raise ProtocolError(f"{method} {url} answered {answer.content_type or 'no content type'!s}, not TwiML "
+                            f"(text/xml or application/xml)")
+
+
+def _check_status(answer: Answer, url: str) -> None:
+    if answer.status == 403:
+        raise Forbidden(f"HTTP 403 from {url}: the server refused the X-Twilio-Signature "
+                        f"(check --auth-token / TWILIO_AUTH_TOKEN, and --public-url if the server sets PUBLIC_BASE_URL)")
+    if answer.status >= 400:
+        raise ProtocolError(f"HTTP {answer.status} from {url}")
+
+
+def run_call(transport: Transport, digits: list[str] | None = None, caller=None, options: CallOptions = CallOptions(),
+             clock=None, on_entry=None) -> CallResult:
+    """Play one call: keys from `caller`, or from the scripted `digits` (one item per Gather, "" = no input)."""
+    caller = caller or ScriptedCaller(digits or [])
+    return SimulatedCall(transport, caller, options, clock, on_entry).run()
