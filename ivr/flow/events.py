@@ -1,7 +1,8 @@
-"""Events: what Twilio reported about a call, as past-tense facts the engine reacts to."""
+"""Events: what Twilio (or the shell) reported about a call, as past-tense facts the engine reacts to."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -31,8 +32,29 @@ class DialEnded:
 
 
 @dataclass(frozen=True)
+class HttpFetched:
+    """The shell fetched an http node's URL: `ok` with the decoded JSON, or not with a reason."""
+
+    ok: bool
+    status: int = 0
+    data: Any = None
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class RecordingMade:
+    """A voicemail recording finished; `url` is empty when nothing was recorded."""
+
+    url: str
+    duration_s: int = 0
+    finished_on: str = ""
+    sid: str = ""
+
+
+@dataclass(frozen=True)
 class CallResumed:
     """Ask the current node to say again what it is waiting for (a stale or repeated request)."""
 
 
-Event = CallStarted | DigitsEntered | NoInput | DialEnded | CallResumed
+Event = CallStarted | DigitsEntered | NoInput | DialEnded | HttpFetched | RecordingMade | CallResumed
+

@@ -1,4 +1,4 @@
-"""Instructions: what the engine tells the telephony layer to do, as verbs echoing TwiML."""
+"""Instructions: what the engine tells the shell to do, as verbs echoing TwiML (plus FetchJson)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -35,8 +35,29 @@ class Dial:
 
 
 @dataclass(frozen=True)
+class Record:
+    """Record the caller (voicemail); the outcome comes back as RecordingMade."""
+
+    max_length_s: int
+    silence_timeout_s: int
+    finish_on_key: str
+    beep: bool
+
+
+@dataclass(frozen=True)
+class FetchJson:
+    """Not for Twilio: the shell fetches this now and steps again with HttpFetched."""
+
+    method: str
+    url: str
+    headers: tuple[tuple[str, str], ...]
+    body: tuple[tuple[str, str], ...] | None
+    timeout_s: float
+
+
+@dataclass(frozen=True)
 class Hangup:
     pass
 
 
-Instruction = Say | Play | Gather | Dial | Hangup
+Instruction = Say | Play | Gather | Dial | Record | FetchJson | Hangup

@@ -1,19 +1,37 @@
-"""Prompt text: pick the caller's language and fill in variables."""
+"""Prompt text: pick the caller's language and fill in variables, read the way the language reads them."""
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
-from .model import Prompt
+from . import spoken
+from .base import Prompt
 
 PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_-]*)(?:\|([a-z]+))?\}")
 
 
-def spell_digits(value: str) -> str:
-    """'12345' -> '1 2 3 4 5', so a voice reads an order number digit by digit."""
-    return " ".join(value.replace(" ", ""))
+@dataclass(frozen=True)
+class Speech:
+    """The language and currency a text is filled for."""
+
+    language: str
+    currency: str = "KRW"
+
+    def apply(self, name: str, value: str) -> str:
+        if name == "digits":
+            return spoken.digits(value, self.language)
+        if name == "number":
+            return spoken.number(value, self.language)
+        if name == "amount":
+            return spoken.amount(value, self.language, self.currency)
+        if name == "date":
+            return spoken.spoken_date(value, self.language)
+        if name == "time":
+            return spoken.spoken_time(value, self.language)
+        return value
 
 
-FILTERS = {"digits": spell_digits}
+FILTERS = ("digits", "number", "amount", "date", "time")
 
 
 def pick(prompt: Prompt, language: str, default_language: str) -> str:
@@ -23,12 +41,17 @@ def pick(prompt: Prompt, language: str, default_language: str) -> str:
     return prompt.get(language) or prompt.get(default_language) or next(iter(prompt.values()), "")
 
 
-def fill(text: str, variables: dict) -> str:
-    """Replace {name} and {name|digits} with the call's variables; unknown names become empty."""
+def fill(text: str, variables: dict, speech: Speech | None = None) -> str:
+    """Replace {name} and {name|filter} with the call's variables; unknown names become empty."""
+    speech = speech or Speech("en")
 
     def substitute(match: re.Match) -> str:
         value = str(variables.get(match.group(1), ""))
-        apply = FILTERS.get(match.group(2) or "", lambda v: v)
-        return apply(value)
+        return speech.apply(match.group(2), value) if match.group(2) else value
 
     return PLACEHOLDER.sub(substitute, text)
+
+
+def placeholders(text: str) -> list[tuple[str, str | None]]:
+    """The (name, filter) pairs a text uses, for validation."""
+    return [(m.group(1), m.group(2)) for m in PLACEHOLDER.finditer(text)]

@@ -8,7 +8,7 @@ from flask import Blueprint, current_app, jsonify, request
 from werkzeug.exceptions import HTTPException
 
 from ..db import ping
-from ..flow.model import GatherNode
+from ..flow.nodes import GatherNode
 from ..tables import CallRow
 
 log = logging.getLogger(__name__)

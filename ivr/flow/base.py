@@ -1,0 +1,40 @@
+"""The shared base of flow models: strict pydantic models, prompts, names and time zones."""
+from __future__ import annotations
+
+import re
+from typing import Union
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, ConfigDict
+
+DTMF_KEYS = re.compile(r"^[0-9*#]+$")
+NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
+
+# A prompt is one text for every language, or a text per language code.
+Prompt = Union[str, dict[str, str]]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def check_timezone(name: str | None) -> str | None:
+    if name is not None:
+        try:
+            ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {name!r} (use an IANA name such as Asia/Seoul)") from None
+    return name
+
+
+def check_variable_name(name: str) -> str:
+    if not NAME.match(name):
+        raise ValueError(f"variable name {name!r} must be letters, digits, _ or - and not start with a digit")
+    return name
+
+
+class MenuKeys(Strict):
+    """Keys every menu understands when they are not one of its options (FreeSWITCH style)."""
+
+    back: str | None = "*"
+    repeat: str | None = "#"
