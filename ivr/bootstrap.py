@@ -2,16 +2,21 @@
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass
 from functools import partial
 
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import sessionmaker
 
+from recordings.service import RecordingService
+from recordings.store import RecordingStore
+
 from .catalog import FlowCatalog
 from .clock import SystemClock
 from .config import Settings
 from .db import make_engine, upgrade
+from .http_fetch import RequestsJsonFetcher
 from .repository import SqlAlchemyUnitOfWork
 from .service import CallService
 
@@ -25,9 +30,21 @@ class Services:
     catalog: FlowCatalog
     calls: CallService
     clock: object
+    recordings: RecordingService
 
     def uow(self) -> SqlAlchemyUnitOfWork:
         return self.calls.uow()
+
+    def refresh_flows(self) -> None:
+        """Pick up edited flow files (at most once a reload interval); cheap when nothing changed."""
+        if self.settings.reload_interval_s > 0 and self.catalog.refresh(time.monotonic()):
+            self.store_versions()
+
+    def store_versions(self) -> None:
+        try:
+            self.calls.store_versions()
+        except Exception:  # noqa: BLE001 - a database that is down must not stop flows from loading
+            log.exception("could not store the loaded flow versions; will try again on the next change")
 
 
 def build(settings: Settings, clock=None) -> Services:
@@ -36,10 +53,14 @@ def build(settings: Settings, clock=None) -> Services:
     engine = make_engine(settings.database)
     if settings.auto_migrate:
         _try_upgrade(engine)
-    catalog = FlowCatalog(settings.flows_dir)
+    catalog = FlowCatalog(settings.flows_dir, clock, settings.reload_interval_s)
     catalog.load()
     uow = partial(SqlAlchemyUnitOfWork, sessionmaker(engine, expire_on_commit=False))
-    return Services(settings, engine, catalog, CallService(uow, catalog, clock), clock)
+    store = RecordingStore(settings.recordings_dir, settings.twilio_account_sid, settings.twilio_auth_token)
+    calls = CallService(uow, catalog, clock, RequestsJsonFetcher())
+    services = Services(settings, engine, catalog, calls, clock, RecordingService(uow, clock, store))
+    services.store_versions()
+    return services
 
 
 def _try_upgrade(engine: Engine) -> None:

@@ -1,12 +1,15 @@
-"""The flows in service: loaded from the flows folder, picked by dialed number, kept by version."""
+"""The flows in service: loaded from the flows folder, reloaded live when files change, kept by version."""
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+import threading
+from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
-from .flow.errors import FlowLoadError, Problem
-from .flow.loader import flow_files, parse_flow
+from .flow.compose import ComposeError, compose
+from .flow.errors import Problem
+from .flow.loader import Parsed, flow_files, parse_document
 from .flow.model import Flow
 
 log = logging.getLogger(__name__)
@@ -18,63 +21,148 @@ class NoFlowError(Exception):
 
 @dataclass(frozen=True)
 class LoadedFlow:
+    """A flow as served (subflows inlined), the text of its file, and when it was loaded."""
+
     flow: Flow
     source: str
+    loaded_at: datetime | None = None
+
+
+@dataclass
+class _FileState:
+    stamp: tuple
+    source: str
+    parsed: Parsed
+
+
+@dataclass
+class Snapshot:
+    """What one load found: served flows by name, problems by file."""
+
+    current: dict[str, LoadedFlow] = field(default_factory=dict)
+    problems: dict[str, list[Problem]] = field(default_factory=dict)
 
 
 class FlowCatalog:
-    """Flows by name (the version in service) and by version hash (every version seen)."""
+    """Flows by name (the version in service) and by version hash (every version seen).
 
-    def __init__(self, directory: Path):
+    A file that fails to load or to compose keeps its last good version in service; its
+    problems are listed in `problems` until it is fixed.
+    """
+
+    def __init__(self, directory: Path, clock=None, reload_interval_s: float = 1.0):
         self.directory = Path(directory)
+        self.clock, self.reload_interval_s = clock, reload_interval_s
         self.current: dict[str, LoadedFlow] = {}
         self.versions: dict[str, LoadedFlow] = {}
         self.problems: dict[str, list[Problem]] = {}
+        self._files: dict[str, _FileState] = {}
+        self._lock = threading.Lock()
+        self._checked_at = 0.0
+        self.generation = 0  # goes up by one each time the served flows change
 
-    def load(self) -> None:
-        """Read every flow file; a file that fails keeps its last good version in service."""
+    # -- loading -------------------------------------------------------------
+    def load(self) -> bool:
+        """Read the folder now; True when the flows in service changed."""
+        with self._lock:
+            return self._load()
+
+    def refresh(self, monotonic_now: float) -> bool:
+        """Reload if files changed and the last look is older than the reload interval."""
+        if monotonic_now - self._checked_at < self.reload_interval_s:
+            return False
+        self._checked_at = monotonic_now
+        if not self._lock.acquire(blocking=False):
+            return False  # another thread is reloading right now
+        try:
+            return self._stamps() != {p: s.stamp for p, s in self._files.items()} and self._load()
+        finally:
+            self._lock.release()
+
+    def _stamps(self) -> dict[str, tuple]:
+        stamps = {}
+        for path in flow_files(self.directory) if self.directory.is_dir() else []:
+            try:
+                stat = path.stat()
+            except OSError:
+                continue
+            stamps[str(path)] = (stat.st_mtime_ns, stat.st_size)
+        return stamps
+
+    def _load(self) -> bool:
         if not self.directory.is_dir():
             self.problems = {str(self.directory): [Problem(str(self.directory), 1, 1, "the flows folder does not exist")]}
             log.error("flows folder %s does not exist", self.directory)
-            return
-        self.problems = {}
-        for path in flow_files(self.directory):
-            self._load_file(path)
-        self._check_numbers()
+            return False
+        self._files = {path: self._read(path, stamp) for path, stamp in self._stamps().items()}
+        snapshot = self._build()
+        changed = {n: lf.flow.version for n, lf in snapshot.current.items()} != {n: lf.flow.version for n, lf in self.current.items()}
+        self.current, self.problems = snapshot.current, snapshot.problems
+        self.generation += changed
+        return changed
 
-    def _load_file(self, path: Path) -> None:
+    def _read(self, path: str, stamp: tuple) -> _FileState:
+        old = self._files.get(path)
+        if old is not None and old.stamp == stamp:
+            return old
         try:
-            source = path.read_text(encoding="utf-8")
-            flow = parse_flow(source, str(path))
+            source = Path(path).read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
-            self.problems[str(path)] = [Problem(str(path), 1, 1, f"cannot read the file: {exc}")]
-        except FlowLoadError as exc:
-            self.problems[str(path)] = exc.problems
-        else:
-            self._put(flow, source)
-            return
-        for problem in self.problems[str(path)]:
-            log.error("flow not loaded: %s", problem)
+            return _FileState(stamp, "", Parsed(None, [Problem(path, 1, 1, f"cannot read the file: {exc}")], None))
+        return _FileState(stamp, source, parse_document(source, path))
 
-    def _put(self, flow: Flow, source: str) -> None:
-        other = self.current.get(flow.name)
-        if other is not None and other.flow.path != flow.path:
-            self.problems[flow.path] = [Problem(flow.path, 1, 1, f"flow name {flow.name!r} is already used by {other.flow.path}")]
-            log.error("flow not loaded: %s", self.problems[flow.path][0])
-            return
-        loaded = LoadedFlow(flow, source)
-        self.current[flow.name] = loaded
+    def _build(self) -> Snapshot:
+        snapshot = Snapshot()
+        parsed = self._valid_flows(snapshot)
+        by_name = {state.parsed.flow.name: state for state in parsed}
+        flows = {name: state.parsed.flow for name, state in by_name.items()}
+        for name, state in by_name.items():
+            try:
+                served = compose(state.parsed.flow, flows)
+            except ComposeError as exc:
+                snapshot.problems.setdefault(state.parsed.flow.path, []).append(_compose_problem(state, exc))
+                continue
+            snapshot.current[name] = self._remember(served, state.source)
+        self._keep_last_good(snapshot)
+        _check_numbers(snapshot)
+        for problems in snapshot.problems.values():
+            for problem in problems:
+                (log.error if problem.severity == "error" else log.warning)("flow problem: %s", problem)
+        return snapshot
+
+    def _valid_flows(self, snapshot: Snapshot) -> list[_FileState]:
+        valid, names = [], {}
+        for path, state in sorted(self._files.items()):
+            if state.parsed.problems:
+                snapshot.problems[path] = list(state.parsed.problems)
+            if state.parsed.errors or state.parsed.flow is None:
+                continue
+            name = state.parsed.flow.name
+            if name in names:
+                snapshot.problems.setdefault(path, []).append(
+                    Problem(path, *state.parsed.doc.locate(("name",)), f"flow name {name!r} is already used by {names[name]}"))
+                continue
+            names[name] = path
+            valid.append(state)
+        return valid
+
+    def _keep_last_good(self, snapshot: Snapshot) -> None:
+        """A flow whose file now fails keeps serving its previous version."""
+        failing = {path for path, ps in snapshot.problems.items() if any(p.severity == "error" for p in ps)}
+        for name, loaded in self.current.items():
+            if name not in snapshot.current and loaded.flow.path in failing:
+                snapshot.current[name] = loaded
+                log.error("flow %s: %s has errors; the last good version %s keeps serving", name, loaded.flow.path, loaded.flow.version)
+
+    def _remember(self, flow: Flow, source: str) -> LoadedFlow:
+        known = self.versions.get(flow.version)
+        if known is not None:
+            return known
+        loaded = LoadedFlow(flow, source, self.clock.now() if self.clock else None)
         self.versions[flow.version] = loaded
+        return loaded
 
-    def _check_numbers(self) -> None:
-        owners: dict[str, str] = {}
-        for loaded in self.current.values():
-            for number in loaded.flow.numbers:
-                if number in owners and owners[number] != loaded.flow.name:
-                    message = f"number {number} is claimed by flows {owners[number]!r} and {loaded.flow.name!r}"
-                    self.problems.setdefault(loaded.flow.path, []).append(Problem(loaded.flow.path, 1, 1, message, "warning"))
-                owners.setdefault(number, loaded.flow.name)
-
+    # -- serving -------------------------------------------------------------
     def for_number(self, number: str) -> LoadedFlow:
         """The flow that answers `number`: the one listing it, else the default flow."""
         flows = sorted(self.current.values(), key=lambda lf: lf.flow.name)
@@ -89,9 +177,23 @@ class FlowCatalog:
     def version(self, version: str) -> LoadedFlow | None:
         return self.versions.get(version)
 
-    def remember(self, source: str, path: str) -> LoadedFlow:
-        """Parse an old version (from the database) so a call that started on it can finish on it."""
-        flow = parse_flow(source, path)
+    def restore(self, definition: dict, source: str) -> LoadedFlow:
+        """An old version from the database, exactly as it was served, so its calls can finish on it."""
+        flow = Flow.model_validate(definition)
         loaded = LoadedFlow(flow, source)
         self.versions[flow.version] = loaded
         return loaded
+
+
+def _compose_problem(state: _FileState, exc: ComposeError) -> Problem:
+    return Problem(state.parsed.flow.path, *state.parsed.doc.locate(("nodes", exc.node)), str(exc))
+
+
+def _check_numbers(snapshot: Snapshot) -> None:
+    owners: dict[str, str] = {}
+    for loaded in snapshot.current.values():
+        for number in loaded.flow.numbers:
+            if number in owners and owners[number] != loaded.flow.name:
+                message = f"number {number} is claimed by flows {owners[number]!r} and {loaded.flow.name!r}"
+                snapshot.problems.setdefault(loaded.flow.path, []).append(Problem(loaded.flow.path, 1, 1, message, "warning"))
+            owners.setdefault(number, loaded.flow.name)

@@ -30,6 +30,8 @@ class Settings:
     host: str = "127.0.0.1"
     port: int = 5000
     auto_migrate: bool = True
+    reload_interval_s: float = 2.0
+    recordings_dir: Path = PROJECT_ROOT / "instance" / "recordings"
     log_level: str = "INFO"
     apology: tuple[tuple[str, str], ...] = APOLOGY
     say_languages: dict = field(default_factory=lambda: dict(SAY_LANGUAGES))
@@ -48,6 +50,8 @@ class Settings:
             host=env.get("HOST", "127.0.0.1"),
             port=int(env.get("PORT", "5000")),
             auto_migrate=env.get("IVR_AUTO_MIGRATE", "1") not in ("0", "false", "no"),
+            reload_interval_s=float(env.get("FLOWS_RELOAD_SECONDS", "2")),
+            recordings_dir=Path(env.get("RECORDINGS_DIR") or PROJECT_ROOT / "instance" / "recordings"),
             log_level=env.get("LOG_LEVEL", "INFO").upper(),
         )
         values.update(overrides)

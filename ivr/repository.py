@@ -7,6 +7,8 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
+from recordings.repository import SqlAlchemyRecordingRepository
+
 from .flow.state import JournalEntry
 from .tables import CallEventRow, CallRow, FlowVersionRow
 
@@ -57,13 +59,18 @@ class SqlAlchemyFlowVersionRepository:
     def get(self, version: str) -> FlowVersionRow | None:
         return self.session.scalars(select(FlowVersionRow).where(FlowVersionRow.version == version)).one_or_none()
 
-    def add(self, name: str, version: str, path: str, source: str, at: datetime) -> None:
+    def add(self, name: str, version: str, path: str, source: str, definition: dict, at: datetime) -> None:
         """Store a version once; another process storing the same one at the same moment is fine."""
         try:
             with self.session.begin_nested():
-                self.session.add(FlowVersionRow(name=name, version=version, path=path, source=source, loaded_at=at))
+                self.session.add(FlowVersionRow(name=name, version=version, path=path, source=source,
+                                                definition=definition, loaded_at=at))
         except IntegrityError:
             pass
+
+
+    def all(self) -> list[FlowVersionRow]:
+        return list(self.session.scalars(select(FlowVersionRow).order_by(FlowVersionRow.loaded_at.desc(), FlowVersionRow.id.desc())))
 
 
 class SqlAlchemyUnitOfWork:
@@ -76,6 +83,7 @@ class SqlAlchemyUnitOfWork:
         self.session = self.session_factory()
         self.calls = SqlAlchemyCallRepository(self.session)
         self.flow_versions = SqlAlchemyFlowVersionRepository(self.session)
+        self.recordings = SqlAlchemyRecordingRepository(self.session)
         return self
 
     def __exit__(self, *exc) -> None:

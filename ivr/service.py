@@ -2,13 +2,15 @@
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass
 from typing import Callable
 
 from .catalog import FlowCatalog, LoadedFlow
+from .effects import record_effects
 from .flow.engine import step
-from .flow.events import CallResumed, CallStarted, Event
-from .flow.instructions import Instruction
+from .flow.events import CallResumed, CallStarted, Event, HttpFetched
+from .flow.instructions import FetchJson, Instruction
 from .flow.state import CallState, JournalEntry
 from .repository import SqlAlchemyUnitOfWork
 from .tables import CallRow
@@ -17,6 +19,7 @@ log = logging.getLogger(__name__)
 
 TERMINAL_STATUSES = {"completed", "busy", "no-answer", "failed", "canceled"}
 KNOWN_STATUSES = TERMINAL_STATUSES | {"queued", "initiated", "ringing", "in-progress"}
+FETCH_BUDGET_S = 9.0  # Twilio waits 15 s for a webhook's answer; http nodes share this much of it
 
 
 @dataclass(frozen=True)
@@ -40,19 +43,18 @@ class CallInfo:
 
 
 class CallService:
-    """Runs the engine for a call inside a unit of work; knows nothing of HTTP or TwiML."""
+    """Runs the engine for a call inside units of work; knows nothing of HTTP or TwiML."""
 
-    def __init__(self, uow: Callable[[], SqlAlchemyUnitOfWork], catalog: FlowCatalog, clock):
-        self.uow, self.catalog, self.clock = uow, catalog, clock
+    def __init__(self, uow: Callable[[], SqlAlchemyUnitOfWork], catalog: FlowCatalog, clock, fetcher=None):
+        self.uow, self.catalog, self.clock, self.fetcher = uow, catalog, clock, fetcher
         self._stored_versions: set[str] = set()
 
     def answer(self, info: CallInfo) -> Reply:
         """A call came in: start its flow (or, for a repeated request, ask again where it stands)."""
         with self.uow() as uow:
             row = uow.calls.get(info.call_sid, lock=True)
-            if row is not None:
-                return self._step(uow, row, CallResumed())
-            return self._start(uow, info)
+            reply = self._step(uow, row, CallResumed()) if row is not None else self._start(uow, info)
+        return self._fetch_loop(info, reply)
 
     def proceed(self, info: CallInfo, event: Event, at_node: str | None) -> Reply:
         """The caller answered the node `at_node` with `event`; a stale `at_node` only repeats the question."""
@@ -60,11 +62,13 @@ class CallService:
             row = uow.calls.get(info.call_sid, lock=True)
             if row is None:
                 log.warning("call %s: follow-up for an unknown call; starting its flow afresh", info.call_sid)
-                return self._start(uow, info)
-            if at_node is not None and at_node != row.node:
-                log.info("call %s: answer for node %s but the call is at %s; asking again", info.call_sid, at_node, row.node)
-                event = CallResumed()
-            return self._step(uow, row, event)
+                reply = self._start(uow, info)
+            else:
+                if at_node is not None and at_node != row.node:
+                    log.info("call %s: answer for node %s but the call is at %s; asking again", info.call_sid, at_node, row.node)
+                    event = CallResumed()
+                reply = self._step(uow, row, event)
+        return self._fetch_loop(info, reply)
 
     def record_status(self, info: CallInfo, duration_s: int | None, detail: dict) -> bool:
         """Note a status callback on the call; False when the call is unknown."""
@@ -81,6 +85,31 @@ class CallService:
             uow.commit()
             return True
 
+    def store_versions(self) -> None:
+        """Keep every flow version now in service in the database (hash, time, file, definition)."""
+        with self.uow() as uow:
+            for loaded in list(self.catalog.current.values()):
+                self._store_version(uow, loaded)
+            uow.commit()
+
+    # -- http nodes: fetched between two transactions, never holding a lock ---------------
+    def _fetch_loop(self, info: CallInfo, reply: Reply) -> Reply:
+        said: list[Instruction] = []
+        deadline = time.monotonic() + FETCH_BUDGET_S
+        while reply.instructions and isinstance(reply.instructions[-1], FetchJson):
+            said += reply.instructions[:-1]
+            result = self._fetch(reply.instructions[-1], deadline)
+            with self.uow() as uow:
+                row = uow.calls.get(info.call_sid, lock=True)
+                reply = self._step(uow, row, result if row.node == reply.node else CallResumed())
+        return Reply(said + reply.instructions, reply.node) if said else reply
+
+    def _fetch(self, request: FetchJson, deadline: float) -> HttpFetched:
+        left = deadline - time.monotonic()
+        if self.fetcher is None or left <= 0.5:
+            return HttpFetched(False, 0, None, "no time left in this webhook" if self.fetcher else "no fetcher")
+        return self.fetcher.fetch(FetchJson(request.method, request.url, request.headers, request.body, min(request.timeout_s, left)))
+
     # -- inside a unit of work -------------------------------------------------
     def _start(self, uow: SqlAlchemyUnitOfWork, info: CallInfo) -> Reply:
         now = self.clock.now()
@@ -95,8 +124,7 @@ class CallService:
         _apply(row, state, now)
         uow.calls.add(row)
         started = JournalEntry(now, "call_started", "", {"from": info.from_number, "to": info.to_number, "flow": loaded.flow.name})
-        uow.calls.log(row, (started, *state.journal))
-        uow.commit()
+        self._save(uow, row, (started, *state.journal))
         return Reply(instructions, state.node)
 
     def _step(self, uow: SqlAlchemyUnitOfWork, row: CallRow, event: Event) -> Reply:
@@ -104,9 +132,13 @@ class CallService:
         flow = self._flow_of(uow, row).flow
         instructions, state = step(flow, _state_of(row), event, now)
         _apply(row, state, now)
-        uow.calls.log(row, state.journal)
-        uow.commit()
+        self._save(uow, row, state.journal)
         return Reply(instructions, state.node)
+
+    def _save(self, uow: SqlAlchemyUnitOfWork, row: CallRow, journal) -> None:
+        uow.calls.log(row, journal)
+        record_effects(uow, row, journal)
+        uow.commit()
 
     def _flow_of(self, uow: SqlAlchemyUnitOfWork, row: CallRow) -> LoadedFlow:
         """The flow version the call started on, from memory or else from the database."""
@@ -114,27 +146,32 @@ class CallService:
         if loaded is not None:
             return loaded
         stored = uow.flow_versions.get(row.flow_version)
-        if stored is None:
+        if stored is None or stored.definition is None:
             raise LookupError(f"flow version {row.flow_version} of call {row.call_sid} is not stored")
-        return self.catalog.remember(stored.source, stored.path)
+        return self.catalog.restore(stored.definition, stored.source)
 
     def _store_version(self, uow: SqlAlchemyUnitOfWork, loaded: LoadedFlow) -> None:
-        version = loaded.flow.version
-        if version in self._stored_versions:
+        flow = loaded.flow
+        if flow.version in self._stored_versions:
             return
-        if uow.flow_versions.get(version) is None:
-            uow.flow_versions.add(loaded.flow.name, version, loaded.flow.path, loaded.source, self.clock.now())
-        self._stored_versions.add(version)
+        if uow.flow_versions.get(flow.version) is None:
+            uow.flow_versions.add(flow.name, flow.version, flow.path, loaded.source,
+                                  flow.model_dump(mode="json"), loaded.loaded_at or self.clock.now())
+        self._stored_versions.add(flow.version)
 
 
 def _state_of(row: CallRow) -> CallState:
+    extras = row.extras or {}
     return CallState(
         node=row.node, language=row.language, variables=dict(row.variables or {}),
         invalid_count=row.invalid_count, no_input_count=row.no_input_count, ended=row.flow_ended,
+        stack=tuple(extras.get("stack", ())), history=tuple(extras.get("history", ())),
+        visited=tuple(extras.get("visited", ())), cursor=int(extras.get("cursor", 0)),
     )
 
 
 def _apply(row: CallRow, state: CallState, now) -> None:
     row.node, row.language, row.variables = state.node, state.language, dict(state.variables)
     row.invalid_count, row.no_input_count, row.flow_ended = state.invalid_count, state.no_input_count, state.ended
+    row.extras = state.extras()
     row.updated_at = now

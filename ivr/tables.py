@@ -50,6 +50,7 @@ class CallRow(Base):
     invalid_count: Mapped[int] = mapped_column(Integer, default=0)
     no_input_count: Mapped[int] = mapped_column(Integer, default=0)
     flow_ended: Mapped[bool] = mapped_column(default=False)
+    extras: Mapped[dict] = mapped_column(Json, default=dict)  # subflow stack, menu history, survey cursor
     status: Mapped[str] = mapped_column(String(32), default="ringing")
     started_at: Mapped[datetime] = mapped_column(UtcDateTime)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
@@ -89,4 +90,19 @@ class FlowVersionRow(Base):
     version: Mapped[str] = mapped_column(String(64), unique=True)
     path: Mapped[str] = mapped_column(String(512))
     source: Mapped[str] = mapped_column(Text)
+    definition: Mapped[dict | None] = mapped_column(Json, nullable=True)  # the composed flow, exactly as served
     loaded_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class SurveyAnswerRow(Base):
+    """One answer to one survey question (None when the caller skipped it)."""
+
+    __tablename__ = "survey_answers"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    call_sid: Mapped[str] = mapped_column(String(64), index=True)
+    survey: Mapped[str] = mapped_column(String(128), index=True)
+    question: Mapped[str] = mapped_column(String(128))
+    kind: Mapped[str] = mapped_column(String(16))
+    answer: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    answered_at: Mapped[datetime] = mapped_column(UtcDateTime)

@@ -31,19 +31,30 @@ def postgres_reachable() -> str | None:
 
 
 @pytest.fixture(scope="session")
-def postgres_url():
-    """A private schema in the test PostgreSQL database, dropped afterwards; skips when unreachable."""
+def postgres_schema():
+    """A private schema name in the test PostgreSQL database, dropped afterwards; skips when unreachable."""
     reason = postgres_reachable()
     if reason:
         pytest.skip(reason)
+    schema = f"ivr_test_{uuid.uuid4().hex[:10]}"
+    yield schema
+    _reset_schema(schema, create=False)
+
+
+def _reset_schema(schema: str, create: bool = True) -> None:
     import psycopg
 
-    schema = f"ivr_test_{uuid.uuid4().hex[:10]}"
     with psycopg.connect(POSTGRES_URL, autocommit=True) as conn:
-        conn.execute(f'CREATE SCHEMA "{schema}"')
-    yield f"{POSTGRES_URL}?options=-csearch_path%3D{schema}"
-    with psycopg.connect(POSTGRES_URL, autocommit=True) as conn:
-        conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
+        conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+        if create:
+            conn.execute(f'CREATE SCHEMA "{schema}"')
+
+
+@pytest.fixture
+def postgres_url(postgres_schema):
+    """A URL whose search_path is an empty private schema (emptied again for every test)."""
+    _reset_schema(postgres_schema)
+    return f"{POSTGRES_URL}?options=-csearch_path%3D{postgres_schema}"
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -51,21 +62,7 @@ def database_url(request, tmp_path):
     """Each test using this runs on SQLite and on PostgreSQL (skipped with a reason when unreachable)."""
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path}/ivr.sqlite3"
-    url = request.getfixturevalue("postgres_url")
-    _empty_schema(url)
-    return url
-
-
-def _empty_schema(url: str) -> None:
-    from sqlalchemy import text
-
-    from ivr.db import make_engine
-
-    engine = make_engine(url)
-    with engine.begin() as conn:
-        for table in ("call_events", "calls", "flow_versions", "alembic_version"):
-            conn.execute(text(f"DROP TABLE IF EXISTS {table} CASCADE"))
-    engine.dispose()
+    return request.getfixturevalue("postgres_url")
 
 
 @pytest.fixture

@@ -1,6 +1,7 @@
 """Alembic environment: runs migrations on the engine handed over by ivr.db.upgrade."""
 from alembic import context
 
+import recordings.tables  # noqa: F401  (registers its rows on the shared metadata)
 from ivr.tables import Base
 
 engine = context.config.attributes["engine"]

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-from ..flow.events import DialEnded, DigitsEntered, NoInput
+from ..flow.events import DialEnded, DigitsEntered, NoInput, RecordingMade
 from ..service import KNOWN_STATUSES, CallInfo
 
 CALL_SID = re.compile(r"^CA[0-9a-fA-F]{32}$")
@@ -51,3 +51,9 @@ def _int(value: str | None) -> int:
         return max(0, int(value or 0))
     except ValueError:
         return 0
+
+
+def recording_event(form) -> RecordingMade:
+    """A <Record>'s answer; no RecordingUrl (the fall-through Redirect) means nothing was recorded."""
+    return RecordingMade(url=(form.get("RecordingUrl") or "").strip()[:1024], duration_s=_int(form.get("RecordingDuration")),
+                         finished_on=(form.get("Digits") or "")[:16], sid=(form.get("RecordingSid") or "")[:64])

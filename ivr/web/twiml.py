@@ -5,10 +5,12 @@ from urllib.parse import urlencode
 
 from twilio.twiml.voice_response import VoiceResponse
 
-from ..flow.instructions import Dial, Gather, Hangup, Instruction, Play, Say
+from ..flow.instructions import Dial, Gather, Hangup, Instruction, Play, Record, Say
 
 STEP_PATH = "/voice/step"
 DIAL_PATH = "/voice/dial"
+RECORD_PATH = "/voice/record"
+RECORDING_STATUS_PATH = "/voice/recording-status"
 
 
 def action_url(path: str, node: str) -> str:
@@ -35,6 +37,8 @@ def _add(response: VoiceResponse, instruction: Instruction, node: str, say_langu
         dial = response.dial(action=action_url(DIAL_PATH, node), method="POST", timeout=instruction.timeout_s,
                              caller_id=instruction.caller_id)
         dial.number(instruction.number)
+    elif isinstance(instruction, Record):
+        _record(response, instruction, node)
     elif isinstance(instruction, Hangup):
         response.hangup()
     else:
@@ -50,6 +54,15 @@ def _gather(response: VoiceResponse, gather: Gather, node: str, say_languages: d
     for prompt in gather.prompts:
         _add(element, prompt, node, say_languages)
     # Without input Twilio falls through to the next verb: come back to the same URL with no Digits.
+    response.redirect(url, method="POST")
+
+
+def _record(response: VoiceResponse, record: Record, node: str) -> None:
+    url = action_url(RECORD_PATH, node)
+    response.record(action=url, method="POST", max_length=record.max_length_s, timeout=record.silence_timeout_s,
+                    finish_on_key=record.finish_on_key, play_beep=record.beep, trim="trim-silence",
+                    recording_status_callback=RECORDING_STATUS_PATH, recording_status_callback_method="POST")
+    # Twilio skips the action when nothing was recorded: come back with no RecordingUrl.
     response.redirect(url, method="POST")
 
 

@@ -7,7 +7,7 @@ from flask import Blueprint, Response, current_app, request
 
 from ..service import CallInfo, Reply
 from .signature import SignatureChecker
-from .twilio_form import BadWebhook, call_info, dial_event, gather_event
+from .twilio_form import BadWebhook, call_info, dial_event, gather_event, recording_event
 from .twiml import fallback, render
 
 log = logging.getLogger(__name__)
@@ -35,6 +35,7 @@ def check_signature():
         log.warning("forged or unsigned webhook refused: %s %s CallSid=%s from %s", request.method,
                     checker.public_url(request), request.values.get("CallSid", "-"), request.remote_addr)
         return Response("invalid signature\n", status=403, mimetype="text/plain")
+    _services().refresh_flows()
     return None
 
 
@@ -53,6 +54,22 @@ def gathered():
 def dialed():
     info = call_info(request.values)
     return _reply(_services().calls.proceed(info, dial_event(request.values), request.args.get("node")))
+
+
+@bp.route("/record", methods=METHODS)
+def recorded():
+    info = call_info(request.values)
+    return _reply(_services().calls.proceed(info, recording_event(request.values), request.args.get("node")))
+
+
+@bp.route("/recording-status", methods=METHODS)
+def recording_status():
+    info = call_info(request.values)
+    status = (request.values.get("RecordingStatus") or "")[:16]
+    sid = (request.values.get("RecordingSid") or "")[:64]
+    if not _services().recordings.status_reported(info.call_sid, sid, status, request.values.get("RecordingUrl", "")):
+        log.warning("recording status %s for unknown recording %s of call %s", status, sid, info.call_sid)
+    return Response(status=204)
 
 
 @bp.route("/status", methods=METHODS)

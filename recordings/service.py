@@ -1,0 +1,46 @@
+"""Recording status callbacks: mark the recording, keep a local copy, list and hand them over."""
+from __future__ import annotations
+
+from .tables import RecordingRow
+
+
+class RecordingService:
+    """Works on recordings inside units of work; `store` downloads the audio when Twilio says it is ready."""
+
+    def __init__(self, uow, clock, store=None):
+        self.uow, self.clock, self.store = uow, clock, store
+
+    def status_reported(self, call_sid: str, recording_sid: str, status: str, url: str) -> bool:
+        """Twilio's recordingStatusCallback; the row is made here when it arrives before the action."""
+        now = self.clock.now()
+        with self.uow() as uow:
+            row = uow.recordings.by_sid(recording_sid)
+            if row is None:
+                if not (recording_sid and url):
+                    return False
+                row = RecordingRow(call_sid=call_sid, recording_sid=recording_sid, url=url, created_at=now, updated_at=now)
+                uow.recordings.add(row)
+            row.twilio_status, row.updated_at = status, now
+            uow.commit()
+            known = (row.id, row.url)
+        if status == "completed" and self.store is not None:
+            self._download(known[0], known[1], call_sid, recording_sid)
+        return True
+
+    def _download(self, row_id: int, url: str, call_sid: str, recording_sid: str) -> None:
+        path = self.store.fetch(url, call_sid, recording_sid)
+        if path is None:
+            return
+        with self.uow() as uow:
+            row = uow.recordings.get(row_id)
+            row.file_path, row.updated_at = str(path), self.clock.now()
+            uow.commit()
+
+    def mark(self, recording_id: int, status: str) -> RecordingRow | None:
+        with self.uow() as uow:
+            row = uow.recordings.get(recording_id)
+            if row is None:
+                return None
+            row.status, row.updated_at = status, self.clock.now()
+            uow.commit()
+            return row
