@@ -10,10 +10,10 @@ class SystemClock:
 
 
 class FakeClock:
-    """A clock that stands still until told to move."""
+    """A clock that stands still until told to move (by default: a Monday, 10:00 in Seoul)."""
 
     def __init__(self, start: datetime | None = None):
-        self.current = start or datetime(2026, 1, 5, 9, 0, tzinfo=timezone.utc)
+        self.current = start or datetime(2026, 3, 2, 1, 0, tzinfo=timezone.utc)
 
     def now(self) -> datetime:
         return self.current

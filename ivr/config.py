@@ -31,6 +31,7 @@ class Settings:
     port: int = 5000
     auto_migrate: bool = True
     reload_interval_s: float = 2.0
+    demo_endpoints: bool = True
     recordings_dir: Path = PROJECT_ROOT / "instance" / "recordings"
     log_level: str = "INFO"
     apology: tuple[tuple[str, str], ...] = APOLOGY
@@ -51,6 +52,7 @@ class Settings:
             port=int(env.get("PORT", "5000")),
             auto_migrate=env.get("IVR_AUTO_MIGRATE", "1") not in ("0", "false", "no"),
             reload_interval_s=float(env.get("FLOWS_RELOAD_SECONDS", "2")),
+            demo_endpoints=env.get("DEMO_ENDPOINTS", "1") not in ("0", "false", "no"),
             recordings_dir=Path(env.get("RECORDINGS_DIR") or PROJECT_ROOT / "instance" / "recordings"),
             log_level=env.get("LOG_LEVEL", "INFO").upper(),
         )

@@ -7,7 +7,8 @@ from flask import Flask
 
 from ..bootstrap import Services, build
 from ..config import Settings
-from . import api, voice
+from . import api, demo, voice
+from .local_fetch import LocalFirstFetcher
 
 log = logging.getLogger(__name__)
 
@@ -21,8 +22,11 @@ def create_app(settings: Settings | None = None, clock=None) -> Flask:
     app.json.ensure_ascii = False
     services = build(settings, clock)
     app.extensions["ivr"] = services
+    services.calls.fetcher = LocalFirstFetcher(services.calls.fetcher, app)
     app.register_blueprint(voice.bp)
     app.register_blueprint(api.bp)
+    if settings.demo_endpoints:
+        app.register_blueprint(demo.bp)
     _warn_development(settings)
     return app
 

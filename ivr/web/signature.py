@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+from urllib.parse import quote
 
 from flask import Request
 from twilio.request_validator import SIGNATURE_SETTINGS_HEADER, RequestValidator, get_signature_algorithm
@@ -17,11 +18,14 @@ class SignatureChecker:
         self.public_base_url = public_base_url
 
     def public_url(self, request: Request) -> str:
-        """The URL as Twilio saw it: PUBLIC_BASE_URL plus path and query when we sit behind a proxy."""
-        if not self.public_base_url:
-            return request.url
+        """The URL exactly as Twilio requested it: PUBLIC_BASE_URL (behind a proxy) or our host, then path and raw query.
+
+        The raw query matters: werkzeug's `request.url` decodes `%2F` in it, and Twilio signed the encoded form.
+        """
+        base = self.public_base_url or request.host_url.rstrip("/")
+        path = quote(request.script_root + request.path, safe="/:@!$&'()*+,;=-._~")
         query = request.query_string.decode("latin-1")
-        return self.public_base_url + request.path + (f"?{query}" if query else "")
+        return base + path + (f"?{query}" if query else "")
 
     def verify(self, request: Request) -> bool:
         if self.validator is None:

@@ -26,14 +26,14 @@ def test_a_server_restarted_mid_call_continues_where_the_call_was(settings, data
     first, twilio = boot(settings, clock)
     sid = new_call_sid()
     twilio.start(sid)
-    twilio.press(sid, "choose_language", "2")
+    twilio.press(sid, "choose_language/choose", "2")
     first.extensions["ivr"].engine.dispose()
 
     second, twilio = boot(settings, clock)  # a new process: nothing in memory
     root = twiml(twilio.press(sid, "main_menu", "1"))
     assert said(root) == [ORDER_PROMPT_EN]
     root = twiml(twilio.press(sid, "order_number", "987654"))
-    assert said(root)[0] == "You entered order number 9 8 7 6 5 4. We will text you its delivery status."
+    assert said(root)[0] == "Order number 9 8 7 6 5 4 was delivered on March 2, 2026."
     second.extensions["ivr"].engine.dispose()
 
 
@@ -44,7 +44,7 @@ def test_a_call_keeps_the_flow_version_it_started_on(settings, database_url, clo
     first, twilio = boot(settings, clock)
     sid = new_call_sid()
     twilio.start(sid)
-    twilio.press(sid, "choose_language", "2")
+    twilio.press(sid, "choose_language/choose", "2")
     old_version = first.extensions["ivr"].catalog.current["main"].flow.version
     first.extensions["ivr"].engine.dispose()
 
@@ -56,12 +56,13 @@ def test_a_call_keeps_the_flow_version_it_started_on(settings, database_url, clo
 
     other = new_call_sid()
     twilio.start(other)
-    twilio.press(other, "choose_language", "2")
+    twilio.press(other, "choose_language/choose", "2")
     assert said(twiml(twilio.press(other, "main_menu", "1"))) == ["Type the order number, then press pound."]
     with second.extensions["ivr"].uow() as uow:
         stored = uow.session.scalars(select(FlowVersionRow.version)).all()
         logged = set(uow.session.scalars(select(CallEventRow.flow_version)).all())
-    assert old_version in stored and len(stored) == 2 and old_version in logged
+    # choose_language (unchanged), main before and main after the edit: every version served is kept
+    assert old_version in stored and len(stored) == 3 and old_version in logged
     second.extensions["ivr"].engine.dispose()
 
 

@@ -10,16 +10,18 @@ from ivr.web import create_app
 
 def walk_to_order(twilio, sid):
     twilio.start(sid)
-    twilio.press(sid, "choose_language", "2")
+    twilio.press(sid, "choose_language/choose", "2")
     twilio.press(sid, "main_menu", "1")
     twilio.press(sid, "order_number", "12345")
+    twilio.press(sid, "anything_else", "1")
 
 
 def test_health_is_open_and_lists_flows_with_versions(app):
     response = app.test_client().get("/api/health")
     body = response.get_json()
     assert response.status_code == 200 and body["status"] == "ok" and body["database"] == "ok"
-    assert [f["name"] for f in body["flows"]] == ["main"] and len(body["flows"][0]["version"]) == 16
+    assert sorted(f["name"] for f in body["flows"]) == ["choose_language", "main"]
+    assert all(len(f["version"]) == 16 for f in body["flows"])
 
 
 def test_health_reports_an_unreachable_database_with_503(settings, clock):
@@ -57,11 +59,14 @@ def test_call_detail_has_variables_and_the_event_log(twilio, api):
     sid = new_call_sid()
     walk_to_order(twilio, sid)
     body = api.get(f"/api/calls/{sid}").get_json()
-    assert body["node"] == "anything_else" and body["language"] == "en"
+    assert body["node"] == "main_menu" and body["language"] == "en"
     assert body["variables"]["order_number"] == "12345" and body["from"] == "+821012345678"
+    assert body["variables"]["order_status"] == "preparing" and body["variables"]["eta"] == "2026-03-04"
     kinds = [(e["kind"], e["node"]) for e in body["events"]]
-    assert kinds[:3] == [("call_started", ""), ("node_entered", "welcome"), ("node_entered", "choose_language")]
-    assert ("digits_entered", "order_number") in kinds and ("language_chosen", "choose_language") in kinds
+    assert kinds[:6] == [("call_started", ""), ("node_entered", "welcome"), ("node_entered", "office_hours"),
+                         ("hours_checked", "office_hours"), ("node_entered", "language"), ("subflow_called", "language")]
+    assert ("language_chosen", "choose_language/choose") in kinds and ("returned", "choose_language/done") in kinds
+    assert ("digits_entered", "order_number") in kinds and ("http_fetched", "order_lookup") in kinds
     assert {e["flow_version"] for e in body["events"]} == {body["flow_version"]}
 
 

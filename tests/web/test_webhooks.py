@@ -20,16 +20,16 @@ def test_incoming_call_answers_greeting_and_language_menu(twilio):
     assert verbs(root) == ["Say", "Gather", "Redirect"]
     assert said(root) == [GREETING, LANGUAGE_PROMPT]
     gather = root.find("Gather")
-    assert gather.attrib == {"action": "/voice/step?node=choose_language", "method": "POST", "input": "dtmf",
-                             "numDigits": "1", "timeout": "5", "finishOnKey": ""}
+    assert gather.attrib == {"action": "/voice/step?node=choose_language%2Fchoose", "method": "POST", "input": "dtmf",
+                             "numDigits": "1", "timeout": "4", "finishOnKey": ""}
     assert root.find("Say").attrib["language"] == "ko-KR"
-    assert root.find("Redirect").text == "/voice/step?node=choose_language"
+    assert root.find("Redirect").text == "/voice/step?node=choose_language%2Fchoose"
 
 
 def test_pressing_two_switches_to_english_main_menu(twilio):
     sid = new_call_sid()
     twilio.start(sid)
-    root = twiml(twilio.press(sid, "choose_language", "2", FinishedOnKey=""))
+    root = twiml(twilio.press(sid, "choose_language/choose", "2", FinishedOnKey=""))
     assert said(root)[0].startswith("For delivery status, press 1.")
     assert root.find("Gather/Say").attrib["language"] == "en-US"
     assert root.find("Gather").attrib["action"] == "/voice/step?node=main_menu"
@@ -38,31 +38,32 @@ def test_pressing_two_switches_to_english_main_menu(twilio):
 def test_order_number_is_read_back_digit_by_digit(twilio):
     sid = new_call_sid()
     twilio.start(sid)
-    twilio.press(sid, "choose_language", "1")
+    twilio.press(sid, "choose_language/choose", "1")
     twilio.press(sid, "main_menu", "1")
     root = twiml(twilio.press(sid, "order_number", "12345", FinishedOnKey="#"))
-    assert said(root)[0] == "주문 번호 1 2 3 4 5번을 조회하겠습니다. 배송 정보는 문자로 보내 드리겠습니다."
+    # The http node asked the demo order service (same process) and the answer is read back.
+    assert said(root)[0] == "주문 번호 1 2 3 4 5번은 상품 준비 중이며, 2026년 3월 4일 도착 예정입니다."
 
 
 def test_agent_option_dials_the_configured_number_with_a_dial_action(twilio):
     sid = new_call_sid()
     twilio.start(sid)
-    twilio.press(sid, "choose_language", "2")
+    twilio.press(sid, "choose_language/choose", "2")
     root = twiml(twilio.press(sid, "main_menu", "0"))
     assert verbs(root) == ["Say", "Dial"]
     assert root.find("Dial").attrib == {"action": "/voice/dial?node=agent", "method": "POST", "timeout": "30"}
     assert root.find("Dial/Number").text == "+18005550199"
 
 
-def test_unanswered_transfer_apologises_and_says_goodbye(twilio):
+def test_unanswered_transfer_offers_voicemail(twilio):
     sid = new_call_sid()
     twilio.start(sid)
-    twilio.press(sid, "choose_language", "2")
+    twilio.press(sid, "choose_language/choose", "2")
     twilio.press(sid, "main_menu", "0")
     params = twilio_params(sid, DialCallStatus="no-answer", DialCallSid="CA" + "1" * 32, DialBridged="false")
     root = twiml(twilio.post("/voice/dial?node=agent", params))
-    assert said(root) == ["All our agents are busy right now. Please call again later.", "Thank you for calling. Goodbye."]
-    assert verbs(root)[-1] == "Hangup"
+    assert said(root) == ["All our agents are busy right now. To leave a message, press 1. To end the call, press 2."]
+    assert root.find("Gather").attrib["action"] == "/voice/step?node=agents_busy"
 
 
 def test_forged_signature_is_refused_with_403(twilio, caplog):
@@ -110,7 +111,7 @@ def test_development_mode_without_token_accepts_unsigned_requests(settings, cloc
 def test_junk_digits_get_the_invalid_prompt(twilio):
     sid = new_call_sid()
     twilio.start(sid)
-    twilio.press(sid, "choose_language", "1")
+    twilio.press(sid, "choose_language/choose", "1")
     root = twiml(twilio.press(sid, "main_menu", "<script>\x00"))
     assert said(root)[0] == "죄송합니다, 없는 번호입니다. 다시 선택해 주세요."
 
@@ -118,7 +119,7 @@ def test_junk_digits_get_the_invalid_prompt(twilio):
 def test_no_digits_is_no_input(twilio):
     sid = new_call_sid()
     twilio.start(sid)
-    twilio.press(sid, "choose_language", "1")
+    twilio.press(sid, "choose_language/choose", "1")
     root = twiml(twilio.press(sid, "main_menu", None))
     assert said(root)[0] == "입력이 없었습니다. 다시 안내해 드리겠습니다."
 
@@ -140,18 +141,18 @@ def test_follow_up_for_unknown_call_starts_the_flow_afresh(twilio, caplog):
 def test_stale_answer_for_another_node_repeats_the_current_question(twilio):
     sid = new_call_sid()
     twilio.start(sid)
-    twilio.press(sid, "choose_language", "2")
-    root = twiml(twilio.press(sid, "choose_language", "1"))  # a late duplicate of the first answer
+    twilio.press(sid, "choose_language/choose", "2")
+    root = twiml(twilio.press(sid, "choose_language/choose", "1"))  # a late duplicate of the first answer
     assert root.find("Gather").attrib["action"] == "/voice/step?node=main_menu"
-    assert said(root)[0].startswith("For delivery status")
+    assert said(root) == ["Delivery 1, billing 2, support 3, agent 0."]  # asked again: the short prompt
 
 
 def test_repeated_incoming_request_does_not_restart_the_call(twilio, api):
     sid = new_call_sid()
     twilio.start(sid)
-    twilio.press(sid, "choose_language", "2")
+    twilio.press(sid, "choose_language/choose", "2")
     root = twiml(twilio.start(sid))
-    assert said(root)[0].startswith("For delivery status")
+    assert said(root) == ["Delivery 1, billing 2, support 3, agent 0."]
     assert api.get(f"/api/calls/{sid}").get_json()["language"] == "en"
 
 
