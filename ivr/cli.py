@@ -6,6 +6,7 @@ import sys
 import click
 
 from .config import Settings
+from .flowcli import schema_command, validate_command
 
 
 @click.group()
@@ -100,6 +101,9 @@ def call(url, digits, from_number, to_number, auth_token, public_url, account_si
     if result.error:
         sys.exit(2)
 
+
+main.add_command(validate_command)
+main.add_command(schema_command)
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -7,7 +7,7 @@ from flask import Flask
 
 from ..bootstrap import Services, build
 from ..config import Settings
-from . import api, demo, voice
+from . import api, api_reports, demo, voice  # noqa: F401  (api_reports adds routes to api.bp)
 from .local_fetch import LocalFirstFetcher
 
 log = logging.getLogger(__name__)

@@ -63,6 +63,34 @@ def _database_state(engine) -> str:
     return "ok"
 
 
+@bp.get("/flows")
+def flows():
+    """Every flow in service with its version, every file's problems, and the versions ever served."""
+    services = _services()
+    services.refresh_flows()
+    catalog = services.catalog
+    problems = {file: [_problem_json(p) for p in ps] for file, ps in sorted(catalog.problems.items())}
+    served = [_flow_json(lf, problems.get(lf.flow.path, [])) for lf in sorted(catalog.current.values(), key=lambda lf: lf.flow.name)]
+    with services.uow() as uow:
+        history = [{"name": v.name, "version": v.version, "file": v.path, "loaded_at": v.loaded_at.isoformat()}
+                   for v in uow.flow_versions.all()]
+    return jsonify({"flows": served, "problems": problems, "versions": history})
+
+
+def _flow_json(loaded, problems: list) -> dict:
+    flow = loaded.flow
+    failing = any(p["severity"] == "error" for p in problems)
+    return {"name": flow.name, "version": flow.version, "file": flow.path, "numbers": flow.numbers,
+            "default": flow.default, "languages": flow.languages, "subflows": sorted(flow.parts),
+            "loaded_at": loaded.loaded_at.isoformat() if loaded.loaded_at else None,
+            "status": "serving last good version; the file has errors" if failing else "ok"}
+
+
+def _problem_json(problem) -> dict:
+    return {"file": problem.file, "line": problem.line, "column": problem.column,
+            "severity": problem.severity, "message": problem.message, "text": str(problem)}
+
+
 @bp.get("/calls")
 def calls():
     limit = _int_arg("limit", 50, 1, 500)

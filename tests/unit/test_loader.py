@@ -110,3 +110,51 @@ def test_unreadable_file_is_a_load_error(tmp_path):
     path.write_bytes(b"\xff\xfe\x00 not utf-8")
     with pytest.raises(FlowLoadError, match=r"bad.yaml:1:1: cannot read the file"):
         load_flow_file(path)
+
+
+KINDS = """\
+name: k
+timezone: Asia/Seoul
+start: h
+nodes:
+  h:
+    kind: hours
+    weekly: {mon-fri: "09:00-18:00"}
+    open: s
+    closed: e
+  s:
+    kind: switch
+    cases:
+      - when: {caller_in: vips}
+        to: e
+    default: e
+  e: {kind: hangup}
+"""
+
+
+def test_unknown_time_zone_names_the_line():
+    assert problems(KINDS.replace("Asia/Seoul", "Asia/Seol")) == [
+        "f.yaml:2:11: timezone: Value error, unknown time zone 'Asia/Seol' (use an IANA name such as Asia/Seoul)"
+        .replace("Value error, ", "")]
+
+
+def test_bad_opening_hours_and_bad_day_name():
+    found = problems(KINDS.replace('{mon-fri: "09:00-18:00"}', '{mon-fry: "9-18"}'))
+    assert found == ["f.yaml:7:13: nodes.h.hours.weekly: 'mon-fry' is not a day or a range of days (mon, tue, … sun; mon-fri)"]
+    found = problems(KINDS.replace('"09:00-18:00"', '"09:00-25:00"'))
+    assert found == ["f.yaml:7:13: nodes.h.hours.weekly: '09:00-25:00' has an impossible time"]
+
+
+def test_switch_on_an_undefined_caller_list():
+    assert problems(KINDS) == ["f.yaml:13:27: caller_in names the list 'vips', which the flow's lists do not define"]
+
+
+def test_nodes_that_loop_without_waiting_are_an_error():
+    text = GOOD.replace("  e: {kind: hangup}", "  e: {kind: say, text: {ko: a, en: b}, next: f}\n  f: {kind: goto, to: e}")
+    assert problems(text) == ["f.yaml:10:3: these nodes loop without ever waiting for the caller: e -> f -> e"]
+
+
+def test_unknown_node_kind_lists_the_kinds():
+    assert problems(GOOD.replace("  e: {kind: hangup}", "  e: {}")) == [
+        "f.yaml:10:6: nodes.e: every node needs a 'kind' (say, menu, gather, goto, transfer, hangup, hours, switch, "
+        "set, subflow, return, http, voicemail, survey)"]

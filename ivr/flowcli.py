@@ -1,0 +1,65 @@
+"""`ivr validate` and `ivr schema`: check flow files the way the server will, and write the editor schema."""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from .catalog import FlowCatalog
+from .config import Settings
+from .flow.model import Flow
+
+SCHEMA_PATH = Path(__file__).resolve().parent.parent / "flows" / "schema" / "flow.schema.json"
+
+
+def flow_schema() -> dict:
+    """The JSON Schema of a flow file, generated from the typed models."""
+    schema = Flow.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "IVR call flow"
+    schema["description"] = "A call flow served by the IVR; reference: docs/flows.md"
+    return schema
+
+
+def schema_text() -> str:
+    return json.dumps(flow_schema(), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+
+
+@click.command("validate")
+@click.argument("path", required=False, type=click.Path(exists=True, path_type=Path))
+@click.option("--strict", is_flag=True, help="Fail on warnings too.")
+def validate_command(path: Path | None, strict: bool) -> None:
+    """Check flow files (a folder, or one file with its folder) exactly as the server would load them.
+
+    Prints each problem as file:line:column: severity: message. Exits 1 on errors (or warnings with --strict).
+    """
+    path = path or Settings.from_env().flows_dir
+    folder, only = (path, None) if path.is_dir() else (path.parent, str(path))
+    catalog = FlowCatalog(folder)
+    catalog.load()
+    problems = [p for file, ps in sorted(catalog.problems.items()) if only in (None, file) for p in ps]
+    for problem in problems:
+        click.echo(f"{problem.file}:{problem.line}:{problem.column}: {problem.severity}: {problem.message}")
+    errors = sum(p.severity == "error" for p in problems)
+    warnings = len(problems) - errors
+    checked = [lf.flow.name for lf in catalog.current.values() if only in (None, lf.flow.path)]
+    click.echo(f"{len(checked)} flow(s) valid, {errors} error(s), {warnings} warning(s)", err=bool(problems))
+    if errors or (strict and warnings):
+        sys.exit(1)
+
+
+@click.command("schema")
+@click.option("-o", "--output", type=click.Path(path_type=Path), default=SCHEMA_PATH, show_default=True)
+@click.option("--check", is_flag=True, help="Exit 1 when the file differs from the models (for CI).")
+def schema_command(output: Path, check: bool) -> None:
+    """Write the JSON Schema of flow files, for editors with YAML language support."""
+    text = schema_text()
+    if check:
+        same = output.exists() and output.read_text(encoding="utf-8") == text
+        click.echo(f"{output} is {'up to date' if same else 'out of date: run ivr schema'}")
+        sys.exit(0 if same else 1)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(text, encoding="utf-8")
+    click.echo(f"wrote {output}")
