@@ -87,7 +87,7 @@ class SqlAlchemyUnitOfWork:
         return self
 
     def __exit__(self, *exc) -> None:
-        self.session.rollback()
+        # close() rolls back what was not committed, and (unlike rollback()) leaves loaded rows readable.
         self.session.close()
 
     def commit(self) -> None:

@@ -31,8 +31,10 @@ def targets(node) -> Iterator[tuple[tuple, str]]:
 
 def check_flow(flow: Flow) -> list[Finding]:
     """All meaning problems of a flow that parsed; errors and warnings."""
-    return [*_start(flow), *_targets(flow), *_languages(flow), *_say(flow), *_lists(flow),
-            *_stuck(flow), *_reachable(flow)]
+    broken = [*_start(flow), *_targets(flow)]
+    # With a missing target, "unreachable" warnings would only repeat the same mistake many times.
+    unreachable = [] if broken else list(_reachable(flow))
+    return [*broken, *_languages(flow), *_say(flow), *_lists(flow), *_stuck(flow), *unreachable]
 
 
 def _start(flow: Flow) -> Iterator[Finding]:

@@ -85,8 +85,12 @@ class Record:
     action: str = ""
     method: str = "POST"
     max_length_s: int = 3600
+    timeout_s: int = 5  # seconds of silence that end the recording; 0: silence never ends it
     finish_on_key: str = "1234567890*#"
     play_beep: bool = True
+    status_callback: str = ""
+    status_callback_method: str = "POST"
+    status_callback_events: tuple[str, ...] = ("completed",)
 
 
 Verb = Say | Play | Pause | Gather | Redirect | Dial | Hangup | Reject | Leave | Enqueue | Record
@@ -193,8 +197,14 @@ def _enqueue(element: ET.Element) -> Enqueue:
 
 
 def _record(element: ET.Element) -> Record:
-    return Record(element.get("action", ""), _method(element), _int(element, "maxLength", 3600),
-                  element.get("finishOnKey", "1234567890*#"), element.get("playBeep", "true").lower() != "false")
+    events = tuple((element.get("recordingStatusCallbackEvent") or "completed").split())
+    return Record(
+        action=element.get("action", ""), method=_method(element), max_length_s=_int(element, "maxLength", 3600),
+        timeout_s=_int(element, "timeout", 5), finish_on_key=element.get("finishOnKey", "1234567890*#"),
+        play_beep=element.get("playBeep", "true").lower() != "false",
+        status_callback=element.get("recordingStatusCallback", ""),
+        status_callback_method=_method(element, "recordingStatusCallbackMethod"), status_callback_events=events,
+    )
 
 
 _READERS = {
