@@ -38,7 +38,7 @@ def test_errors_are_listed_with_line_numbers_and_fail(flows):
     main_yaml.write_text(main_yaml.read_text().replace("      2: billing", "      2: biling"))
     result = run("validate", str(flows))
     assert result.exit_code == 1
-    assert f"{main_yaml}:74:10: error: node 'main_menu' leads to 'biling', which is not defined" in result.output
+    assert f"{main_yaml}:67:10: error: node 'main_menu' leads to 'biling', which is not defined" in result.output
     assert result.output.strip().endswith("1 flow(s) valid, 1 error(s), 0 warning(s)")
 
 
