@@ -21,30 +21,23 @@ PROMPT_FIELDS = ("prompt", "text", "intro")
 EXCERPT_COLUMNS, EXCERPT_LINES = 30, 2
 FONT = "Noto Sans CJK KR,Noto Sans,sans-serif"
 
-# Graphviz node attributes per kind; the fill colours are shared with Mermaid.
+FILLS = {"say": "#fff8dc", "menu": "#dbe8fb", "gather": "#e3f4e1", "goto": "#f2f2f2", "transfer": "#c9ecc6",
+         "hangup": "#f6cccc", "hours": "#fde6c4", "switch": "#fde6c4", "set": "#f2f2f2", "subflow": "#e9e0f7",
+         "return": "#e9e0f7", "http": "#e0f0f5", "voicemail": "#f0e3d6", "survey": "#f0e3d6"}
 DOT_SHAPES = {
-    "say": 'shape=note, fillcolor="#fff8dc"',
-    "menu": 'shape=hexagon, fillcolor="#dbe8fb"',
-    "gather": 'shape=parallelogram, fillcolor="#e3f4e1"',
-    "goto": 'shape=box, style="rounded,dashed,filled", fillcolor="#f2f2f2"',
-    "transfer": 'shape=cds, fillcolor="#c9ecc6"',
-    "hangup": 'shape=doubleoctagon, fillcolor="#f6cccc"',
-    "hours": 'shape=diamond, fillcolor="#fde6c4"',
-    "switch": 'shape=diamond, fillcolor="#fde6c4"',
-    "set": 'shape=box, fillcolor="#f2f2f2"',
-    "subflow": 'shape=box, peripheries=2, fillcolor="#e9e0f7"',
-    "return": 'shape=invhouse, fillcolor="#e9e0f7"',
-    "http": 'shape=cylinder, fillcolor="#e0f0f5"',
-    "voicemail": 'shape=folder, fillcolor="#f0e3d6"',
-    "survey": 'shape=tab, fillcolor="#f0e3d6"',
+    "say": "shape=note", "menu": "shape=hexagon", "gather": 'shape=box, style="rounded,filled"',
+    "goto": 'shape=box, style="rounded,dashed,filled"', "transfer": "shape=component",
+    "hangup": "shape=octagon, peripheries=2", "hours": "shape=diamond", "switch": "shape=diamond", "set": "shape=box",
+    "subflow": "shape=box, peripheries=2", "return": "shape=invhouse", "http": "shape=cylinder",
+    "voicemail": "shape=folder", "survey": "shape=tab",
 }
 MERMAID_SHAPES = {  # opening and closing brackets
-    "say": ('>"', '"]'), "menu": ('{{"', '"}}'), "gather": ('[/"', '"/]'), "goto": ('("', '")'),
-    "transfer": ('(["', '"])'), "hangup": ('((("', '")))'), "hours": ('{"', '"}'), "switch": ('{"', '"}'),
+    "say": ('>"', '"]'), "menu": ('{{"', '"}}'), "gather": ('[/"', '"/]'), "goto": ('["', '"]'),
+    "transfer": ('(["', '"])'), "hangup": ('("', '")'), "hours": ('{"', '"}'), "switch": ('{"', '"}'),
     "set": ('["', '"]'), "subflow": ('[["', '"]]'), "return": ('[\\"', '"/]'), "http": ('[("', '")]'),
     "voicemail": ('[/"', '"\\]'), "survey": ('[/"', '"\\]'),
 }
-START = "(call)"  # not a valid node name, so it never clashes with one
+START = "(call)"  # the incoming call, drawn before the start node (node names are plain words)
 START_ID = "call"  # its Mermaid id; node ids all begin with n_
 
 
@@ -123,8 +116,8 @@ def to_dot(flow: Flow, language: str | None = None) -> str:
     drawing = diagram(flow, language)
     lines = [f"digraph {_dot(drawing.name)} {{",
              f'  graph [rankdir=TB, fontname="{FONT}", fontsize=11, nodesep=0.3, ranksep=0.45]',
-             f'  node [fontname="{FONT}", fontsize=10, style=filled, margin="0.12,0.06"]',
-             f'  edge [fontname="{FONT}", fontsize=9, color="#333333"]',
+             f'  node [fontname="{FONT}", fontsize=11, style=filled, margin="0.12,0.06"]',
+             f'  edge [fontname="{FONT}", fontsize=10, color="#333333"]',
              f'  {_dot(START)} [shape=circle, label="call", fillcolor="#333333", fontcolor=white, width=0.5, fixedsize=true]']
     lines += [f"  {_dot_box(box)}" for box in drawing.boxes if not box.part]
     for part in drawing.parts:
@@ -143,14 +136,14 @@ def to_mermaid(flow: Flow, language: str | None = None) -> str:
     lines = ["flowchart TB", f'  {START_ID}(("call"))']
     lines += [f"  {_mermaid_box(box)}" for box in drawing.boxes if not box.part]
     for part in drawing.parts:
-        lines.append(f'  subgraph part_{_mid(part)}["{_mermaid(part)}"]')
+        lines.append(f'  subgraph {_mid(part, "part_")}["{_mermaid(part)}"]')
         lines += [f"    {_mermaid_box(box)}" for box in drawing.boxes if box.part == part]
         lines.append("  end")
     lines.append(f"  {START_ID} --> {_mid(drawing.start)}")
     lines += [f"  {_mermaid_edge(edge)}" for edge in drawing.merged()]
     kinds = sorted({box.kind for box in drawing.boxes})
-    lines += [f"  classDef {kind} fill:{_fill(kind)},stroke:#555555" for kind in kinds]
-    lines += [f"  class {','.join(_mid(b.name) for b in drawing.boxes if b.kind == kind)} {kind}" for kind in kinds]
+    lines += [f"  classDef kind_{kind} fill:{_fill(kind)},stroke:#555555" for kind in kinds]
+    lines += [f"  class {','.join(_mid(b.name) for b in drawing.boxes if b.kind == kind)} kind_{kind}" for kind in kinds]
     return "\n".join([*lines, ""])
 
 
@@ -272,7 +265,8 @@ def _dot(text: str) -> str:
 
 
 def _dot_box(box: Box) -> str:
-    return f"{_dot(box.name)} [label={_dot(chr(10).join(box.lines))}, {DOT_SHAPES.get(box.kind, 'shape=box')}]"
+    shape = DOT_SHAPES.get(box.kind, "shape=box")
+    return f'{_dot(box.name)} [label={_dot(chr(10).join(box.lines))}, {shape}, fillcolor="{_fill(box.kind)}"]'
 
 
 def _dot_edge(edge: Edge) -> str:
@@ -285,10 +279,10 @@ def _dot_edge(edge: Edge) -> str:
     return f"{_dot(edge.source)} -> {_dot(edge.target)}{suffix}"
 
 
-def _mid(name: str) -> str:
-    """A Mermaid node id: letters, digits and _ only, one id per name (`_` doubled, `-` and `/` coded)."""
+def _mid(name: str, prefix: str = "n_") -> str:
+    """A Mermaid id: letters, digits and _ only, one id per name (`_` doubled, `-` and `/` coded)."""
     coded = name.replace("_", "__").replace("-", "_h").replace("/", "_s")
-    return "n_" + re.sub(r"[^A-Za-z0-9_]", lambda m: f"_u{ord(m.group()):x}_", coded)
+    return prefix + re.sub(r"[^A-Za-z0-9_]", lambda m: f"_u{ord(m.group()):x}_", coded)
 
 
 def _mermaid(text: str) -> str:
@@ -310,5 +304,4 @@ def _mermaid_edge(edge: Edge) -> str:
 
 
 def _fill(kind: str) -> str:
-    found = re.search(r'fillcolor="(#[0-9a-f]{6})"', DOT_SHAPES.get(kind, ""))
-    return found.group(1) if found else "#ffffff"
+    return FILLS.get(kind, "#ffffff")
