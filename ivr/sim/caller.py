@@ -1,22 +1,37 @@
-"""The person on the phone: keys from a script (`1,,12345#`) or typed at the terminal, and what Twilio makes of them."""
+"""The person on the phone: keys (and recordings) from a script (`1,,12345#,rec:12`) or typed at the terminal."""
 from __future__ import annotations
 
 import re
 from typing import Callable
 
-from .errors import CallerHungUp
+from .errors import CallerHungUp, ScriptMismatch
+from .recording import Speech, parse_speech
 
 KEYPAD = re.compile(r"^[0-9*#]*$")
 HANG_UP = "q"
 
 
 def parse_digits(script: str) -> list[str]:
-    """`"1,,12345#"` -> `["1", "", "12345#"]`: one item per Gather, empty for no input. Raises ValueError."""
+    """`"1,,12345#,rec:12"` -> `["1", "", "12345#", "rec:12"]`: one item per Gather or Record, empty for no
+    input (silence). Raises ValueError."""
     items = [item.strip() for item in script.split(",")]
     for item in items:
-        if not KEYPAD.match(item):
-            raise ValueError(f"{item!r} is not keypad input (0-9, *, #)")
+        check_item(item)
     return items
+
+
+def check_item(item: str) -> None:
+    """Raise ValueError unless `item` is keypad input (0-9, *, #) or a recording (`rec:12`)."""
+    if parse_speech(item) is None and not KEYPAD.match(item):
+        raise ValueError(f"{item!r} is not keypad input (0-9, *, #) or a recording (rec:SECONDS)")
+
+
+def speech_of(item: str) -> Speech | None:
+    """What a script item means at a <Record>: `rec:...` speaks; keys alone record nothing; "" is silence."""
+    speech = parse_speech(item)
+    if speech is not None or not item:
+        return speech
+    return Speech(0, item[0])
 
 
 def collect(keys: str, num_digits: int | None, finish_on_key: str) -> tuple[str, str]:
@@ -39,14 +54,22 @@ class ScriptedCaller:
         self.remaining = list(digits)
 
     def keys(self, prompt: str) -> str | None:
+        item = self._next()
+        if parse_speech(item) is not None:
+            raise ScriptMismatch(f"the script says {item!r} (a recording) but Twilio is gathering keys")
+        return item or None
+
+    def speech(self, prompt: str) -> Speech | None:
+        return speech_of(self._next())
+
+    def _next(self) -> str:
         if not self.remaining:
             raise CallerHungUp("the script ran out")
-        item = self.remaining.pop(0)
-        return item or None
+        return self.remaining.pop(0)
 
 
 class TerminalCaller:
-    """Asks a person for keys: an empty line is no input, `q` (or end of input) hangs up."""
+    """Asks a person for keys or a recording: an empty line is no input (silence), `q` (or end of input) hangs up."""
 
     def __init__(self, read_line: Callable[[str], str | None], warn: Callable[[str], None]):
         self.read_line, self.warn = read_line, warn
@@ -60,3 +83,15 @@ class TerminalCaller:
             if KEYPAD.match(keys):
                 return keys or None
             self.warn("keys are 0-9, * and #; Enter for no input, q to hang up")
+
+    def speech(self, prompt: str) -> Speech | None:
+        """At a <Record>: `12` speaks 12 s then presses #, `12:hangup`, `12:silence`; Enter is silence."""
+        while True:
+            line = self.read_line(prompt)
+            if line is None or line.strip().lower() == HANG_UP:
+                raise CallerHungUp("at the terminal")
+            said = line.strip().replace(" ", "")
+            try:
+                return speech_of(f"rec:{said}" if said[:1].isdigit() else said)
+            except ValueError:
+                self.warn("seconds to speak (12), optionally :hangup, :silence or :KEY after it; Enter for silence")

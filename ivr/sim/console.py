@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from datetime import datetime
 
 import click
 
@@ -13,19 +14,28 @@ from .transcript import HTTP, CallResult, Entry
 from .transport import FlaskTransport, HttpTransport, Transport
 
 
-def in_process_transport() -> tuple[Transport, str]:
-    """The app built from the environment, driven through Flask's test client; and its PUBLIC_BASE_URL."""
+def in_process_transport(at: datetime | None = None) -> tuple[Transport, str]:
+    """The app built from the environment, driven through Flask's test client; and its PUBLIC_BASE_URL.
+
+    With `at`, the app's clock stands at that moment for the whole call (business hours, dates read aloud).
+    """
+    from ..clock import FakeClock
     from ..config import Settings
     from ..web import create_app
 
     quiet = {} if "LOG_LEVEL" in os.environ else {"log_level": "WARNING"}  # keep the transcript readable
     settings = Settings.from_env(**quiet)
-    return FlaskTransport(create_app(settings)), settings.public_base_url
+    app = create_app(settings, FakeClock(at) if at else None)
+    # The simulator's RecordingUrl names no real file: there is nothing for the server to download.
+    app.extensions["ivr"].recordings.store = None
+    return FlaskTransport(app), settings.public_base_url
 
 
-def transport_for(url: str | None) -> tuple[Transport, str]:
+def transport_for(url: str | None, at: datetime | None = None) -> tuple[Transport, str]:
     """HTTP to `url`, or the app in-process when no URL is given."""
-    return (HttpTransport(url), "") if url else in_process_transport()
+    if url and at:
+        raise ValueError("--at sets the clock of the in-process app; a server at --url keeps its own clock")
+    return (HttpTransport(url), "") if url else in_process_transport(at)
 
 
 def caller_for(digits: list[str] | None):
@@ -56,9 +66,13 @@ def printer(verbose: bool):
     return show
 
 
-def play(transport: Transport, caller, options: CallOptions, as_json: bool, verbose: bool) -> CallResult:
-    """Run the call and print it, live as text or at the end as JSON."""
-    call = SimulatedCall(transport, caller, options, on_entry=None if as_json else printer(verbose))
+def play(transport: Transport, caller, options: CallOptions, as_json: bool, verbose: bool,
+         at: datetime | None = None) -> CallResult:
+    """Run the call and print it, live as text or at the end as JSON; `at` is when it starts."""
+    from ..clock import FakeClock
+
+    clock = FakeClock(at) if at else None
+    call = SimulatedCall(transport, caller, options, clock, on_entry=None if as_json else printer(verbose))
     if not as_json:
         click.echo(f"☎ call {call.identity.call_sid} from {options.from_number} to {options.to_number} "
                    f"via {transport.base_url}{' (signed)' if options.auth_token else ''}")

@@ -12,3 +12,7 @@ class Forbidden(ProtocolError):
 
 class CallerHungUp(Exception):
     """The simulated caller ended the call (script ran out, or `q` at the terminal)."""
+
+
+class ScriptMismatch(CallerHungUp):
+    """The script's next item does not fit what Twilio asks for (a recording where keys are gathered)."""

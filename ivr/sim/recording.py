@@ -71,9 +71,17 @@ def take(record: v.Record, speech: Speech | None) -> Take:
     return Take(spoken, None, beep + spoken + quiet, f"caller records {spoken} s{pressed}, then is silent {quiet} s")
 
 
+def hang_up(record: v.Record, told: str) -> Take:
+    """The caller hangs up at the beep: nothing recorded, but Twilio still reports `Digits=hangup`."""
+    return Take(0, HANGUP, BEEP_SECONDS if record.play_beep else 0, told)
+
+
 def _silent(record: v.Record, speech: Speech | None, beep: int) -> Take:
     if speech is not None and speech.end == HANGUP:
-        return Take(0, HANGUP, beep, "caller hangs up without a word")
+        return hang_up(record, "caller hangs up without a word")
+    if speech is not None and speech.end != SILENCE:
+        return Take(0, None, beep + 0.5, f"caller presses {speech.end} without a word: nothing recorded, "
+                                         f"Twilio skips the action")
     quiet = _quiet_s(record, 0)
     return Take(0, None, beep + quiet, f"silence ({quiet} s): nothing recorded, Twilio skips the action")
 

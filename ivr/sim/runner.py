@@ -2,59 +2,26 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import timedelta, timezone
 from email.utils import format_datetime
 from urllib.parse import urlencode
 
 from ..clock import SystemClock
 from . import verbs as v
 from .caller import ScriptedCaller, collect
-from .errors import CallerHungUp, Forbidden, ProtocolError
+from .errors import CallerHungUp, Forbidden, ProtocolError, ScriptMismatch
+from .recording import HANGUP, Recording, hang_up, take
 from .transcript import HTTP, CallResult, RequestRecord, Transcript
+from .steps import Callback, CallOptions, End, Next, check_status, check_twiml
 from .transport import Answer, Transport
-from .wire import DEFAULT_FROM, DEFAULT_TO, Addressing, CallIdentity, Signer, new_sid, with_query
+from .wire import Addressing, CallIdentity, Signer, new_sid, with_query
 
-TWIML_TYPES = {"text/xml", "application/xml"}
+__all__ = ["CallOptions", "SimulatedCall", "run_call"]
 CHARACTERS_PER_SECOND = 12  # rough speaking rate, for the simulated call duration
 PLAY_SECONDS = 5            # audio length is unknown without fetching it
 KEY_SECONDS = 0.5
 TALK_SECONDS = 60           # how long an answered <Dial> talks
-
-
-@dataclass(frozen=True)
-class CallOptions:
-    """How the simulated Twilio behaves on one call; every field has Twilio's or the CLI's default."""
-
-    from_number: str = DEFAULT_FROM
-    to_number: str = DEFAULT_TO
-    account_sid: str = ""
-    call_sid: str = ""
-    auth_token: str = ""
-    public_url: str = ""
-    voice_path: str = "/voice"
-    status_path: str = "/voice/status"
-    dial_status: str = "completed"
-    queue_result: str = "hangup"
-    max_requests: int = 200
-
-
-@dataclass(frozen=True)
-class End:
-    """The call is over: why, and the CallStatus the status callback reports."""
-
-    reason: str
-    status: str = "completed"
-
-
-@dataclass(frozen=True)
-class Next:
-    """Request this URL next; with `then`, the call is already over and its TwiML is only checked."""
-
-    method: str
-    url: str
-    params: dict = field(default_factory=dict)
-    then: End | None = None
+SPEAK_PROMPT = "🎙 seconds to speak: 12, 12:hangup, 12:silence (Enter = silence, q = hang up): "
 
 
 class SimulatedCall:
@@ -80,8 +47,14 @@ class SimulatedCall:
         try:
             while isinstance(step, Next):
                 document = self._fetch(step)
+                if step.after is not None:
+                    self._callback(step.after)
                 step = step.then or self._play(document)
             return step
+        except ScriptMismatch as exc:
+            self.result.script_problem = str(exc)
+            self.transcript.add("hangup", f"✖ script: {exc}; the caller hangs up")
+            return End("caller hung up")
         except CallerHungUp as exc:
             self.transcript.add("hangup", f"☎ caller hangs up ({exc})")
             return End("caller hung up")
@@ -101,17 +74,28 @@ class SimulatedCall:
             raise ProtocolError(f"more than {self.options.max_requests} requests in one call: the TwiML loops")
         answer = self._send(step.method, step.url, step.params, self.call_status)
         self.call_status = "in-progress"
-        _check(answer, step.method, step.url)
+        check_twiml(answer, step.method, step.url)
         return v.parse(answer.body, step.url)
 
-    def _send(self, method: str, public_url: str, extra: dict, call_status: str) -> Answer:
-        params = {**self.identity.params(call_status), **extra}
+    def _send(self, method: str, public_url: str, extra: dict, call_status: str | None) -> Answer:
+        params = {**self.identity.params(call_status), **extra} if call_status else dict(extra)
         url, form = (with_query(public_url, params), {}) if method == "GET" else (public_url, params)
         answer = self.transport.send(method, self.addressing.local(url), form, self.signer.headers(url, form))
         self.result.requests.append(RequestRecord(method, public_url, params, answer.status, answer.content_type))
         shown = f" {urlencode(extra)}" if extra else ""
         self.transcript.add(HTTP, f"→ {method} {public_url}{shown} -> {answer.status}")
         return answer
+
+    def _callback(self, callback: Callback) -> None:
+        """Twilio logs a failed callback in its debugger and the call goes on; we report it as an error."""
+        try:
+            answer = self._send(callback.method, callback.url, callback.params, None)
+            check_status(answer, callback.url)
+        except ProtocolError as exc:
+            self._fail(exc)
+            return
+        self.transcript.add("status", f"✔ recording status callback {callback.params['RecordingStatus']} "
+                                      f"-> HTTP {answer.status}")
 
     def _status_callback(self, end: End) -> None:
         duration_s = round(self.elapsed_s) if end.status == "completed" else 0
@@ -122,7 +106,7 @@ class SimulatedCall:
         url = self.addressing.start(self.options.status_path)
         try:
             answer = self._send("POST", url, self._status_params(end, duration_s), end.status)
-            _check_status(answer, url)
+            check_status(answer, url)
         except ProtocolError as exc:
             self._fail(exc)
             return
@@ -131,7 +115,7 @@ class SimulatedCall:
     def _status_params(self, end: End, duration_s: int) -> dict:
         params = {
             "CallDuration": str(duration_s),
-            "Timestamp": format_datetime(self.started_at + timedelta(seconds=self.elapsed_s)),
+            "Timestamp": format_datetime((self.started_at + timedelta(seconds=self.elapsed_s)).astimezone(timezone.utc)),
             "CallbackSource": "call-progress-events", "SequenceNumber": "0",
         }
         if end.status == "completed":
@@ -237,15 +221,34 @@ class SimulatedCall:
         params = {"QueueResult": self.options.queue_result, "QueueSid": new_sid("QU"), "QueueTime": "0"}
         return Next(enqueue.method, self.addressing.resolve(enqueue.action, url), params, then=hung_up)
 
-    def _record(self, record: v.Record, url: str) -> Next | End:
-        beep = ", beep" if record.play_beep else ""
-        self.transcript.add("record", f"● record (max {record.max_length_s} s{beep}); the caller hangs up")
-        end = End("caller hung up while recording")
-        if not record.action:
-            return end
-        params = {"RecordingUrl": "", "RecordingDuration": "0", "Digits": "hangup"}
-        return Next(record.method, self.addressing.resolve(record.action, url), params, then=end)
+    def _record(self, record: v.Record, url: str) -> Next | End | None:
+        limits = f"max {record.max_length_s} s, silence {record.timeout_s} s, ends on {record.finish_on_key or 'no key'}"
+        self.transcript.add("record", f"● record ({limits})")
+        if record.play_beep:
+            self.transcript.add("record", "♪ beep")
+        try:
+            done = take(record, self.caller.speech(SPEAK_PROMPT))
+        except CallerHungUp as exc:
+            done = hang_up(record, f"caller hangs up ({exc})")
+        self.transcript.add("record", f"🎙 {done.told}")
+        self.elapsed_s += done.elapsed_s
+        if done.empty and not done.hung_up:
+            return None  # Twilio skips the action when nothing was recorded and carries on with the next verb
+        return self._recorded(record, url, done)
 
+    def _recorded(self, record: v.Record, url: str, done) -> Next:
+        end = End("caller hung up while recording") if done.hung_up else None
+        if done.empty:
+            params = {"RecordingUrl": "", "RecordingDuration": "0", "Digits": HANGUP}
+            return Next(record.method, self.addressing.resolve(record.action or url, url), params, then=end)
+        recording = Recording.new(self.identity.account_sid, done.recorded_s)
+        self.result.recordings.append(recording)
+        after = None
+        if record.status_callback and "completed" in record.status_callback_events:
+            after = Callback(record.status_callback_method, self.addressing.resolve(record.status_callback, url),
+                             recording.status_params(self.identity.account_sid, self.identity.call_sid))
+        return Next(record.method, self.addressing.resolve(record.action or url, url),
+                    recording.action_params(done.digits), then=end, after=after)
 
 _HANDLERS = {
     v.Say: SimulatedCall._say, v.Play: SimulatedCall._play_audio, v.Pause: SimulatedCall._pause,
@@ -260,22 +263,6 @@ def _ask(gather: v.Gather) -> str:
     count = f"{gather.num_digits} key{'s' if gather.num_digits != 1 else ''}" if gather.num_digits else "keys"
     finish = f", end with {gather.finish_on_key}" if gather.finish_on_key else ""
     return f"⌨ {count}{finish} (Enter = no input, q = hang up): "
-
-
-def _check(answer: Answer, method: str, url: str) -> None:
-    """Twilio's view of a TwiML answer: 403 is a refused signature, >= 400 an error, only XML runs."""
-    _check_status(answer, url)
-    if answer.mimetype not in TWIML_TYPES:
-        raise ProtocolError(f"{method} {url} answered {answer.content_type or 'no content type'!s}, not TwiML "
-                            f"(text/xml or application/xml)")
-
-
-def _check_status(answer: Answer, url: str) -> None:
-    if answer.status == 403:
-        raise Forbidden(f"HTTP 403 from {url}: the server refused the X-Twilio-Signature "
-                        f"(check --auth-token / TWILIO_AUTH_TOKEN, and --public-url if the server sets PUBLIC_BASE_URL)")
-    if answer.status >= 400:
-        raise ProtocolError(f"HTTP {answer.status} from {url}")
 
 
 def run_call(transport: Transport, digits: list[str] | None = None, caller=None, options: CallOptions = CallOptions(),

@@ -52,6 +52,8 @@ class CallResult:
     end_reason: str = ""
     error: str | None = None
     duration_s: int = 0
+    script_problem: str | None = None  # the script did not fit the call (a recording where keys were asked)
+    recordings: list = field(default_factory=list)  # the Recording of every <Record> that kept audio
 
     @property
     def lines(self) -> list[str]:
