@@ -41,11 +41,19 @@ def db_upgrade() -> None:
 
 
 class _UsageErrorExitsOne(click.Command):
-    """`ivr call` keeps exit code 2 for protocol errors, so its usage errors exit 1 (click's default is 2)."""
+    """`ivr call` keeps exit code 2 for protocol errors, so its usage errors exit 1 (click's default is 2),
+    whether found parsing the options or checking them together."""
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         try:
             return super().parse_args(ctx, args)
+        except click.UsageError as exc:
+            exc.exit_code = 1
+            raise
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
         except click.UsageError as exc:
             exc.exit_code = 1
             raise
@@ -60,6 +68,20 @@ def _digits(_ctx, _param, value: str | None) -> list[str] | None:
         raise click.BadParameter(str(exc)) from exc
 
 
+def _moment(_ctx, _param, value: str | None):
+    from datetime import datetime
+
+    if value is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not an ISO date and time like 2026-03-02T10:00:00+09:00") from None
+    if moment.tzinfo is None:
+        raise click.BadParameter(f"{value!r} needs a UTC offset, like 2026-03-02T10:00:00+09:00")
+    return moment
+
+
 DIAL_STATUSES = ["completed", "answered", "busy", "no-answer", "failed", "canceled"]
 QUEUE_RESULTS = ["hangup", "bridged", "leave", "redirected", "queue-full", "error", "system-error"]
 
@@ -67,7 +89,8 @@ QUEUE_RESULTS = ["hangup", "bridged", "leave", "redirected", "queue-full", "erro
 @main.command(cls=_UsageErrorExitsOne)
 @click.option("--url", default=None, help="Server to call, e.g. http://127.0.0.1:5000 (default: the app in-process).")
 @click.option("--digits", default=None, callback=_digits,
-              help='Keys, one item per Gather: "1,,12345#" (empty = no input). Without it: ask at the terminal.')
+              help='Keys, one item per Gather: "1,,12345#" (empty = no input), rec:12 for a Record '
+                   '(rec:12:hangup, rec:12:silence). Without it: ask at the terminal.')
 @click.option("--from", "from_number", default="+821012345678", show_default=True, help="Caller (From).")
 @click.option("--to", "to_number", default="+18005550100", show_default=True, help="Dialed number (To).")
 @click.option("--auth-token", envvar="TWILIO_AUTH_TOKEN", default="", show_envvar=True,
@@ -81,10 +104,13 @@ QUEUE_RESULTS = ["hangup", "bridged", "leave", "redirected", "queue-full", "erro
 @click.option("--voice-path", default="/voice", show_default=True, help="The number's 'a call comes in' URL.")
 @click.option("--status-path", default="/voice/status", show_default=True, help="The status callback URL.")
 @click.option("--max-requests", default=200, show_default=True, help="More requests than this is a loop.")
+@click.option("--at", default=None, callback=_moment, metavar="DATETIME",
+              help="When the call happens, e.g. 2026-03-02T10:00:00+09:00: the in-process app's clock stands there "
+                   "(not with --url: a server keeps its own clock).")
 @click.option("--json", "as_json", is_flag=True, help="Print the call as JSON instead of a transcript.")
 @click.option("-v", "--verbose", is_flag=True, help="Also show each request sent.")
 def call(url, digits, from_number, to_number, auth_token, public_url, account_sid, dial_status, queue_result,
-         voice_path, status_path, max_requests, as_json, verbose) -> None:
+         voice_path, status_path, max_requests, at, as_json, verbose) -> None:
     """Call the IVR as Twilio would: signed webhooks, TwiML carried out, a readable transcript.
 
     Exits 0 when the call ends normally, 2 on a protocol error (HTTP error, refused signature, invalid TwiML).
@@ -92,12 +118,15 @@ def call(url, digits, from_number, to_number, auth_token, public_url, account_si
     from .sim import CallOptions
     from .sim.console import caller_for, play, transport_for
 
-    transport, server_public_url = transport_for(url)
+    try:
+        transport, server_public_url = transport_for(url, at)
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from None
     options = CallOptions(from_number=from_number, to_number=to_number, account_sid=account_sid,
                           auth_token=auth_token, public_url=public_url or server_public_url,
                           voice_path=voice_path, status_path=status_path, dial_status=dial_status,
                           queue_result=queue_result, max_requests=max_requests)
-    result = play(transport, caller_for(digits), options, as_json, verbose)
+    result = play(transport, caller_for(digits), options, as_json, verbose, at)
     if result.error:
         sys.exit(2)
 
