@@ -1,11 +1,13 @@
-"""Fixtures for end-to-end calls: the IVR with the sample flow on a temporary database, signatures checked."""
+"""Fixtures for end-to-end calls: the IVR with the sample flow on a temporary database, signatures checked,
+its clock standing at an open hour (Monday 2 March 2026, 10:00 in Seoul) unless a test moves it."""
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
-from fakes import TOKEN
+from fakes import API_TOKEN, TOKEN, FakeRecordingStore
 
+from ivr.clock import FakeClock
 from ivr.config import Settings
 from ivr.sim import CallOptions, FlaskTransport
 from ivr.web import create_app
@@ -14,15 +16,27 @@ FLOWS = Path(__file__).resolve().parents[2] / "flows"
 
 
 @pytest.fixture
-def ivr_settings(tmp_path) -> Settings:
-    return Settings.from_env({}, database_url=f"sqlite:///{tmp_path}/ivr.db", twilio_auth_token=TOKEN,
-                             flows_dir=FLOWS, log_level="WARNING")
+def clock() -> FakeClock:
+    return FakeClock()
 
 
 @pytest.fixture
-def ivr_app(ivr_settings):
+def ivr_settings(tmp_path) -> Settings:
+    return Settings.from_env({}, database_url=f"sqlite:///{tmp_path}/ivr.db", twilio_auth_token=TOKEN,
+                             api_token=API_TOKEN, flows_dir=FLOWS, recordings_dir=tmp_path / "recordings",
+                             log_level="WARNING")
+
+
+@pytest.fixture
+def recording_store() -> FakeRecordingStore:
+    return FakeRecordingStore()
+
+
+@pytest.fixture
+def ivr_app(ivr_settings, clock, recording_store):
     """The real IVR; every webhook must carry a valid X-Twilio-Signature."""
-    app = create_app(ivr_settings)
+    app = create_app(ivr_settings, clock)
+    app.extensions["ivr"].recordings.store = recording_store  # the simulator's RecordingUrl is not a real file
     yield app
     app.extensions["ivr"].engine.dispose()
 
@@ -36,3 +50,16 @@ def transport(ivr_app):
 def signed():
     """Call options that sign with the server's token."""
     return CallOptions(auth_token=TOKEN)
+
+
+@pytest.fixture
+def call_record(ivr_app):
+    """GET /api/calls/<sid> with the API token: the call as the server keeps it, with its event log."""
+    client = ivr_app.test_client()
+
+    def fetch(call_sid: str) -> dict:
+        reply = client.get(f"/api/calls/{call_sid}", headers={"Authorization": f"Bearer {API_TOKEN}"})
+        assert reply.status_code == 200, reply.get_data(as_text=True)
+        return reply.get_json()
+
+    return fetch

@@ -13,35 +13,46 @@ import pytest
 import requests
 from click.testing import CliRunner
 from fakes import TOKEN, serving
+from sample import CLOSED_KO, GREETING, IN_TRANSIT, IN_TRANSIT_KO, LANGUAGE_PROMPT, MONDAY_20, SAVED_KO
 
 from ivr.cli import main
 from ivr.sim import CallOptions, HttpTransport, run_call
 from ivr.web import create_app
 
 ROOT = Path(__file__).resolve().parents[2]
-READ_BACK_KO = "주문 번호 1 2 3 4 5번을 조회하겠습니다. 배송 정보는 문자로 보내 드리겠습니다."
-READ_BACK_EN = "You entered order number 1 2 3 4 5. We will text you its delivery status."
 
 
-def test_korean_call_over_http_is_signed_against_the_absolute_url(ivr_app):
+def test_korean_call_over_http_is_signed_against_the_absolute_url(ivr_app, call_record):
     with serving(ivr_app) as url:
-        result = run_call(HttpTransport(url), ["1", "1", "12345#", "2"], options=CallOptions(auth_token=TOKEN))
+        result = run_call(HttpTransport(url), ["1", "1", f"{IN_TRANSIT}#", "2"], options=CallOptions(auth_token=TOKEN))
     assert result.error is None
-    assert READ_BACK_KO in result.said_texts
-    assert [r.url for r in result.requests][2:4] == [f"{url}/voice/step?node=main_menu",
+    assert IN_TRANSIT_KO in result.said_texts
+    assert [r.url for r in result.requests][1:4] == [f"{url}/voice/step?node=choose_language%2Fchoose",
+                                                      f"{url}/voice/step?node=main_menu",
                                                       f"{url}/voice/step?node=order_number"]
     assert {r.status for r in result.requests} == {200, 204}
-    call = ivr_app.test_client().get(f"/api/calls/{result.call_sid}").get_json()
+    call = call_record(result.call_sid)
     assert (call["status"], call["duration_seconds"]) == ("completed", result.duration_s)
 
 
-def test_public_url_signature_matches_a_server_with_public_base_url(ivr_settings):
-    app = create_app(replace(ivr_settings, public_base_url="https://ivr.example.com"))
+def test_voicemail_over_http_sends_the_recording_status_callback(ivr_app, clock):
+    clock.current = MONDAY_20
+    with serving(ivr_app) as url:
+        result = run_call(HttpTransport(url), ["rec:9"], options=CallOptions(auth_token=TOKEN))
+    assert (result.error, result.said_texts[-1]) == (None, SAVED_KO)
+    assert [(r.url, r.status) for r in result.requests][1:3] == [(f"{url}/voice/record?node=voicemail", 200),
+                                                                 (f"{url}/voice/recording-status", 204)]
+
+
+def test_public_url_signature_matches_a_server_with_public_base_url(ivr_settings, clock):
+    app = create_app(replace(ivr_settings, public_base_url="https://ivr.example.com"), clock)
     with serving(app) as url:
         public = run_call(HttpTransport(url), ["2"], options=CallOptions(auth_token=TOKEN,
                                                                          public_url="https://ivr.example.com"))
         local = run_call(HttpTransport(url), ["2"], options=CallOptions(auth_token=TOKEN))
-    assert (public.error, public.requests[1].url) == (None, "https://ivr.example.com/voice/step?node=choose_language")
+    app.extensions["ivr"].engine.dispose()
+    assert (public.error, public.requests[1].url) == (
+        None, "https://ivr.example.com/voice/step?node=choose_language%2Fchoose")
     assert local.error.startswith(f"HTTP 403 from {url}/voice")
 
 
@@ -89,10 +100,13 @@ def wait_until_healthy(url: str, server: subprocess.Popen, limit_s: float = 20) 
 
 
 def test_cli_calls_app_py_over_http(app_py):
+    """app.py runs on the wall clock: open hours reach the language menu, closed hours voicemail (where the
+    scripted `2` records nothing); either way the call completes."""
     env = {"TWILIO_AUTH_TOKEN": TOKEN, "PUBLIC_BASE_URL": None}
-    result = CliRunner().invoke(main, ["call", "--url", app_py, "--digits", "2,1,12345#,2"], env=env)
+    result = CliRunner().invoke(main, ["call", "--url", app_py, "--digits", "2"], env=env)
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
-    assert f"🔊 [en-US] {READ_BACK_EN}" in lines
     assert lines[0].endswith(f"via {app_py} (signed)")
+    assert lines[1] == f"🔊 [ko-KR] {GREETING}"
+    assert lines[2] in (f"🔊 [ko-KR] {LANGUAGE_PROMPT}", f"🔊 [ko-KR] {CLOSED_KO}")
     assert "✔ status callback completed" in lines[-2]

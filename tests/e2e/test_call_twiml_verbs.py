@@ -97,8 +97,52 @@ def test_record_with_action_reports_the_caller_hanging_up_and_runs_no_more_twiml
     form = seen[1][2]
     assert (seen[1][1], form["Digits"], form["RecordingUrl"], form["RecordingDuration"]) == (
         "/recorded", "hangup", "", "0")
-    assert result.lines[0] == "● record (max 30 s, beep); the caller hangs up"
+    assert result.lines[:3] == ["● record (max 30 s, silence 5 s, ends on 1234567890*#)", "♪ beep",
+                                "🎙 caller hangs up (the script ran out)"]
     assert (result.said_texts, result.end_reason) == ([], "caller hung up while recording")
+
+
+def test_recorded_message_goes_to_the_action_then_the_signed_recording_status_callback():
+    result, seen = call_fake({"/voice": response('<Record action="/recorded" recordingStatusCallback="/rec" '
+                                                 'recordingStatusCallbackMethod="GET"/>'),
+                              "/recorded": response("<Say>thanks</Say>")}, ["rec:8"])
+    assert [(method, path.split("?")[0], valid) for method, path, _, valid in seen] == [
+        ("POST", "/voice", True), ("POST", "/recorded", True), ("GET", "/rec", True), ("POST", "/voice/status", True)]
+    action, callback = seen[1][2], seen[2][2]
+    assert (action["RecordingDuration"], action["Digits"], callback["RecordingStatus"]) == ("8", "#", "completed")
+    assert set(callback) == {"AccountSid", "CallSid", "RecordingSid", "RecordingUrl", "RecordingStatus",
+                             "RecordingDuration", "RecordingChannels", "RecordingSource"}
+    assert result.said_texts == ["thanks"]
+
+
+def test_no_recording_status_callback_when_the_verb_asks_for_none():
+    _, seen = call_fake({"/voice": response('<Record action="/recorded"/>'), "/recorded": response()}, ["rec:8"])
+    assert [path for _, path, _, _ in seen] == ["/voice", "/recorded", "/voice/status"]
+
+
+def test_silence_skips_the_record_action_and_runs_the_next_verb():
+    result, seen = call_fake({"/voice": response('<Record action="/recorded" timeout="3"/>', "<Say>no message</Say>")},
+                             [""])
+    assert result.lines[2:4] == ["🎙 silence (3 s): nothing recorded, Twilio skips the action", "🔊 [en-US] no message"]
+    assert [path for _, path, _, _ in seen] == ["/voice", "/voice/status"]
+
+
+def test_record_without_action_posts_to_the_document_url():
+    _, seen = call_fake({"/voice": response("<Record/>")}, ["rec:4", ""])  # then silence on the second pass
+    assert (seen[1][1], seen[1][2]["RecordingDuration"]) == ("/voice", "4")
+
+
+def test_a_key_that_does_not_finish_the_recording_leaves_it_to_the_silence_timeout():
+    result, seen = call_fake({"/voice": response('<Record action="/r" finishOnKey="*" timeout="4"/>'),
+                              "/r": response()}, ["rec:6"])
+    assert "🎙 caller records 6 s, presses # (not a finish key), then is silent 4 s" in result.lines
+    assert (seen[1][2]["RecordingDuration"], "Digits" in seen[1][2]) == ("6", False)
+
+
+def test_a_recording_in_the_script_where_keys_are_gathered_is_a_script_problem():
+    result, _ = call_fake({"/voice": response('<Gather action="/got"/>')}, ["rec:5"])
+    assert result.script_problem == "the script says 'rec:5' (a recording) but Twilio is gathering keys"
+    assert result.lines[0] == f"✖ script: {result.script_problem}; the caller hangs up"
 
 
 def test_enqueue_caller_gives_up_and_the_action_hears_queue_result_hangup():

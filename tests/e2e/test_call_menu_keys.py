@@ -1,0 +1,39 @@
+"""Keys every menu understands when they are not options: `#` repeats the menu, `*` goes back to the previous one;
+and a menu heard again plays its short prompt."""
+from __future__ import annotations
+
+import pytest
+from sample import (ANYTHING_ELSE_EN, IN_TRANSIT, IN_TRANSIT_EN, LANGUAGE_PROMPT, MENU_EN, ORDER_EN,
+                    SHORT_MENU_EN)
+
+from ivr.sim import run_call
+
+
+def test_hash_repeats_the_main_menu_in_its_short_form(transport, signed, call_record):
+    result = run_call(transport, ["2", "#", "1"], options=signed)
+    assert result.said_texts[2:] == [MENU_EN, SHORT_MENU_EN, ORDER_EN]
+    assert "menu_repeated" in [e["kind"] for e in call_record(result.call_sid)["events"]]
+
+
+def test_nine_replays_the_main_menu_as_an_option(transport, signed):
+    result = run_call(transport, ["2", "9", "1"], options=signed)
+    assert result.said_texts[2:] == [MENU_EN, SHORT_MENU_EN, ORDER_EN]
+
+
+def test_star_goes_back_from_the_order_result_to_the_main_menu(transport, signed, call_record):
+    result = run_call(transport, ["2", "1", f"{IN_TRANSIT}#", "*", "1"], options=signed)
+    assert result.said_texts[-5:] == [ORDER_EN, IN_TRANSIT_EN, ANYTHING_ELSE_EN, SHORT_MENU_EN, ORDER_EN]
+    back = [e["detail"] for e in call_record(result.call_sid)["events"] if e["kind"] == "menu_back"]
+    assert back == [{"to": "main_menu"}]
+
+
+def test_star_with_no_previous_menu_is_an_invalid_key(transport, signed):
+    result = run_call(transport, ["*", "2"], options=signed)
+    assert result.said_texts[1:4] == [LANGUAGE_PROMPT, "잘못 누르셨습니다.", LANGUAGE_PROMPT]
+
+
+@pytest.mark.xfail(strict=True, reason="engine: `*` at the main menu re-enters the language subflow after it "
+                                        "returned; its `return` then finds no caller and the call hangs up")
+def test_star_at_the_main_menu_never_hangs_up_on_the_caller(transport, signed):
+    result = run_call(transport, ["2", "*", "2"], options=signed)
+    assert "☎ hangup" not in result.lines, result.text
