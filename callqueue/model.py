@@ -1,0 +1,239 @@
+"""Call-queue domain: agents and their status machine, queue entries and their life, queue settings.
+
+Agents and entries are frozen values; every move returns a new value and refuses (InvalidTransition)
+a move the machine does not allow. Time is always passed in.
+
+Agent statuses::
+
+    person:  offline | available | break | wrap_up | missed  ->  offline | available | break
+    system:  available -offer-> reserved -answer-> busy -hang_up-> wrap_up -end_wrap_up-> available
+             reserved -miss-> missed      (no answer within the ring timeout)
+             reserved -withdraw-> available  (the caller hung up while it rang)
+
+`missed` is a status of its own: the agent is not routed again until a person sets a status,
+so a headset left on a desk does not keep swallowing calls; supervisors can see who missed.
+People cannot change the status of an agent with a call ringing or connected (reserved, busy).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import Mapping
+
+from .errors import InvalidTransition, UnknownStatus
+from .queues import Escalation, Queue, QueueConfig, Strategy
+
+__all__ = ["Agent", "AgentStatus", "EntryStatus", "Escalation", "Queue", "QueueConfig", "QueueEntry", "Strategy"]
+
+
+class AgentStatus(StrEnum):
+    OFFLINE = "offline"
+    AVAILABLE = "available"
+    BREAK = "break"
+    RESERVED = "reserved"
+    BUSY = "busy"
+    WRAP_UP = "wrap_up"
+    MISSED = "missed"
+
+
+PERSON_STATUSES = frozenset({AgentStatus.OFFLINE, AgentStatus.AVAILABLE, AgentStatus.BREAK})
+PERSON_MAY_LEAVE = PERSON_STATUSES | {AgentStatus.WRAP_UP, AgentStatus.MISSED}
+
+
+@dataclass(frozen=True)
+class Agent:
+    """A person who takes calls. `skills` maps a skill (languages by code: ko, en) to a level 1..10."""
+
+    id: str
+    name: str
+    contact: str
+    skills: Mapping[str, int] = field(default_factory=dict)
+    status: AgentStatus = AgentStatus.OFFLINE
+    status_since: datetime | None = None
+    idle_since: datetime | None = None
+    calls_today: int = 0
+    last_assigned_at: datetime | None = None
+    call_id: str | None = None
+
+
+def _replace(value, **changes):
+    # dataclasses.replace re-runs every field's machinery and costs ~6 µs; a simulated hour makes
+    # thousands of moves. Moves never change the fields __post_init__ derives from, so copy them.
+    copy = object.__new__(type(value))
+    copy.__dict__.update(value.__dict__, **changes)
+    return copy
+
+
+def _enter(agent: Agent, status: AgentStatus, now: datetime, **changes) -> Agent:
+    changes.setdefault("idle_since", now if status is AgentStatus.AVAILABLE else agent.idle_since)
+    return _replace(agent, status=status, status_since=now, **changes)
+
+
+def _require(agent: Agent, allowed: set[AgentStatus], doing: str) -> None:
+    if agent.status not in allowed:
+        expected = " or ".join(sorted(allowed))
+        raise InvalidTransition(f"cannot {doing} agent {agent.id}: they are {agent.status}, not {expected}")
+
+
+def set_status(agent: Agent, status: str, now: datetime) -> Agent:
+    """A person sets offline, available or break; refused while a call rings at or is connected to the agent."""
+    target = person_status(status)
+    if agent.status == target:
+        return agent
+    if agent.status not in PERSON_MAY_LEAVE:
+        on_call = f" on call {agent.call_id}" if agent.call_id else ""
+        raise InvalidTransition(f"agent {agent.id} is {agent.status}{on_call}; set {target} once the call ends")
+    return _enter(agent, target, now)
+
+
+def person_status(status: str) -> AgentStatus:
+    """The status named `status` if a person may set it, else UnknownStatus."""
+    if status not in {s.value for s in PERSON_STATUSES}:
+        raise UnknownStatus(f"unknown status {status!r}: a person can set offline, available or break")
+    return AgentStatus(status)
+
+
+def offer(agent: Agent, call_id: str, now: datetime) -> Agent:
+    """The router reserves an available agent for a call; the agent's phone rings."""
+    _require(agent, {AgentStatus.AVAILABLE}, f"offer call {call_id} to")
+    return _enter(agent, AgentStatus.RESERVED, now, call_id=call_id, last_assigned_at=now)
+
+
+def answer(agent: Agent, now: datetime) -> Agent:
+    """The agent picked up the offered call."""
+    _require(agent, {AgentStatus.RESERVED}, "connect")
+    return _enter(agent, AgentStatus.BUSY, now, calls_today=agent.calls_today + 1)
+
+
+def miss(agent: Agent, now: datetime) -> Agent:
+    """The agent did not answer within the ring timeout: not routed again until a person sets a status."""
+    _require(agent, {AgentStatus.RESERVED}, "mark as missed")
+    return _enter(agent, AgentStatus.MISSED, now, call_id=None)
+
+
+def withdraw(agent: Agent, now: datetime) -> Agent:
+    """The caller hung up while the agent's phone rang: available again, keeping their place in idle order."""
+    _require(agent, {AgentStatus.RESERVED}, "withdraw the offer from")
+    return _enter(agent, AgentStatus.AVAILABLE, now, call_id=None, idle_since=agent.idle_since)
+
+
+def hang_up(agent: Agent, now: datetime, wrap_up_s: float) -> Agent:
+    """The call ended: wrap-up for the queue's seconds (end it with end_wrap_up), or available at once."""
+    _require(agent, {AgentStatus.BUSY}, "hang up")
+    status = AgentStatus.WRAP_UP if wrap_up_s > 0 else AgentStatus.AVAILABLE
+    return _enter(agent, status, now, call_id=None)
+
+
+def end_wrap_up(agent: Agent, now: datetime) -> Agent:
+    """Wrap-up time is over (or the agent ended it early): available."""
+    _require(agent, {AgentStatus.WRAP_UP}, "end wrap-up of")
+    return _enter(agent, AgentStatus.AVAILABLE, now)
+
+
+def wrap_up_ends_at(agent: Agent, wrap_up_s: float) -> datetime | None:
+    """When an agent in wrap-up becomes available (a due row for the worker); None in other statuses."""
+    if agent.status is not AgentStatus.WRAP_UP or agent.status_since is None:
+        return None
+    return agent.status_since + timedelta(seconds=wrap_up_s)
+
+
+class EntryStatus(StrEnum):
+    WAITING = "waiting"
+    OFFERED = "offered"
+    ANSWERED = "answered"
+    COMPLETED = "completed"
+    ABANDONED = "abandoned"
+    OVERFLOWED = "overflowed"
+
+
+@dataclass(frozen=True)
+class QueueEntry:
+    """A caller in a queue. `skills` are what this caller needs on top of the queue's (say {ko: 1}).
+
+    `enqueued_at` never changes, so a caller whose agent missed the call goes back to the head of
+    its priority by age; `estimate_s` is the wait announced to the caller, kept to measure accuracy.
+    """
+
+    call_id: str
+    queue: str
+    enqueued_at: datetime
+    priority: int = 0
+    skills: Mapping[str, int] = field(default_factory=dict)
+    variables: Mapping[str, str] = field(default_factory=dict)
+    status: EntryStatus = EntryStatus.WAITING
+    agent_id: str | None = None
+    offered_at: datetime | None = None
+    answered_at: datetime | None = None
+    ended_at: datetime | None = None
+    estimate_s: float | None = None
+    offers: int = 0
+    order: tuple = field(init=False, repr=False, compare=False)
+    needs: tuple = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "order", (-self.priority, self.enqueued_at, self.call_id))
+        object.__setattr__(self, "needs", tuple(sorted(self.skills.items())))
+
+    @property
+    def wait_seconds(self) -> float | None:
+        """Seconds from entering the queue to being answered or leaving it; None while still waiting."""
+        left = self.answered_at or self.ended_at
+        return None if left is None else (left - self.enqueued_at).total_seconds()
+
+    @property
+    def handle_seconds(self) -> float | None:
+        """Seconds from answer to the end of the call; None unless answered and ended."""
+        if self.answered_at is None or self.ended_at is None:
+            return None
+        return (self.ended_at - self.answered_at).total_seconds()
+
+    def waited_s(self, now: datetime) -> float:
+        """Seconds waited so far (or in all, once answered or gone)."""
+        waited = self.wait_seconds
+        return (now - self.enqueued_at).total_seconds() if waited is None else waited
+
+
+def _move(entry: QueueEntry, allowed: set[EntryStatus], status: EntryStatus, **changes) -> QueueEntry:
+    if entry.status not in allowed:
+        expected = " or ".join(sorted(allowed))
+        raise InvalidTransition(f"call {entry.call_id} is {entry.status} in queue {entry.queue}, not {expected}")
+    return _replace(entry, status=status, **changes)
+
+
+def offer_entry(entry: QueueEntry, agent_id: str, now: datetime) -> QueueEntry:
+    """The router offered the waiting caller to an agent."""
+    return _move(entry, {EntryStatus.WAITING}, EntryStatus.OFFERED, agent_id=agent_id, offered_at=now,
+                 offers=entry.offers + 1)
+
+
+def answer_entry(entry: QueueEntry, now: datetime) -> QueueEntry:
+    """The agent answered: the wait ends here."""
+    return _move(entry, {EntryStatus.OFFERED}, EntryStatus.ANSWERED, answered_at=now)
+
+
+def requeue(entry: QueueEntry) -> QueueEntry:
+    """The agent missed the offer: the caller waits again, keeping its age (so it is first in line)."""
+    return _move(entry, {EntryStatus.OFFERED}, EntryStatus.WAITING, agent_id=None, offered_at=None)
+
+
+def abandon(entry: QueueEntry, now: datetime) -> QueueEntry:
+    """The caller hung up before an agent answered."""
+    return _move(entry, {EntryStatus.WAITING, EntryStatus.OFFERED}, EntryStatus.ABANDONED, ended_at=now)
+
+
+def overflow(entry: QueueEntry, now: datetime) -> QueueEntry:
+    """The caller waited the queue's max wait and leaves it for the overflow target."""
+    return _move(entry, {EntryStatus.WAITING}, EntryStatus.OVERFLOWED, ended_at=now)
+
+
+def complete(entry: QueueEntry, now: datetime) -> QueueEntry:
+    """The answered call ended."""
+    return _move(entry, {EntryStatus.ANSWERED}, EntryStatus.COMPLETED, ended_at=now)
+
+
+def overflow_at(entry: QueueEntry, queue: Queue) -> datetime | None:
+    """When a waiting caller overflows (a due row for the worker); None when the queue has no max wait."""
+    if queue.max_wait_s is None:
+        return None
+    return entry.enqueued_at + timedelta(seconds=queue.max_wait_s)

@@ -1,0 +1,76 @@
+"""Queue settings: what a supervisor writes in queues.yaml, checked field by field."""
+from __future__ import annotations
+
+import re
+from enum import StrEnum
+from typing import Annotated
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+SKILL_NAME = re.compile(r"^[a-z][a-z0-9_-]*$")
+
+
+def _level(value: int) -> int:
+    if not 1 <= value <= 10:
+        raise ValueError(f"level {value} is out of range: a skill level is from 1 to 10")
+    return value
+
+
+def _skill_name(name: str) -> str:
+    if not SKILL_NAME.match(name):
+        raise ValueError(f"skill name {name!r} must be lowercase letters, digits, '-' or '_' (say billing, ko)")
+    return name
+
+
+Level = Annotated[int, Field(strict=True), AfterValidator(_level)]
+SkillName = Annotated[str, AfterValidator(_skill_name)]
+Skills = dict[SkillName, Level]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Strategy(StrEnum):
+    """How the router picks among agents who have every required skill."""
+
+    LONGEST_IDLE = "longest_idle"
+    FEWEST_CALLS = "fewest_calls"
+    HIGHEST_SKILL = "highest_skill"
+    ROUND_ROBIN = "round_robin"
+
+
+class Escalation(Strict):
+    """After `after_s` seconds of waiting: lower minimum levels, drop skills, or add other queues' agents.
+
+    Steps add up: a caller who waited past the second step has both steps' widening.
+    """
+
+    after_s: float = Field(gt=0)
+    min_levels: Skills = Field(default_factory=dict)
+    drop_skills: list[SkillName] = Field(default_factory=list)
+    add_queues: list[str] = Field(default_factory=list)
+
+
+class Queue(Strict):
+    """One queue: which agents may take its calls, how one is picked, and how long callers wait."""
+
+    name: str
+    skills: Skills = Field(default_factory=dict)
+    strategy: Strategy = Strategy.LONGEST_IDLE
+    service_level_s: float = Field(20, gt=0)
+    service_level_pct: float = Field(80, gt=0, le=100)
+    hold_prompts: dict[str, str] = Field(default_factory=dict)
+    hold_music: str | None = None
+    max_wait_s: float | None = Field(None, gt=0)
+    overflow_to: str | None = None
+    wrap_up_s: float = Field(0, ge=0, le=3600)
+    ring_timeout_s: float = Field(20, gt=0, le=120)
+    escalations: list[Escalation] = Field(default_factory=list)
+
+
+class QueueConfig(Strict):
+    """Every queue, and the language codes (which are also skill names) callers can choose."""
+
+    languages: list[SkillName] = Field(default_factory=list)
+    queues: dict[str, Queue]
