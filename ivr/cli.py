@@ -133,6 +133,7 @@ def call(url, digits, from_number, to_number, auth_token, public_url, account_si
 
 main.add_command(validate_command)
 main.add_command(schema_command)
+from .flowtest.cli import test_command; main.add_command(test_command)  # noqa: E402,E702
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -1,0 +1,130 @@
+"""Run flow tests: the app on the flows folder and a temporary SQLite database, each case one signed simulated
+call at its own moment, judged on what the caller heard and what the server kept."""
+from __future__ import annotations
+
+import secrets
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..clock import FakeClock
+from ..config import Settings
+from ..flow.errors import FlowLoadError, Problem
+from ..sim import CallOptions, FlaskTransport, ScriptedCaller, run_call
+from .fetch import CannedFetcher
+from .loader import LoadedTest, caller, check_against_flows, dialed, find_test_files, read_test_file
+from .model import Case
+from .verdict import Observed, judge
+
+
+@dataclass(frozen=True)
+class CaseResult:
+    """One case run: its failures (none: it passed), and the call's transcript and http requests to show."""
+
+    file: str
+    name: str
+    failures: list[str]
+    transcript: list[str]
+    http: list[str]
+
+    @property
+    def passed(self) -> bool:
+        return not self.failures
+
+
+@dataclass
+class Outcome:
+    """A whole run: problems that kept it from running (invalid test files, flows that do not load), or results."""
+
+    problems: list[Problem] = field(default_factory=list)
+    results: list[CaseResult] = field(default_factory=list)
+
+    @property
+    def failed(self) -> list[CaseResult]:
+        return [r for r in self.results if not r.passed]
+
+    @property
+    def exit_code(self) -> int:
+        """0 when every case passed, 1 when one failed, 2 when the tests could not run."""
+        if self.problems or not self.results:
+            return 2
+        return 1 if self.failed else 0
+
+
+def run_flow_tests(paths: list[Path], flows_dir: Path, name_filter: str | None = None) -> Outcome:
+    """Read every test file first (any invalid one stops the run), then run their cases against `flows_dir`."""
+    loaded, problems = _read_all(find_test_files(paths))
+    if problems:
+        return Outcome(problems)
+    with tempfile.TemporaryDirectory(prefix="ivr-flowtest-") as folder, TestServer(flows_dir, Path(folder)) as server:
+        problems = server.flow_errors() + [p for test in loaded for p in check_against_flows(test, server.catalog)]
+        if problems:
+            return Outcome(problems)
+        wanted = [(test, case) for test in loaded for case in test.test.cases
+                  if not name_filter or name_filter.casefold() in case.name.casefold()]
+        return Outcome(results=[server.run(test, case) for test, case in wanted])
+
+
+def _read_all(files: list[Path]) -> tuple[list[LoadedTest], list[Problem]]:
+    if not files:
+        return [], [Problem("", 1, 1, "no flow test files found")]
+    loaded, problems = [], []
+    for path in files:
+        try:
+            loaded.append(read_test_file(path))
+        except FlowLoadError as exc:
+            problems += exc.problems
+    return loaded, problems
+
+
+class TestServer:
+    """The IVR in-process for one run; signed webhooks, API token, clock and http answers set per case."""
+
+    __test__ = False  # not a pytest class
+
+    def __init__(self, flows_dir: Path, folder: Path):
+        self.clock = FakeClock()
+        self.token, self.api_token = secrets.token_hex(16), secrets.token_hex(16)
+        self.settings = Settings.from_env(
+            {}, database_url=f"sqlite:///{folder / 'flowtest.sqlite3'}", flows_dir=Path(flows_dir),
+            twilio_auth_token=self.token, api_token=self.api_token, reload_interval_s=0,
+            recordings_dir=folder / "recordings", log_level="CRITICAL")
+
+    def __enter__(self) -> "TestServer":
+        from ..web import create_app
+
+        self.app = create_app(self.settings, self.clock)
+        self.services = self.app.extensions["ivr"]
+        self.services.recordings.store = None  # the simulator's RecordingUrl names no real file to download
+        self.server_fetcher = self.services.calls.fetcher
+        self.transport, self.client = FlaskTransport(self.app), self.app.test_client()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.services.engine.dispose()
+
+    @property
+    def catalog(self):
+        return self.services.catalog
+
+    def flow_errors(self) -> list[Problem]:
+        return [p for problems in self.catalog.problems.values() for p in problems if p.severity == "error"]
+
+    def run(self, loaded: LoadedTest, case: Case) -> CaseResult:
+        defaults = loaded.test.defaults
+        self.clock.current = case.at or defaults.at or FakeClock().now()
+        fetcher = CannedFetcher(case.http, self.server_fetcher)
+        self.services.calls.fetcher = fetcher
+        script = ScriptedCaller(case.press)
+        options = CallOptions(from_number=caller(loaded, case), to_number=dialed(loaded, case, self.catalog),
+                              auth_token=self.token, dial_status=case.dial_status or defaults.dial_status or "completed")
+        result = run_call(self.transport, caller=script, options=options, clock=self.clock)
+        seen = self._observed(result, script.remaining)
+        return CaseResult(loaded.path, case.name, judge(case, loaded.test.flow, seen), result.lines, fetcher.log)
+
+    def _observed(self, result, unused: list[str]) -> Observed:
+        reply = self.client.get(f"/api/calls/{result.call_sid}", headers={"Authorization": f"Bearer {self.api_token}"})
+        call = reply.get_json() if reply.status_code == 200 else {}
+        return Observed(said=result.said_texts, flow=call.get("flow", ""), node=call.get("node", ""),
+                        variables=call.get("variables", {}), events=call.get("events", []), error=result.error,
+                        script_problem=result.script_problem, unused=list(unused))
