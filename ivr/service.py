@@ -165,8 +165,7 @@ def _state_of(row: CallRow) -> CallState:
     return CallState(
         node=row.node, language=row.language, variables=dict(row.variables or {}),
         invalid_count=row.invalid_count, no_input_count=row.no_input_count, ended=row.flow_ended,
-        stack=tuple(extras.get("stack", ())), history=tuple(extras.get("history", ())),
-        visited=tuple(extras.get("visited", ())), cursor=int(extras.get("cursor", 0)),
+        **CallState.extras_fields(extras),
     )
 
 

@@ -33,8 +33,9 @@ def enter_hangup(st, node: HangupNode):
 
 
 def enter_menu(st, node: MenuNode):
-    if st.state.history[-1:] != (st.state.node,):
-        st.update(history=(*st.state.history, st.state.node)[-20:])
+    here = (st.state.node, st.state.stack)  # the subflow stack too: going back into a part must return again
+    if st.state.history[-1:] != (here,):
+        st.update(history=(*st.state.history, here)[-20:])
     ask(st, node)
     return WAIT
 
@@ -154,8 +155,8 @@ def menu_digits(st, node: MenuNode, event: DigitsEntered):
         ask(st, node)
         return st.done()
     if node.back and event.digits == keys.back and len(st.state.history) > 1:
-        previous = st.state.history[-2]
-        st.update(history=st.state.history[:-2])
+        previous, stack = st.state.history[-2]
+        st.update(history=st.state.history[:-2], stack=stack)
         st.note("menu_back", to=previous)
         return st.enter(previous)
     return st.retry(node, "invalid", node.invalid_prompt, node.max_invalid, node.fallback)

@@ -30,7 +30,7 @@ class CallState:
     no_input_count: int = 0
     ended: bool = False
     stack: tuple[str, ...] = ()
-    history: tuple[str, ...] = ()
+    history: tuple[tuple[str, tuple[str, ...]], ...] = ()
     visited: tuple[str, ...] = ()
     cursor: int = 0
     journal: tuple[JournalEntry, ...] = ()
@@ -40,4 +40,12 @@ class CallState:
 
     def extras(self) -> dict:
         """The fields kept as one JSON value in the database."""
-        return {"stack": list(self.stack), "history": list(self.history), "visited": list(self.visited), "cursor": self.cursor}
+        history = [[node, list(stack)] for node, stack in self.history]
+        return {"stack": list(self.stack), "history": history, "visited": list(self.visited), "cursor": self.cursor}
+
+    @staticmethod
+    def extras_fields(extras: dict) -> dict:
+        """The fields `extras()` wrote, read back from JSON (lists become tuples)."""
+        history = tuple((str(node), tuple(stack)) for node, stack in extras.get("history", ()) if isinstance(stack, list))
+        return {"stack": tuple(extras.get("stack", ())), "history": history,
+                "visited": tuple(extras.get("visited", ())), "cursor": int(extras.get("cursor", 0))}

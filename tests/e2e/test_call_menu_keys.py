@@ -32,8 +32,6 @@ def test_star_with_no_previous_menu_is_an_invalid_key(transport, signed):
     assert result.said_texts[1:4] == [LANGUAGE_PROMPT, "잘못 누르셨습니다.", LANGUAGE_PROMPT]
 
 
-@pytest.mark.xfail(strict=True, reason="engine: `*` at the main menu re-enters the language subflow after it "
-                                        "returned; its `return` then finds no caller and the call hangs up")
 def test_star_at_the_main_menu_never_hangs_up_on_the_caller(transport, signed):
     result = run_call(transport, ["2", "*", "2"], options=signed)
     assert "☎ hangup" not in result.lines, result.text

@@ -173,6 +173,16 @@ def test_subflow_runs_its_part_and_returns_to_next(flow):
     assert ("returned", {"to": "menu"}) in [(e.kind, e.detail) for e in state.journal]
 
 
+def test_star_back_into_a_finished_subflow_returns_from_it_again(flow):
+    _, state = at_menu(flow)
+    _, state = step(flow, state, DigitsEntered("1"), MONDAY_10_SEOUL)  # into the part
+    _, state = step(flow, state, DigitsEntered("1"), MONDAY_10_SEOUL)  # its return: back at menu
+    _, state = step(flow, state, DigitsEntered("*"), MONDAY_10_SEOUL)  # back to the part's menu
+    assert state.node == "part/ask" and state.stack == ("menu",)
+    _, state = step(flow, state, DigitsEntered("1"), MONDAY_10_SEOUL)
+    assert state.node == "menu" and not state.ended
+
+
 def test_hanging_up_inside_a_subflow_ends_the_call(flow):
     _, state = at_menu(flow)
     _, state = step(flow, state, DigitsEntered("1"), MONDAY_10_SEOUL)
