@@ -2,9 +2,8 @@
 and a menu heard again plays its short prompt."""
 from __future__ import annotations
 
-import pytest
-from sample import (ANYTHING_ELSE_EN, IN_TRANSIT, IN_TRANSIT_EN, LANGUAGE_PROMPT, MENU_EN, ORDER_EN,
-                    SHORT_MENU_EN)
+from sample import (AGENT_KO, ANYTHING_ELSE_EN, IN_TRANSIT, IN_TRANSIT_EN, LANGUAGE_PROMPT, MENU_EN, ORDER_EN,
+                    SHORT_MENU_EN, SHORT_MENU_KO)
 
 from ivr.sim import run_call
 
@@ -32,6 +31,7 @@ def test_star_with_no_previous_menu_is_an_invalid_key(transport, signed):
     assert result.said_texts[1:4] == [LANGUAGE_PROMPT, "잘못 누르셨습니다.", LANGUAGE_PROMPT]
 
 
-def test_star_at_the_main_menu_never_hangs_up_on_the_caller(transport, signed):
-    result = run_call(transport, ["2", "*", "2"], options=signed)
-    assert "☎ hangup" not in result.lines, result.text
+def test_star_at_the_main_menu_goes_back_to_the_language_menu_then_on_to_the_main_menu(transport, signed):
+    result = run_call(transport, ["2", "*", "1", "0"], options=signed)
+    assert result.said_texts[2:6] == [MENU_EN, LANGUAGE_PROMPT, SHORT_MENU_KO, AGENT_KO]
+    assert "☎ hangup" not in result.lines
