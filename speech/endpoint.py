@@ -1,0 +1,70 @@
+"""Our own end-of-utterance timer for streamed audio, counted in audio time (no clock).
+
+vosk's end-of-speech detection may never fire on 8 kHz synthetic audio, so a stream ends when this
+timer says: enough trailing silence after speech, nothing said for too long, or speech too long.
+Silence is judged by level against a noise floor tracked from the line itself.
+"""
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+
+class EndReason(str, enum.Enum):
+    SPEECH_ENDED = "speech_ended"
+    NO_INPUT = "no_input"
+    TOO_LONG = "too_long"
+
+
+@dataclass(frozen=True)
+class EndpointSettings:
+    silence_s: float = 0.8  # trailing silence that ends an utterance
+    no_input_s: float = 5.0  # no speech at all within this time
+    max_speech_s: float = 20.0  # an utterance longer than this is cut
+    min_speech_s: float = 0.15  # loud audio shorter than this is a click, not speech
+    min_rms: int = 300  # never speech below this level (16-bit PCM RMS)
+    floor_ratio: float = 3.0  # speech is this much louder than the noise floor (about 10 dB)
+    floor_rise: float = 0.002  # how fast the floor follows louder audio, per frame
+
+
+class SilenceTimer:
+    """Feed it each frame's level and duration; it answers an EndReason once the utterance is over."""
+
+    def __init__(self, settings: EndpointSettings | None = None) -> None:
+        self.settings = settings or EndpointSettings()
+        self.elapsed_s = 0.0
+        self.speech_s = 0.0
+        self.trailing_silence_s = 0.0
+        self.floor: float | None = None
+
+    @property
+    def speech_started(self) -> bool:
+        return self.speech_s >= self.settings.min_speech_s
+
+    def observe(self, level_rms: float, duration_s: float) -> EndReason | None:
+        loud = level_rms >= self._threshold()
+        self._track_floor(level_rms)
+        self.elapsed_s += duration_s
+        self.speech_s += duration_s if loud else 0.0
+        self.trailing_silence_s = 0.0 if loud else self.trailing_silence_s + duration_s
+        return self._reason()
+
+    def _threshold(self) -> float:
+        floor = self.floor if self.floor is not None else 0.0
+        return max(self.settings.min_rms, floor * self.settings.floor_ratio)
+
+    def _track_floor(self, level: float) -> None:
+        if self.floor is None or level < self.floor:
+            self.floor = level
+        else:
+            self.floor += (level - self.floor) * self.settings.floor_rise
+
+    def _reason(self) -> EndReason | None:
+        s = self.settings
+        if self.speech_started and self.trailing_silence_s >= s.silence_s:
+            return EndReason.SPEECH_ENDED
+        if not self.speech_started and self.elapsed_s >= s.no_input_s:
+            return EndReason.NO_INPUT
+        if self.speech_s >= s.max_speech_s:
+            return EndReason.TOO_LONG
+        return None

@@ -1,0 +1,102 @@
+"""Which menu option a transcript names: pure code (rapidfuzz, no vosk), so the engine can use it.
+
+A vosk grammar cannot reject speech outside it and often returns the right phrase with stray words
+("배송 기술 지원" for "기술 지원"), so the matcher looks at every n-best alternative: an exact phrase
+scores 100, anything else its fuzzy similarity, less a small penalty per rank below the best. Below
+`threshold` nothing matches; below `confirm_below`, or when another option scores nearly as well, the
+match is low-confidence and the IVR should confirm it ("요금 문의 맞으신가요?").
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+
+THRESHOLD = 60.0
+CONFIRM_BELOW = 85.0
+RANK_PENALTY = 5.0
+AMBIGUITY_MARGIN = 10.0
+SCORERS: dict[str, Callable[[str, str], float]] = {
+    "token_set": fuzz.token_set_ratio,
+    "partial": fuzz.partial_ratio,
+    "ratio": fuzz.ratio,
+    "wratio": fuzz.WRatio,
+}
+
+
+@dataclass(frozen=True)
+class Match:
+    """The chosen option, the phrase that matched, its score (0..100), and whether it is sure enough to
+    act on without asking the caller."""
+
+    option: str
+    phrase: str
+    score: float
+    confident: bool
+
+
+@dataclass(frozen=True)
+class MatchSettings:
+    threshold: float = THRESHOLD
+    confirm_below: float = CONFIRM_BELOW
+    rank_penalty: float = RANK_PENALTY
+    ambiguity_margin: float = AMBIGUITY_MARGIN
+    scorer: str = "token_set"
+
+
+def match(
+    alternatives: Sequence[str],
+    options: Mapping[str, Sequence[str]],
+    threshold: float = THRESHOLD,
+    settings: MatchSettings | None = None,
+) -> Match | None:
+    """The option whose phrases best fit the transcript alternatives (best first), or None.
+
+    `options` maps an option key (what the flow branches on) to the phrases that choose it.
+    """
+    settings = settings or MatchSettings(threshold=threshold)
+    scores = best_per_option(alternatives, options, settings)
+    if not scores:
+        return None
+    ranked = sorted(scores.items(), key=lambda item: -item[1][0])
+    option, (score, phrase) = ranked[0]
+    if score < settings.threshold:
+        return None
+    runner_up = ranked[1][1][0] if len(ranked) > 1 else 0.0
+    sure = score >= settings.confirm_below and score - runner_up >= settings.ambiguity_margin
+    return Match(option, phrase, round(score, 1), sure)
+
+
+def best_per_option(
+    alternatives: Sequence[str], options: Mapping[str, Sequence[str]], settings: MatchSettings
+) -> dict[str, tuple[float, str]]:
+    """For each option, its best (score, phrase) over every alternative and phrase."""
+    heard = [(rank, normalize(text)) for rank, text in enumerate(alternatives) if normalize(text)]
+    scorer = SCORERS[settings.scorer]
+    best: dict[str, tuple[float, str]] = {}
+    for option, phrases in options.items():
+        for phrase in phrases:
+            for rank, text in heard:
+                score = similarity(text, normalize(phrase), scorer) - settings.rank_penalty * rank
+                if score > best.get(option, (-1.0, ""))[0]:
+                    best[option] = (score, phrase)
+    return best
+
+
+def similarity(heard: str, phrase: str, scorer: Callable[[str, str], float]) -> float:
+    """100 for the exact phrase, the scorer's 0..100 otherwise."""
+    return 100.0 if heard == phrase else float(scorer(heard, phrase))
+
+
+def normalize(text: str) -> str:
+    """Compatibility form, lower case, no punctuation, single spaces."""
+    text = unicodedata.normalize("NFKC", text).lower()
+    return " ".join(re.sub(r"[^\w\s]", " ", text).split())
+
+
+def grammar_of(options: Mapping[str, Sequence[str]]) -> list[str]:
+    """Every phrase of every option, once, in order: the recognizer grammar for this menu."""
+    return list(dict.fromkeys(phrase for phrases in options.values() for phrase in phrases))
