@@ -16,7 +16,7 @@ from typing import Iterable
 from .index import EPOCH, AgentIndex, idle_key
 from .matching import Alternative, Requirement, Skip, SkipReason, qualifying, requirement
 from .model import Agent, AgentStatus, EntryStatus, QueueEntry
-from .pools import Pool, pool_agents
+from .pools import Pool, levels
 from .queues import QueueConfig, Strategy
 
 
@@ -95,7 +95,7 @@ class _Decision:
         self.index, self.config, self.now = index, config, now
         self.languages = frozenset(config.languages)
         self.taken: dict[str, str] = {}
-        self.free = len(index.available())
+        self.free = index.count()
         self.pools: dict[tuple, Pool] = {}
 
     @property
@@ -116,9 +116,7 @@ class _Decision:
     def _pool(self, req: Requirement, strategy: Strategy) -> Pool:
         key = (req, strategy)
         if key not in self.pools:
-            ordered = strategy is Strategy.LONGEST_IDLE
-            sort_key = None if ordered else _rule_key(strategy)
-            self.pools[key] = Pool(req, pool_agents(self.index, req), self.languages, sort_key)
+            self.pools[key] = Pool(self.index, req, strategy, self.languages)
         return self.pools[key]
 
 
@@ -149,14 +147,10 @@ def _rule_key(strategy: Strategy):
     keys = {
         Strategy.LONGEST_IDLE: lambda a, v: idle_key(a),
         Strategy.FEWEST_CALLS: lambda a, v: (a.calls_today, *idle_key(a)),
-        Strategy.HIGHEST_SKILL: lambda a, v: (-_levels(a, v), *idle_key(a)),
+        Strategy.HIGHEST_SKILL: lambda a, v: (-levels(a, v), *idle_key(a)),
         Strategy.ROUND_ROBIN: lambda a, v: (a.last_assigned_at or EPOCH, a.id),
     }[strategy]
     return lambda pair: keys(*pair)
-
-
-def _levels(agent: Agent, via: Alternative) -> int:
-    return sum(agent.skills.get(skill, 0) for skill, _ in via.skills)
 
 
 def _candidate(strategy: Strategy, agent: Agent, via: Alternative) -> Candidate:
@@ -167,7 +161,7 @@ def _score(strategy: Strategy, agent: Agent, via: Alternative) -> str:
     if strategy is Strategy.FEWEST_CALLS:
         return f"{agent.calls_today} calls today"
     if strategy is Strategy.HIGHEST_SKILL:
-        return f"skill levels {_levels(agent, via)}"
+        return f"skill levels {levels(agent, via)}"
     if strategy is Strategy.ROUND_ROBIN:
         return f"last assigned {_at(agent.last_assigned_at)}"
     return f"idle since {_at(agent.idle_since)}"

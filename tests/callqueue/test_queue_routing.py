@@ -178,7 +178,7 @@ def test_routing_changes_neither_the_callers_nor_the_index():
     entries = [caller("CA1"), caller("CA2", waited_s=3)]
     first = route(entries, index, floor_config(), T0)
     assert route(entries, index, floor_config(), T0) == first
-    assert len(index.available("billing")) == 2 and all(e.status is EntryStatus.WAITING for e in entries)
+    assert index.count("billing") == 2 and all(e.status is EntryStatus.WAITING for e in entries)
 
 
 def test_the_index_keeps_longest_idle_order_when_a_withdrawn_agent_returns():
@@ -187,6 +187,6 @@ def test_the_index_keeps_longest_idle_order_when_a_withdrawn_agent_returns():
     index.put(model.offer(kim, "CA1", T0))
     index.put(agent("park", {"billing": 9}, idle_s=0))
     index.put(model.withdraw(index.get("kim"), at(1)))
-    assert list(index.available("billing")) == ["kim", "lee", "park"]
+    assert [a.id for a in index.available("billing")] == ["kim", "lee", "park"]
     index.put(model.set_status(index.get("lee"), "break", at(2)))
-    assert list(index.available()) == ["kim", "park"] and index.get("lee").status is AgentStatus.BREAK
+    assert [a.id for a in index.available()] == ["kim", "park"] and index.get("lee").status is AgentStatus.BREAK

@@ -74,8 +74,14 @@ def test_an_index_kept_up_to_date_move_by_move_matches_a_fresh_one():
     index = AgentIndex(agents)
     for step in range(300):
         index.put(_random_move(rng, rng.choice(list(index)), step))
-    assert [list(index.available(s)) for s in ["", *SKILLS]] == [
-        list(AgentIndex(list(index)).available(s)) for s in ["", *SKILLS]]
+    assert _orders(index) == _orders(AgentIndex(list(index)))
+
+
+def _orders(index: AgentIndex) -> list[list[str]]:
+    orders = [*STRATEGIES[:2], STRATEGIES[3]]
+    lists = [index.ordered(skill, order) for skill in ["", *SKILLS] for order in orders]
+    lists += [index.ordered(skill, "level") for skill in SKILLS]
+    return [[a.id for a in agents] for agents in lists]
 
 
 def _random_move(rng, someone, step):
