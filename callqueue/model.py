@@ -172,7 +172,8 @@ class QueueEntry:
     needs: tuple = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "order", (-self.priority, self.enqueued_at, self.call_id))
+        # A float timestamp: comparing datetimes made sorting 10,000 callers several times slower.
+        object.__setattr__(self, "order", (-self.priority, self.enqueued_at.timestamp(), self.call_id))
         object.__setattr__(self, "needs", tuple(sorted(self.skills.items())))
 
     @property

@@ -13,11 +13,12 @@ from datetime import datetime
 from operator import attrgetter
 from typing import Iterable
 
-from .index import EPOCH, AgentIndex, idle_key
+from .index import ORDERS, AgentIndex, idle_key
 from .matching import Alternative, Requirement, Skip, SkipReason, qualifying, requirement
 from .model import Agent, AgentStatus, EntryStatus, QueueEntry
 from .pools import Pool, levels
 from .queues import QueueConfig, Strategy
+from .waiting import WaitingLine
 
 
 @dataclass(frozen=True)
@@ -68,21 +69,26 @@ class Assignment:
     why: Why
 
 
-def route(entries: Iterable[QueueEntry], agents: AgentIndex | Iterable[Agent], config: QueueConfig,
+def route(entries: WaitingLine | Iterable[QueueEntry], agents: AgentIndex | Iterable[Agent], config: QueueConfig,
           now: datetime) -> list[Assignment]:
     """Decide which waiting callers go to which available agents now; nothing is changed.
 
-    `agents` is best an AgentIndex kept up to date by the caller (any iterable of agents is indexed
-    first). Entries not waiting, or of a queue missing from `config`, are left alone.
+    Both sides are best given as structures the caller keeps up to date: a WaitingLine (read in
+    order, no sorting) and an AgentIndex (any iterable of callers is sorted, of agents indexed,
+    first). Entries not waiting are skipped; so are entries of a queue missing from `config` (a
+    queue removed while callers wait: the service overflows them), rather than failing everyone.
     """
     index = agents if isinstance(agents, AgentIndex) else AgentIndex(agents)
     decision = _Decision(index, config, now)
     if decision.exhausted:
         return []
     assignments = []
-    for entry in sorted(entries, key=attrgetter("order")):
-        if entry.status is EntryStatus.WAITING and entry.queue in config.queues:
-            assignments += decision.assign(entry)
+    line = entries if isinstance(entries, WaitingLine) else sorted(entries, key=attrgetter("order"))
+    for entry in line:
+        if entry.status is not EntryStatus.WAITING or entry.queue not in config.queues:
+            continue
+        if (assignment := decision.assign(entry)) is not None:
+            assignments.append(assignment)
             if decision.exhausted:
                 break
     return assignments
@@ -102,16 +108,16 @@ class _Decision:
     def exhausted(self) -> bool:
         return len(self.taken) >= self.free
 
-    def assign(self, entry: QueueEntry) -> list[Assignment]:
+    def assign(self, entry: QueueEntry) -> Assignment | None:
         strategy = self.config.queues[entry.queue].strategy
         pool = self._pool(requirement(entry, self.config, self.now), strategy)
         drawn = pool.draw(self.taken)
         if drawn is None:
-            return []
+            return None
         (agent, via), runners, skipped = drawn
         self.taken[agent.id] = entry.call_id
         candidates = tuple(_candidate(strategy, a, v) for a, v in [(agent, via), *runners])
-        return [Assignment(entry.call_id, entry.queue, agent.id, Why(strategy, pool.requirement, candidates, skipped))]
+        return Assignment(entry.call_id, entry.queue, agent.id, Why(strategy, pool.requirement, candidates, skipped))
 
     def _pool(self, req: Requirement, strategy: Strategy) -> Pool:
         key = (req, strategy)
@@ -131,7 +137,10 @@ def explain(entry: QueueEntry, agents: Iterable[Agent], config: QueueConfig, now
     fits, skipped = [], []
     for agent in agents:
         via, skip = _judge(agent, req, languages)
-        fits.append((agent, via)) if skip is None else skipped.append(skip)
+        if skip is None:
+            fits.append((agent, via))
+        else:
+            skipped.append(skip)
     fits.sort(key=_rule_key(strategy))
     return Why(strategy, req, tuple(_candidate(strategy, a, v) for a, v in fits), tuple(skipped))
 
@@ -144,13 +153,10 @@ def _judge(agent: Agent, req: Requirement, languages: frozenset[str]) -> tuple[A
 
 def _rule_key(strategy: Strategy):
     """Sort key of (agent, alternative) pairs for a strategy: the best candidate sorts first."""
-    keys = {
-        Strategy.LONGEST_IDLE: lambda a, v: idle_key(a),
-        Strategy.FEWEST_CALLS: lambda a, v: (a.calls_today, *idle_key(a)),
-        Strategy.HIGHEST_SKILL: lambda a, v: (-levels(a, v), *idle_key(a)),
-        Strategy.ROUND_ROBIN: lambda a, v: (a.last_assigned_at or EPOCH, a.id),
-    }[strategy]
-    return lambda pair: keys(*pair)
+    if strategy is Strategy.HIGHEST_SKILL:
+        return lambda fit: (-levels(*fit), *idle_key(fit[0]))
+    order = ORDERS[strategy]
+    return lambda fit: order(fit[0])
 
 
 def _candidate(strategy: Strategy, agent: Agent, via: Alternative) -> Candidate:

@@ -20,6 +20,7 @@ from .model import Agent, AgentStatus, QueueEntry
 from .queues import Queue, QueueConfig
 from .routing import route
 from .stats import QueueStats, expected_wait_s, summarize
+from .waiting import WaitingLine
 
 START = datetime(2026, 1, 5, 9, 0, tzinfo=timezone.utc)
 QUEUE = "sim"
@@ -66,7 +67,7 @@ class _Floor:
         self.config = QueueConfig(queues={QUEUE: Queue(name=QUEUE, service_level_s=settings.service_level_s)})
         self.index = AgentIndex(_agent(i, start) for i in range(settings.agents))
         self.entries: dict[str, QueueEntry] = {}
-        self.waiting: dict[str, QueueEntry] = {}
+        self.waiting = WaitingLine()
         self.recent_handle_s: deque[float] = deque(maxlen=100)
         self.events: list[tuple] = []
         self.sequence = itertools.count()
@@ -86,7 +87,8 @@ class _Floor:
     def _arrive(self, _ref) -> None:
         self.arrived += 1
         entry = QueueEntry(f"SIM{self.arrived:06d}", QUEUE, self.now, estimate_s=self._estimate())
-        self.entries[entry.call_id] = self.waiting[entry.call_id] = entry
+        self.entries[entry.call_id] = entry
+        self.waiting.put(entry)
         if self.arrived < self.settings.calls:
             self._after(self.rng.expovariate(self.settings.arrivals_per_s), self._arrive, None)
 
@@ -100,14 +102,15 @@ class _Floor:
         if not self.waiting or not self.index.count():
             return
         self.decisions += 1
-        for assignment in route(self.waiting.values(), self.index, self.config, self.now):
+        for assignment in route(self.waiting, self.index, self.config, self.now):
             self._connect(assignment.call_id, assignment.agent_id)
 
     def _connect(self, call_id: str, agent_id: str) -> None:
         now = self.now
         agent = model.answer(model.offer(self.index.get(agent_id), call_id, now), now)
         self.index.put(agent)
-        entry = model.answer_entry(model.offer_entry(self.waiting.pop(call_id), agent_id, now), now)
+        entry = model.answer_entry(model.offer_entry(self.waiting.get(call_id), agent_id, now), now)
+        self.waiting.remove(call_id)
         self.entries[call_id] = entry
         self._after(self.rng.expovariate(1 / self.settings.handle_s), self._hang_up, agent_id)
 

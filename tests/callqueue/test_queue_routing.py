@@ -7,6 +7,7 @@ from callqueue.index import AgentIndex
 from callqueue.matching import SkipReason, next_escalation_at, requirement
 from callqueue.model import AgentStatus, EntryStatus
 from callqueue.routing import explain, route
+from callqueue.waiting import WaitingLine
 from callqueue import model
 
 from queue_builders import T0, agent, at, caller, floor_config
@@ -190,3 +191,11 @@ def test_the_index_keeps_longest_idle_order_when_a_withdrawn_agent_returns():
     assert [a.id for a in index.available("billing")] == ["kim", "lee", "park"]
     index.put(model.set_status(index.get("lee"), "break", at(2)))
     assert [a.id for a in index.available()] == ["kim", "park"] and index.get("lee").status is AgentStatus.BREAK
+
+
+def test_the_waiting_line_keeps_priority_then_age_order_and_only_waiting_callers():
+    line = WaitingLine([caller("new", waited_s=5), caller("vip", priority=1), caller("old", waited_s=50)])
+    line.put(caller("older", waited_s=90))
+    line.put(model.offer_entry(line.get("new"), "kim", T0))
+    line.remove("nobody")
+    assert [e.call_id for e in line] == ["vip", "older", "old"] and len(line) == 3

@@ -10,6 +10,7 @@ from callqueue.index import AgentIndex
 from callqueue.matching import requirement
 from callqueue.model import AgentStatus
 from callqueue.routing import route
+from callqueue.waiting import WaitingLine
 
 from queue_builders import T0, agent, caller, floor_config
 
@@ -64,8 +65,9 @@ def test_the_indexed_router_matches_brute_force_on_random_floors(strategy):
     for _ in range(150):
         agents, entries = random_floor(rng)
         config = floor_config(strategy)
-        got = [(a.call_id, a.agent_id) for a in route(entries, AgentIndex(agents), config, T0)]
-        assert got == plain_route(entries, agents, config, T0)
+        expected = plain_route(entries, agents, config, T0)
+        for line in (entries, WaitingLine(entries)):
+            assert [(a.call_id, a.agent_id) for a in route(line, AgentIndex(agents), config, T0)] == expected
 
 
 def test_an_index_kept_up_to_date_move_by_move_matches_a_fresh_one():
