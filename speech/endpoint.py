@@ -24,7 +24,7 @@ class EndpointSettings:
     min_speech_s: float = 0.15  # loud audio shorter than this is a click, not speech
     min_rms: int = 300  # never speech below this level (16-bit PCM RMS)
     floor_ratio: float = 3.0  # speech is this much louder than the noise floor (about 10 dB)
-    floor_rise: float = 0.002  # how fast the floor follows louder audio, per frame
+    floor_rise: float = 0.01  # how fast the floor follows louder non-speech audio, per frame
 
 
 class SilenceTimer:
@@ -43,7 +43,7 @@ class SilenceTimer:
 
     def observe(self, level_rms: float, duration_s: float) -> EndReason | None:
         loud = level_rms >= self._threshold()
-        self._track_floor(level_rms)
+        self._track_floor(level_rms, loud)
         self.elapsed_s += duration_s
         self.speech_s += duration_s if loud else 0.0
         self.trailing_silence_s = 0.0 if loud else self.trailing_silence_s + duration_s
@@ -53,11 +53,17 @@ class SilenceTimer:
         floor = self.floor if self.floor is not None else 0.0
         return max(self.settings.min_rms, floor * self.settings.floor_ratio)
 
-    def _track_floor(self, level: float) -> None:
-        if self.floor is None or level < self.floor:
+    def _track_floor(self, level: float, loud: bool) -> None:
+        # Starts no higher than min_rms (a caller may speak from the first frame), drops at once to
+        # quieter audio, rises slowly on non-speech and ten times slower on speech (so a noisy line
+        # first taken for speech is learned in a few seconds).
+        if self.floor is None:
+            self.floor = min(level, self.settings.min_rms)
+        elif level < self.floor:
             self.floor = level
         else:
-            self.floor += (level - self.floor) * self.settings.floor_rise
+            rise = self.settings.floor_rise / (10 if loud else 1)
+            self.floor += (level - self.floor) * rise
 
     def _reason(self) -> EndReason | None:
         s = self.settings

@@ -1,0 +1,58 @@
+"""Transcript alternatives -> menu option: exact phrases, stray words, thresholds, ambiguity. Pure."""
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from speech.matching import Match, MatchSettings, grammar_of, match, normalize
+
+from speech_menu import MENU
+
+
+@pytest.mark.parametrize(
+    "alternatives, expected",
+    [
+        (["요금"], Match("billing", "요금", 100.0, True)),
+        (["배송 기술 지원"], Match("support", "기술 지원", 100.0, True)),  # the phrase plus a stray word
+        (["", "상담원 연결"], Match("agent", "상담원 연결", 95.0, True)),  # the second alternative
+        (["  배송   조회! "], Match("delivery", "배송 조회", 100.0, True)),  # spacing and punctuation
+    ],
+)
+def test_the_closest_option_over_the_alternatives_is_chosen(alternatives, expected):
+    assert match(alternatives, MENU) == expected
+
+
+@pytest.mark.parametrize("alternatives", [[], [""], ["안녕하세요"], ["날씨 어때요"]])
+def test_nothing_close_enough_is_no_match(alternatives):
+    assert match(alternatives, MENU) is None
+
+
+def test_a_phrase_that_fits_two_options_nearly_as_well_is_low_confidence():
+    chosen = match(["상담원 지원"], MENU)
+    assert chosen is not None and not chosen.confident
+
+
+def test_a_score_between_threshold_and_confirm_band_asks_for_confirmation():
+    chosen = match(["배송 조"], MENU, settings=MatchSettings(confirm_below=95))
+    assert (chosen.option, chosen.confident) == ("delivery", False)
+
+
+def test_a_higher_threshold_turns_a_weak_match_into_none():
+    assert match(["배송 조"], MENU, threshold=99) is None
+
+
+def test_an_option_may_have_several_phrases():
+    options = {"billing": ["요금", "요금 문의", "청구서"], "agent": ["상담원 연결"]}
+    assert match(["청구서"], options).option == "billing"
+    assert grammar_of(options) == ["요금", "요금 문의", "청구서", "상담원 연결"]
+
+
+def test_normalize_keeps_hangul_and_drops_punctuation_and_extra_spaces():
+    assert normalize(" 요금,  문의?! ABC ") == "요금 문의 abc"
+
+
+def test_matching_imports_no_speech_engine():
+    code = "import sys, speech.matching; print(sorted(m for m in ('vosk', 'pyttsx3') if m in sys.modules))"
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip() == "[]"
