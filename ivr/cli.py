@@ -7,6 +7,8 @@ import click
 
 from .config import Settings
 from .flowcli import schema_command, validate_command
+from .flowtest.cli import test_command
+from .graphcli import graph_command
 
 
 @click.group()
@@ -131,9 +133,8 @@ def call(url, digits, from_number, to_number, auth_token, public_url, account_si
         sys.exit(2)
 
 
-main.add_command(validate_command)
-main.add_command(schema_command)
-from .flowtest.cli import test_command; main.add_command(test_command)  # noqa: E402,E702
+for command in (validate_command, schema_command, graph_command, test_command):
+    main.add_command(command)
 
 if __name__ == "__main__":
     sys.exit(main())

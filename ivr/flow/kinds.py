@@ -196,9 +196,9 @@ def http_fetched(st, node: HttpNode, event: HttpFetched):
 def recording_made(st, node: VoicemailNode, event: RecordingMade):
     if event.url and event.duration_s > 0:
         st.note("voicemail_recorded", url=event.url, duration_s=event.duration_s, sid=event.sid)
-    else:
-        st.note("voicemail_empty")
-    return st.enter(node.next)
+        return st.enter(node.next)
+    st.note("voicemail_empty")
+    return st.enter(node.on_empty or node.next)
 
 
 REACT = {

@@ -246,6 +246,7 @@ class VoicemailNode(Strict):
     finish_on_key: str = "#"
     beep: bool = True
     next: str | None = None
+    on_empty: str | None = None  # where to go when nothing was recorded (default: next)
 
 
 class Question(Strict):

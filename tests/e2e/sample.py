@@ -27,6 +27,7 @@ CLOSED_EN = "We are closed now. Our hours are 9 AM to 6 PM on weekdays and 9 AM 
 VOICEMAIL_KO = "삐 소리가 나면 메시지를 남겨 주세요. 마치시려면 우물 정자를 누르세요."
 VOICEMAIL_EN = "Please leave a message after the beep. Press pound when you are done."
 SAVED_KO = "메시지가 저장되었습니다. 빠르게 연락드리겠습니다."
+NOTHING_RECORDED_KO = "녹음된 메시지가 없습니다. 다음에 다시 전화해 주세요."
 SAVED_EN = "Your message has been saved. We will call you back soon."
 VIP_KO = "우수 고객님, 항상 감사드립니다."
 VIP_EN = "Thank you for being a valued customer."

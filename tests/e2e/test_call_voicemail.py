@@ -6,7 +6,7 @@ import re
 from dataclasses import replace
 
 import pytest
-from sample import (AGENT_EN, BUSY_EN, CLOSED_KO, GREETING, MONDAY_10, MONDAY_20, SAVED_EN, SAVED_KO, VOICEMAIL_EN,
+from sample import (NOTHING_RECORDED_KO, AGENT_EN, BUSY_EN, CLOSED_KO, GREETING, MONDAY_10, MONDAY_20, SAVED_EN, SAVED_KO, VOICEMAIL_EN,
                     VOICEMAIL_KO)
 
 from ivr.sim import run_call
@@ -63,7 +63,7 @@ def test_silence_skips_the_action_and_falls_through_to_the_redirect(ivr_app, tra
     assert result.lines[5:7] == ["🎙 silence (5 s): nothing recorded, Twilio skips the action",
                                  "↪ redirect /voice/record?node=voicemail"]
     assert "RecordingUrl" not in result.requests[1].params
-    assert result.said_texts[-1] == SAVED_KO
+    assert result.said_texts[-1] == NOTHING_RECORDED_KO
     assert recordings(ivr_app) == []
     assert "voicemail_empty" in [e["kind"] for e in call_record(result.call_sid)["events"]]
 
