@@ -1,11 +1,11 @@
 """Audio prepared for a wideband (16 kHz) model: upsampled, with a faint fixed noise floor.
 
 Telephone audio has nothing above 4 kHz and digital silence between words; the Korean small model was
-trained on wideband speech, and an empty upper band or exact zeros throw it off. Filling the band
-with white noise about 50 dB below full scale raised menu-option accuracy on telephone-band audio
-from about 80% (vosk resampling 8 kHz itself) to over 95% (see docs/speech.md). The noise is the same
-for every call (fixed seed), which also makes results repeatable: Kaldi's own dither adds little
-under it.
+trained on wideband speech, and an empty upper band or exact zeros throw it off. White noise about
+40 dB below full scale (RMS 300) under the upsampled audio raised menu-option accuracy on synthetic
+telephone-band callers from about 80% to over 90% (bench/speech_bench.py, docs/speech.md). The noise
+is the same for every call (fixed seed), which also makes results repeatable: Kaldi's own dither
+adds little under it.
 """
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ class FrontEnd:
     """Stateful (one per utterance or stream): chunks processed in order give the same audio as one
     call on the whole."""
 
-    def __init__(self, target_rate_hz: int = 16000, noise_floor_rms: float = 100.0) -> None:
+    def __init__(self, target_rate_hz: int = 16000, noise_floor_rms: float = 300.0) -> None:
         self.target_rate_hz = target_rate_hz
         self._noise = noise_floor(target_rate_hz, noise_floor_rms) if noise_floor_rms else b""
         self._noise_at = 0

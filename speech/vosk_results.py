@@ -24,6 +24,18 @@ def parse_result(result_json: str) -> Transcript:
     return Transcript(best.text, best.confidence if best.text else 0.0, alternatives)
 
 
+def joined(segments: list[Transcript]) -> Transcript:
+    """One transcript from the segments vosk cut an utterance into at its own endpoints: the earlier
+    segments' best texts lead every alternative of the last non-empty one."""
+    spoken = [segment for segment in segments if not segment.empty]
+    if len(spoken) < 2:
+        return spoken[0] if spoken else EMPTY
+    prefix = " ".join(segment.text for segment in spoken[:-1])
+    last = spoken[-1]
+    alternatives = tuple(Alternative(f"{prefix} {alt.text}".strip(), alt.confidence) for alt in last.alternatives)
+    return Transcript(alternatives[0].text, min(s.confidence for s in spoken), alternatives)
+
+
 def parse_partial(result_json: str) -> str:
     return json.loads(result_json).get("partial", "")
 

@@ -5,12 +5,13 @@ from speech.audio import from_ulaw, rms
 from speech.endpoint import EndpointSettings, EndReason, SilenceTimer
 from speech.front_end import FrontEnd
 from speech.model import EMPTY, StreamUpdate, Transcript
-from speech.vosk_results import parse_partial, parse_result
+from speech.vosk_results import joined, parse_partial, parse_result
 
 
 class VoskStream:
-    """Feed 8 kHz μ-law frames as they arrive; the update carries the final transcript once the
-    utterance is over. vosk's own endpoint is honoured too when it fires with words."""
+    """Feed 8 kHz μ-law frames as they arrive; the update carries the final transcript once our silence
+    timer ends the utterance. Where vosk's own endpoint cuts it earlier (a pause between sentences),
+    the segments are kept and joined, so the timer alone decides when the caller has finished."""
 
     def __init__(
         self, recognizer, front_end: FrontEnd, endpoint: EndpointSettings | None = None, partials: bool = False
@@ -20,6 +21,7 @@ class VoskStream:
         self._front_end = front_end
         self.timer = SilenceTimer(endpoint)
         self.final: Transcript | None = None
+        self._segments: list[Transcript] = []
         self.end_reason: EndReason | None = None
 
     def feed_ulaw(self, frame: bytes) -> StreamUpdate:
@@ -31,21 +33,16 @@ class VoskStream:
         audio = from_ulaw(frame)
         reason = self.timer.observe(rms(audio.pcm), audio.duration_s)
         if self._recognizer.AcceptWaveform(self._front_end.process(audio)):
-            self._vosk_endpoint()
-        if reason is not None and self.final is None:
+            self._segments.append(parse_result(self._recognizer.Result()))
+        if reason is not None:
             self.end_reason = reason
             self.finish()
-
-    def _vosk_endpoint(self) -> None:
-        segment = parse_result(self._recognizer.Result())
-        if not segment.empty:
-            self.end_reason = EndReason.SPEECH_ENDED
-            self.final = segment
 
     def finish(self) -> Transcript:
         """The final transcript now; later calls return the same."""
         if self.final is None:
-            self.final = parse_result(self._recognizer.FinalResult()) if self.timer.elapsed_s else EMPTY
+            tail = parse_result(self._recognizer.FinalResult()) if self.timer.elapsed_s else EMPTY
+            self.final = joined([*self._segments, tail])
         return self.final
 
     def _partial(self) -> str:

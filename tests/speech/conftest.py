@@ -35,8 +35,10 @@ def recognizer(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def spoken(synthesizer) -> dict[str, Audio]:
-    """Each menu option's phrase spoken by espeak-ng at 8 kHz, with a second of silence after it."""
-    return {option: synthesizer.render(phrases[0], KOREAN) + silence(1.0) for option, phrases in MENU.items()}
+    """Each menu option's phrase spoken by espeak-ng at 8 kHz, between 0.3 s and 1 s of silence."""
+    return {
+        option: silence(0.3) + synthesizer.render(phrases[0], KOREAN) + silence(1.0) for option, phrases in MENU.items()
+    }
 
 
 @pytest.fixture(scope="session")

@@ -79,3 +79,24 @@ def test_a_transcript_has_a_confidence_share_and_n_best_alternatives(recognizer,
 
 def test_words_the_model_does_not_know_are_reported_for_flow_checks(recognizer):
     assert recognizer.unknown_words(["배송 조회", "xyzzy 요금"]) == ["xyzzy"]
+
+
+def test_segments_vosk_cuts_at_its_own_endpoints_are_joined_into_one_final_transcript():
+    from speech.model import Alternative, Transcript
+    from speech.vosk_results import joined
+
+    first = Transcript("배송", 0.9, (Alternative("배송", 0.9),))
+    last = Transcript("조회", 0.6, (Alternative("조회", 0.6), Alternative("지원", 0.4)))
+    together = joined([first, Transcript(), last])
+    assert (together.text, together.confidence, together.texts) == ("배송 조회", 0.6, ["배송 조회", "배송 지원"])
+
+
+def test_a_long_stream_with_pauses_is_heard_to_the_end(recognizer, synthesizer):
+    from speech_menu import KOREAN
+
+    speech = silence(0.3)
+    for phrase in ("배송 조회", "요금", "기술 지원"):
+        speech = speech + synthesizer.render(phrase, KOREAN) + silence(0.6)
+    stream, _ = _stream(recognizer, over_the_line(speech + silence(2.0)), EndpointSettings(silence_s=1.0))
+    assert stream.end_reason is EndReason.SPEECH_ENDED
+    assert stream.final.text.split()[-2:] == ["기술", "지원"]
