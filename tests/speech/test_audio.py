@@ -5,7 +5,7 @@ from speech.audio import Audio, from_ulaw, from_wav, read_audio, resample, to_ul
 from speech.front_end import FrontEnd
 from speech.wav import ALAW, EXTENSIBLE, build_wav, parse_wav
 
-from speech.audio import audioop  # noqa: E402 (the one place that imports it quietly)
+from speech.audio import audioop  # imported there without the deprecation warning
 
 TONE = Audio(b"".join((((i * 37) % 2000) - 1000).to_bytes(2, "little", signed=True) for i in range(800)), 8000)
 
