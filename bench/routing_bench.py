@@ -32,7 +32,7 @@ from callqueue.routing import route  # noqa: E402
 from callqueue.waiting import WaitingLine  # noqa: E402
 
 NOW = datetime(2026, 1, 5, 10, 0, tzinfo=timezone.utc)
-CONFIG = load_queues(ROOT / "callqueue" / "samples" / "queues.yaml")
+CONFIG = load_queues(ROOT / "flows" / "queues.yaml")
 QUEUES = ["billing", "support", "general"]
 
 

@@ -22,3 +22,15 @@ class ConfigError(QueueError):
     def __init__(self, problems: list[Problem]):
         self.problems = problems
         super().__init__("\n".join(str(p) for p in problems))
+
+
+class UnknownAgent(QueueError):
+    """No agent has this id (API: 404)."""
+
+
+class UnknownQueue(QueueError):
+    """No queue has this name (API: 404)."""
+
+
+class BadAgent(QueueError):
+    """An agent's data that cannot be used: a bad contact, skill or level (API: 400)."""

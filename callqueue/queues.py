@@ -69,8 +69,16 @@ class Queue(Strict):
     escalations: list[Escalation] = Field(default_factory=list)
 
 
+class Announcement(Strict):
+    """What a waiting caller hears in one language: `{position}` and `{minutes}` are filled in."""
+
+    position: str = "You are number {position} in line."
+    estimate: str = "Your expected wait is about {minutes} minutes."
+
+
 class QueueConfig(Strict):
-    """Every queue, and the language codes (which are also skill names) callers can choose."""
+    """Every queue, the language codes (which are also skill names) callers can choose, and the wait announcements."""
 
     languages: list[SkillName] = Field(default_factory=list)
+    announcements: dict[SkillName, Announcement] = Field(default_factory=dict)
     queues: dict[str, Queue]

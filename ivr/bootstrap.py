@@ -9,6 +9,9 @@ from functools import partial
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import sessionmaker
 
+from callqueue.presence import PresenceService
+from callqueue.queues import QueueConfig
+from callqueue.service import QueueService
 from recordings.service import RecordingService
 from recordings.store import RecordingStore
 
@@ -18,7 +21,9 @@ from .config import Settings
 from .db import make_engine, upgrade
 from .http_fetch import RequestsJsonFetcher
 from .repository import SqlAlchemyUnitOfWork
+from .queuefiles import read_agents
 from .service import CallService
+from .telephony import telephony_for
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +36,8 @@ class Services:
     calls: CallService
     clock: object
     recordings: RecordingService
+    queues: QueueService | None = None
+    presence: PresenceService | None = None
 
     def uow(self) -> SqlAlchemyUnitOfWork:
         return self.calls.uow()
@@ -59,8 +66,22 @@ def build(settings: Settings, clock=None) -> Services:
     store = RecordingStore(settings.recordings_dir, settings.twilio_account_sid, settings.twilio_auth_token)
     calls = CallService(uow, catalog, clock, RequestsJsonFetcher())
     services = Services(settings, engine, catalog, calls, clock, RecordingService(uow, clock, store))
+    services.queues, services.presence = _queues(settings, catalog, uow, clock)
+    calls.queues = services.queues
     services.store_versions()
     return services
+
+
+def _queues(settings: Settings, catalog: FlowCatalog, uow, clock) -> tuple[QueueService, PresenceService]:
+    """The queue services on queues.yaml; agents.yaml's agents are put in the database (their status kept)."""
+    config = catalog.queues or QueueConfig(queues={})
+    queues = QueueService(uow, config, clock, telephony_for(settings))
+    presence = PresenceService(uow, clock, queues)
+    try:
+        presence.seed(read_agents(settings.flows_dir)[0])
+    except Exception:  # noqa: BLE001 - a database that is down must not stop the server from starting
+        log.exception("could not store the agents of agents.yaml; will try at the next start")
+    return queues, presence
 
 
 def _try_upgrade(engine: Engine) -> None:

@@ -11,6 +11,7 @@ from .flow.compose import ComposeError, compose
 from .flow.errors import Problem
 from .flow.loader import Parsed, flow_files, parse_document
 from .flow.model import Flow
+from .queuefiles import AGENTS_FILE, QUEUES_FILE, enqueue_problems, read_agents, read_queues
 
 log = logging.getLogger(__name__)
 
@@ -60,6 +61,7 @@ class FlowCatalog:
         self._lock = threading.Lock()
         self._checked_at = 0.0
         self.generation = 0  # goes up by one each time the served flows change
+        self.queues = None  # queues.yaml of the folder (None while it has errors)
 
     # -- loading -------------------------------------------------------------
     def load(self) -> bool:
@@ -95,7 +97,9 @@ class FlowCatalog:
             log.error("flows folder %s does not exist", self.directory)
             return False
         self._files = {path: self._read(path, stamp) for path, stamp in self._stamps().items()}
+        self.queues, queue_problems = read_queues(self.directory)
         snapshot = self._build()
+        _check_queue_files(snapshot, self.directory, self.queues, queue_problems)
         changed = {n: lf.flow.version for n, lf in snapshot.current.items()} != {n: lf.flow.version for n, lf in self.current.items()}
         self.current, self.problems = snapshot.current, snapshot.problems
         self.generation += changed
@@ -143,6 +147,10 @@ class FlowCatalog:
                     Problem(path, *state.parsed.doc.locate(("name",)), f"flow name {name!r} is already used by {names[name]}"))
                 continue
             names[name] = path
+            wrong_queue = enqueue_problems(state.parsed.flow, state.parsed.doc, self.queues)
+            if wrong_queue:
+                snapshot.problems.setdefault(path, []).extend(wrong_queue)
+                continue
             valid.append(state)
         return valid
 
@@ -197,3 +205,12 @@ def _check_numbers(snapshot: Snapshot) -> None:
                 message = f"number {number} is claimed by flows {owners[number]!r} and {loaded.flow.name!r}"
                 snapshot.problems.setdefault(loaded.flow.path, []).append(Problem(loaded.flow.path, 1, 1, message, "warning"))
             owners.setdefault(number, loaded.flow.name)
+
+
+def _check_queue_files(snapshot: Snapshot, directory: Path, queues, queue_problems: list) -> None:
+    """queues.yaml and agents.yaml problems are listed with the flows' (the server keeps running without queues)."""
+    if queue_problems:
+        snapshot.problems[str(directory / QUEUES_FILE)] = queue_problems
+    agent_problems = read_agents(directory)[1]
+    if agent_problems:
+        snapshot.problems[str(directory / AGENTS_FILE)] = agent_problems

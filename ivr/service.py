@@ -3,14 +3,14 @@ from __future__ import annotations
 
 import logging
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Callable
 
 from .catalog import FlowCatalog, LoadedFlow
 from .effects import record_effects
 from .flow.engine import step
 from .flow.events import CallResumed, CallStarted, Event, HttpFetched
-from .flow.instructions import FetchJson, Instruction
+from .flow.instructions import Enqueue, FetchJson, Instruction
 from .flow.state import CallState, JournalEntry
 from .repository import SqlAlchemyUnitOfWork
 from .tables import CallRow
@@ -48,6 +48,7 @@ class CallService:
     def __init__(self, uow: Callable[[], SqlAlchemyUnitOfWork], catalog: FlowCatalog, clock, fetcher=None):
         self.uow, self.catalog, self.clock, self.fetcher = uow, catalog, clock, fetcher
         self._stored_versions: set[str] = set()
+        self.queues = None  # the QueueService that files Enqueue instructions (set by the bootstrap)
 
     def answer(self, info: CallInfo) -> Reply:
         """A call came in: start its flow (or, for a repeated request, ask again where it stands)."""
@@ -83,7 +84,9 @@ class CallService:
                 row.duration_seconds = duration_s
             uow.calls.log(row, [JournalEntry(now, "status", row.node, {"status": info.status, **detail})])
             uow.commit()
-            return True
+        if info.status in TERMINAL_STATUSES and self.queues is not None:
+            self.queues.call_ended(info.call_sid)
+        return True
 
     def store_versions(self) -> None:
         """Keep every flow version now in service in the database (hash, time, file, definition)."""
@@ -123,6 +126,7 @@ class CallService:
         )
         _apply(row, state, now)
         uow.calls.add(row)
+        instructions = self._file(uow, row, instructions, now)
         started = JournalEntry(now, "call_started", "", {"from": info.from_number, "to": info.to_number, "flow": loaded.flow.name})
         self._save(uow, row, (started, *state.journal))
         return Reply(instructions, state.node)
@@ -132,8 +136,16 @@ class CallService:
         flow = self._flow_of(uow, row).flow
         instructions, state = step(flow, _state_of(row), event, now)
         _apply(row, state, now)
+        instructions = self._file(uow, row, instructions, now)
         self._save(uow, row, state.journal)
         return Reply(instructions, state.node)
+
+    def _file(self, uow: SqlAlchemyUnitOfWork, row: CallRow, instructions: list, now) -> list:
+        """Enqueue instructions are filed in the call's transaction; the entry's id goes into the wait URL."""
+        if self.queues is None:
+            return instructions
+        return [replace(i, entry=self.queues.file(uow.session, row.call_sid, row.from_number, row.node, i, now))
+                if isinstance(i, Enqueue) else i for i in instructions]
 
     def _save(self, uow: SqlAlchemyUnitOfWork, row: CallRow, journal) -> None:
         uow.calls.log(row, journal)

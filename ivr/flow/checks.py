@@ -9,8 +9,8 @@ from .nodes import MenuNode, SayNode, SurveyNode, SwitchNode
 # (path of keys, point at the key rather than the value, message, severity)
 Finding = tuple[tuple, bool, str, str]
 
-PROMPT_FIELDS = ("text", "play", "prompt", "short_prompt", "invalid_prompt", "no_input_prompt", "intro")
-TARGET_FIELDS = ("next", "fallback", "on_failure", "on_empty", "to", "open", "closed", "default")
+PROMPT_FIELDS = ("text", "play", "prompt", "short_prompt", "invalid_prompt", "no_input_prompt", "intro", "whisper")
+TARGET_FIELDS = ("next", "fallback", "on_failure", "on_empty", "on_overflow", "to", "open", "closed", "default")
 # Kinds that go straight on without waiting for the caller: a cycle made only of them never ends.
 PASS_THROUGH = {"say", "goto", "hours", "switch", "set"}
 

@@ -52,9 +52,19 @@ class RecordingMade:
 
 
 @dataclass(frozen=True)
+class QueueLeft:
+    """The caller left the queue: `assigned` (ring `contact`), `overflowed` or `hangup`."""
+
+    outcome: str
+    contact: str = ""
+    ring_timeout_s: int = 20
+    entry: int = 0
+
+
+@dataclass(frozen=True)
 class CallResumed:
     """Ask the current node to say again what it is waiting for (a stale or repeated request)."""
 
 
-Event = CallStarted | DigitsEntered | NoInput | DialEnded | HttpFetched | RecordingMade | CallResumed
+Event = CallStarted | DigitsEntered | NoInput | DialEnded | HttpFetched | RecordingMade | QueueLeft | CallResumed
 

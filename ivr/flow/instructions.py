@@ -60,4 +60,26 @@ class Hangup:
     pass
 
 
-Instruction = Say | Play | Gather | Dial | Record | FetchJson | Hangup
+@dataclass(frozen=True)
+class Enqueue:
+    """File the caller in `queue` needing `skills` (the shell adds the entry id); QueueLeft comes back."""
+
+    queue: str
+    skills: tuple[tuple[str, int], ...]
+    priority: int
+    variables: tuple[tuple[str, str], ...]
+    whisper: str
+    language: str
+    entry: int | None = None
+
+
+@dataclass(frozen=True)
+class DialAgent:
+    """Ring the agent assigned to queue entry `entry`; the outcome comes back as DialEnded."""
+
+    contact: str
+    timeout_s: int
+    entry: int
+
+
+Instruction = Say | Play | Gather | Dial | Record | FetchJson | Hangup | Enqueue | DialAgent

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 
+from . import queueing
 from .conditions import holds
 from .events import DialEnded, DigitsEntered, HttpFetched, NoInput, RecordingMade
 from .instructions import Dial, FetchJson, Gather, Play, Record
@@ -99,7 +100,7 @@ ENTER = {
     "say": enter_say, "hangup": enter_hangup, "goto": lambda st, node: node.to, "menu": enter_menu,
     "gather": enter_waiting, "transfer": enter_waiting, "voicemail": enter_waiting, "hours": enter_hours,
     "switch": enter_switch, "set": enter_set, "subflow": enter_subflow, "return": enter_return,
-    "survey": enter_survey, "http": enter_http,
+    "survey": enter_survey, "http": enter_http, "enqueue": queueing.enter_enqueue,
 }
 
 
@@ -121,6 +122,8 @@ def ask(st, node, retry_prompt=None) -> None:
         st.out.append(_fetch(st, node))
     elif isinstance(node, SurveyNode):
         ask_question(st, node, retry_prompt)
+    elif isinstance(node, queueing.EnqueueNode):
+        queueing.ask(st, node)
     return None
 
 
@@ -207,6 +210,7 @@ REACT = {
     ("transfer", DialEnded): dial_ended, ("http", HttpFetched): http_fetched,
     ("voicemail", RecordingMade): recording_made,
     ("survey", DigitsEntered): survey_answered, ("survey", NoInput): survey_no_input,
+    **queueing.REACT,
 }
 
 

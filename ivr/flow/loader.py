@@ -61,6 +61,9 @@ def load_flow_file(path: Path) -> Flow:
     return parse_flow(text, str(path))
 
 
+QUEUE_FILES = frozenset({"queues.yaml", "agents.yaml"})  # call-queue settings beside the flows (ivr/queuefiles.py)
+
+
 def flow_files(directory: Path) -> list[Path]:
-    """The flow files of a flows directory (its *.yaml and *.yml, not in sub-folders)."""
-    return sorted(p for p in directory.glob("*.y*ml") if p.suffix in (".yaml", ".yml"))
+    """The flow files of a flows directory (its *.yaml and *.yml, not in sub-folders, not the queue files)."""
+    return sorted(p for p in directory.glob("*.y*ml") if p.suffix in (".yaml", ".yml") and p.name not in QUEUE_FILES)

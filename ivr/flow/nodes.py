@@ -7,6 +7,7 @@ from typing import Annotated, Literal, Union
 from pydantic import Field, field_validator
 
 from .base import DTMF_KEYS, Prompt, Strict, check_timezone, check_variable_name
+from .queueing import EnqueueNode
 from .schedule import Closure, Holiday, Weekly, parse_days, parse_intervals
 
 
@@ -269,9 +270,9 @@ class SurveyNode(Strict):
 
 Node = Annotated[
     Union[SayNode, MenuNode, GatherNode, GotoNode, TransferNode, HangupNode, HoursNode, SwitchNode,
-          SetNode, SubflowNode, ReturnNode, HttpNode, VoicemailNode, SurveyNode],
+          SetNode, SubflowNode, ReturnNode, HttpNode, VoicemailNode, SurveyNode, EnqueueNode],
     Field(discriminator="kind"),
 ]
 
 NODE_KINDS = ("say", "menu", "gather", "goto", "transfer", "hangup", "hours", "switch", "set", "subflow",
-              "return", "http", "voicemail", "survey")
+              "return", "http", "voicemail", "survey", "enqueue")

@@ -1,6 +1,7 @@
 """Alembic environment: runs migrations on the engine handed over by ivr.db.upgrade."""
 from alembic import context
 
+import callqueue.tables  # noqa: F401  (registers its rows on the shared metadata)
 import recordings.tables  # noqa: F401  (registers its rows on the shared metadata)
 from ivr.tables import Base
 

@@ -7,7 +7,7 @@ from flask import Flask
 
 from ..bootstrap import Services, build
 from ..config import Settings
-from . import api, api_reports, demo, voice  # noqa: F401  (api_reports adds routes to api.bp)
+from . import api, api_queue, api_reports, demo, voice, voice_queue  # noqa: F401  (they add routes to api.bp, voice.bp)
 from .local_fetch import LocalFirstFetcher
 
 log = logging.getLogger(__name__)

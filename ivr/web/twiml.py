@@ -5,7 +5,8 @@ from urllib.parse import urlencode
 
 from twilio.twiml.voice_response import VoiceResponse
 
-from ..flow.instructions import Dial, Gather, Hangup, Instruction, Play, Record, Say
+from ..flow.instructions import Dial, DialAgent, Enqueue, Gather, Hangup, Instruction, Play, Record, Say
+from .queue_twiml import add_queue_verb
 
 STEP_PATH = "/voice/step"
 DIAL_PATH = "/voice/dial"
@@ -41,6 +42,8 @@ def _add(response: VoiceResponse, instruction: Instruction, node: str, say_langu
         _record(response, instruction, node)
     elif isinstance(instruction, Hangup):
         response.hangup()
+    elif isinstance(instruction, (Enqueue, DialAgent)):
+        add_queue_verb(response, instruction, node)
     else:
         raise TypeError(f"no TwiML for {instruction!r}")
 

@@ -10,7 +10,7 @@ from callqueue.errors import ConfigError
 from callqueue.model import AgentStatus
 from callqueue.queues import Strategy
 
-SAMPLES = Path(__file__).resolve().parents[2] / "callqueue" / "samples"
+SAMPLES = Path(__file__).resolve().parents[2] / "flows"
 
 QUEUES = """\
 languages: [ko, en]

@@ -157,4 +157,4 @@ def test_nodes_that_loop_without_waiting_are_an_error():
 def test_unknown_node_kind_lists_the_kinds():
     assert problems(GOOD.replace("  e: {kind: hangup}", "  e: {}")) == [
         "f.yaml:10:6: nodes.e: every node needs a 'kind' (say, menu, gather, goto, transfer, hangup, hours, switch, "
-        "set, subflow, return, http, voicemail, survey)"]
+        "set, subflow, return, http, voicemail, survey, enqueue)"]

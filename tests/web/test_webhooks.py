@@ -45,23 +45,26 @@ def test_order_number_is_read_back_digit_by_digit(twilio):
     assert said(root)[0] == "주문 번호 1 2 3 4 5번은 상품 준비 중이며, 2026년 3월 4일 도착 예정입니다."
 
 
-def test_agent_option_dials_the_configured_number_with_a_dial_action(twilio):
+def test_agent_option_files_the_caller_in_the_general_queue_with_a_wait_url(twilio):
     sid = new_call_sid()
     twilio.start(sid)
     twilio.press(sid, "choose_language/choose", "2")
     root = twiml(twilio.press(sid, "main_menu", "0"))
-    assert verbs(root) == ["Say", "Dial"]
-    assert root.find("Dial").attrib == {"action": "/voice/dial?node=agent", "method": "POST", "timeout": "30"}
-    assert root.find("Dial/Number").text == "+18005550199"
+    assert verbs(root) == ["Say", "Enqueue"]
+    assert root.find("Enqueue").text == "general"
+    assert root.find("Enqueue").attrib == {"action": "/voice/queue/left?node=agent", "method": "POST",
+                                           "waitUrl": "/voice/queue/wait?entry=1", "waitUrlMethod": "POST"}
 
 
-def test_unanswered_transfer_offers_voicemail(twilio):
+def test_a_caller_past_the_max_wait_is_offered_voicemail(twilio, clock):
     sid = new_call_sid()
     twilio.start(sid)
     twilio.press(sid, "choose_language/choose", "2")
     twilio.press(sid, "main_menu", "0")
-    params = twilio_params(sid, DialCallStatus="no-answer", DialCallSid="CA" + "1" * 32, DialBridged="false")
-    root = twiml(twilio.post("/voice/dial?node=agent", params))
+    clock.advance(301)
+    wait = twiml(twilio.post("/voice/queue/wait?entry=1", twilio_params(sid, QueuePosition="1")))
+    assert verbs(wait) == ["Leave"]
+    root = twiml(twilio.post("/voice/queue/left?node=agent", twilio_params(sid, QueueResult="leave", QueueTime="301")))
     assert said(root) == ["All our agents are busy right now. To leave a message, press 1. To end the call, press 2."]
     assert root.find("Gather").attrib["action"] == "/voice/step?node=agents_busy"
 

@@ -1,0 +1,87 @@
+"""SQLAlchemy rows of the call queue: agents with their status, queue entries with every moment, assignments with why."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ivr.tables import Base, Json, UtcDateTime
+
+
+class AgentRow(Base):
+    """One agent: contact, skills, and where the status machine stands (with the due time of wrap-up)."""
+
+    __tablename__ = "agents"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name: Mapped[str] = mapped_column(String(128))
+    contact: Mapped[str] = mapped_column(String(128))
+    skills: Mapped[dict] = mapped_column(Json, default=dict)
+    status: Mapped[str] = mapped_column(String(16), default="offline", index=True)
+    status_since: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    idle_since: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    calls_today: Mapped[int] = mapped_column(Integer, default=0)
+    missed_calls: Mapped[int] = mapped_column(Integer, default=0)
+    last_assigned_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    entry_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    wrap_up_until: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    updated_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+
+
+class QueueEntryRow(Base):
+    """A caller's stay in the queue: what it needs, each moment, the outcome, and the wait it was told."""
+
+    __tablename__ = "queue_entries"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    call_sid: Mapped[str] = mapped_column(String(64), index=True)
+    from_number: Mapped[str] = mapped_column(String(64), default="")
+    node: Mapped[str] = mapped_column(String(128), default="")  # the flow's enqueue node, for the left URL
+    queue: Mapped[str] = mapped_column(String(64))
+    first_queue: Mapped[str] = mapped_column(String(64))
+    priority: Mapped[int] = mapped_column(Integer, default=0)
+    skills: Mapped[dict] = mapped_column(Json, default=dict)
+    variables: Mapped[dict] = mapped_column(Json, default=dict)
+    language: Mapped[str] = mapped_column(String(16), default="")
+    whisper: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(16), default="waiting")
+    outcome: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    agent_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    enqueued_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    queue_entered_at: Mapped[datetime] = mapped_column(UtcDateTime)  # max wait counts from here (overflow resets it)
+    offered_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    ring_due_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    answered_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    ended_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    wait_seconds: Mapped[float | None] = mapped_column(Float, nullable=True)
+    handle_seconds: Mapped[float | None] = mapped_column(Float, nullable=True)
+    estimate_announced_s: Mapped[float | None] = mapped_column(Float, nullable=True)
+    position_announced: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    wait_requests: Mapped[int] = mapped_column(Integer, default=0)
+    offers: Mapped[int] = mapped_column(Integer, default=0)
+    missed: Mapped[int] = mapped_column(Integer, default=0)
+    overflowed_from: Mapped[str | None] = mapped_column(String(64), nullable=True)
+
+    __table_args__ = (
+        Index("ix_queue_entries_line", "status", "priority", "enqueued_at", "id"),
+        Index("ix_queue_entries_queue_enqueued", "queue", "enqueued_at"),
+    )
+
+
+class AssignmentRow(Base):
+    """One offer of a caller to an agent: when, by which rule, the candidates and skipped agents, how it ended."""
+
+    __tablename__ = "queue_assignments"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    entry_id: Mapped[int] = mapped_column(ForeignKey("queue_entries.id", ondelete="CASCADE"), index=True)
+    call_sid: Mapped[str] = mapped_column(String(64))
+    queue: Mapped[str] = mapped_column(String(64))
+    agent_id: Mapped[str] = mapped_column(String(64), index=True)
+    offered_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    released_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    outcome: Mapped[str | None] = mapped_column(String(16), nullable=True)  # answered, missed, withdrawn
+    rule: Mapped[str] = mapped_column(String(32))
+    why: Mapped[dict] = mapped_column(Json, default=dict)
+    worker: Mapped[str] = mapped_column(String(64), default="")

@@ -1,0 +1,79 @@
+"""TwiML of the call queue: <Enqueue> with its wait URL, the wait document, and the <Dial> to the agent with a whisper."""
+from __future__ import annotations
+
+import math
+from urllib.parse import urlencode
+
+from twilio.twiml.voice_response import VoiceResponse
+
+from callqueue.queues import QueueConfig
+from callqueue.service import WAIT_SEGMENT_S, Wait
+
+from ..flow.instructions import DialAgent, Enqueue
+
+LEFT_PATH = "/voice/queue/left"
+WAIT_PATH = "/voice/queue/wait"
+DIALED_PATH = "/voice/queue/dialed"
+WHISPER_PATH = "/voice/whisper"
+
+
+def add_queue_verb(response: VoiceResponse, instruction: Enqueue | DialAgent, node: str) -> None:
+    """<Enqueue> (action: how the caller left; waitUrl: what it hears meanwhile), or <Dial> to the agent."""
+    if isinstance(instruction, Enqueue):
+        response.enqueue(instruction.queue, action=_url(LEFT_PATH, node=node), method="POST",
+                         wait_url=_url(WAIT_PATH, entry=instruction.entry), wait_url_method="POST")
+        return
+    dial = response.dial(action=_url(DIALED_PATH, node=node), method="POST", timeout=instruction.timeout_s)
+    whisper = _url(WHISPER_PATH, entry=instruction.entry)
+    if instruction.contact.startswith("client:"):
+        dial.client(instruction.contact.removeprefix("client:"), url=whisper, method="POST")
+    else:
+        dial.number(instruction.contact, url=whisper, method="POST")
+
+
+def wait_document(wait: Wait, config: QueueConfig, say_languages: dict) -> str:
+    """One short segment of waiting: position and estimate now and then, the hold prompt, then hold audio."""
+    response = VoiceResponse()
+    if wait.action == "leave":
+        response.leave()
+        return str(response)
+    if wait.action == "gone":
+        response.hangup()
+        return str(response)
+    language = say_languages.get(wait.language, wait.language)
+    queue = config.queues.get(wait.queue)
+    for text in _news(wait, config) + ([queue.hold_prompts[wait.language]] if _prompted(wait, queue) else []):
+        response.say(text, language=language)
+    if queue is not None and queue.hold_music:
+        response.play(queue.hold_music)
+    else:
+        response.pause(length=WAIT_SEGMENT_S)
+    return str(response)
+
+
+def _news(wait: Wait, config: QueueConfig) -> list[str]:
+    words = config.announcements.get(wait.language)
+    if not wait.announce or words is None:
+        return []
+    news = [words.position.format(position=wait.position)]
+    if wait.estimate_s is not None:
+        news.append(words.estimate.format(minutes=max(1, math.ceil(wait.estimate_s / 60))))
+    return news
+
+
+def _prompted(wait: Wait, queue) -> bool:
+    return wait.announce and queue is not None and wait.language in queue.hold_prompts
+
+
+def whisper_document(text: str | None, language: str, say_languages: dict) -> str:
+    """The agent's side before bridging: the caller's context, or a hang-up when the caller is gone."""
+    response = VoiceResponse()
+    if text is None:
+        response.hangup()
+    else:
+        response.say(text, language=say_languages.get(language, language))
+    return str(response)
+
+
+def _url(path: str, **query) -> str:
+    return f"{path}?{urlencode(query)}"

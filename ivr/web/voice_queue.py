@@ -1,0 +1,57 @@
+"""Twilio webhooks of the call queue: the wait URL, the Enqueue action, the agent's whisper and the agent Dial's end."""
+from __future__ import annotations
+
+from flask import current_app, request
+
+from ..flow.events import CallResumed, QueueLeft
+from .queue_twiml import wait_document, whisper_document
+from .twilio_form import BadWebhook, call_info, dial_event
+from .voice import METHODS, _reply, _xml, bp
+
+EVENTS = {"assigned", "overflowed", "hangup"}
+
+
+def _services():
+    return current_app.extensions["ivr"]
+
+
+def _entry() -> int:
+    raw = request.args.get("entry", "")
+    if not raw.isdigit():
+        raise BadWebhook(f"entry {raw[:20]!r} is not a queue entry id")
+    return int(raw)
+
+
+@bp.route("/queue/wait", methods=METHODS)
+def queue_wait():
+    """Twilio asks what a waiting caller hears next (again each time the answer runs out)."""
+    services = _services()
+    wait = services.queues.on_wait(_entry(), call_info(request.values).call_sid)
+    return _xml(wait_document(wait, services.queues.config, services.settings.say_languages))
+
+
+@bp.route("/queue/left", methods=METHODS)
+def queue_left():
+    """The caller left the queue (<Leave>, a REST redirect, or a hang-up): the flow goes on from the entry's fate."""
+    info = call_info(request.values)
+    left = _services().queues.left(info.call_sid, (request.values.get("QueueResult") or "")[:32])
+    event = QueueLeft(left.outcome, left.contact, left.ring_timeout_s, left.entry) if left.outcome in EVENTS else CallResumed()
+    return _reply(_services().calls.proceed(info, event, request.args.get("node")))
+
+
+@bp.route("/queue/dialed", methods=METHODS)
+def queue_dialed():
+    """The Dial to the agent ended: answered calls are completed, missed ones go back to the head of the line."""
+    info = call_info(request.values)
+    event = dial_event(request.values)
+    _services().queues.agent_dial_ended(info.call_sid, event.status, event.duration_s)
+    return _reply(_services().calls.proceed(info, event, request.args.get("node")))
+
+
+@bp.route("/whisper", methods=METHODS)
+def whisper():
+    """The agent picked up: say who is calling about what, then Twilio bridges the caller."""
+    services = _services()
+    answered = services.queues.agent_answered(_entry())
+    text, language = answered if answered else (None, "")
+    return _xml(whisper_document(text, language, services.settings.say_languages))
