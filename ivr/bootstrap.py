@@ -19,10 +19,12 @@ from .catalog import FlowCatalog
 from .clock import SystemClock
 from .config import Settings
 from .db import make_engine, upgrade
+from .flow.texts import static_prompts
 from .http_fetch import RequestsJsonFetcher
 from .repository import SqlAlchemyUnitOfWork
-from .queuefiles import read_agents
 from .service import CallService
+from .speech_service import SpeechService, build_speech
+from .queuefiles import read_agents
 from .telephony import telephony_for
 
 log = logging.getLogger(__name__)
@@ -36,6 +38,7 @@ class Services:
     calls: CallService
     clock: object
     recordings: RecordingService
+    speech: SpeechService
     queues: QueueService | None = None
     presence: PresenceService | None = None
 
@@ -46,6 +49,10 @@ class Services:
         """Pick up edited flow files (at most once a reload interval); cheap when nothing changed."""
         if self.settings.reload_interval_s > 0 and self.catalog.refresh(time.monotonic()):
             self.store_versions()
+            self.warm_prompts()
+
+    def warm_prompts(self) -> None:
+        self.speech.warm([t for lf in self.catalog.current.values() for t in static_prompts(lf.flow)])
 
     def store_versions(self) -> None:
         try:
@@ -65,10 +72,13 @@ def build(settings: Settings, clock=None) -> Services:
     uow = partial(SqlAlchemyUnitOfWork, sessionmaker(engine, expire_on_commit=False))
     store = RecordingStore(settings.recordings_dir, settings.twilio_account_sid, settings.twilio_auth_token)
     calls = CallService(uow, catalog, clock, RequestsJsonFetcher())
-    services = Services(settings, engine, catalog, calls, clock, RecordingService(uow, clock, store))
+    languages = {lang for lf in catalog.current.values() for lang in lf.flow.languages}
+    speech = build_speech(settings, languages)
+    services = Services(settings, engine, catalog, calls, clock, RecordingService(uow, clock, store), speech)
     services.queues, services.presence = _queues(settings, catalog, uow, clock)
     calls.queues = services.queues
     services.store_versions()
+    services.warm_prompts()
     return services
 
 

@@ -16,6 +16,17 @@ APOLOGY = (
 )
 
 
+class SettingsError(ValueError):
+    """A setting with a value we do not understand: said at start, never guessed at."""
+
+
+def _choice(env, name: str, allowed: tuple[str, ...]) -> str:
+    value = (env.get(name) or allowed[0]).strip().lower()
+    if value not in allowed:
+        raise SettingsError(f"{name}={value!r}: use one of {', '.join(allowed)}")
+    return value
+
+
 @dataclass(frozen=True)
 class Settings:
     """Everything the server reads from its environment; see the README's configuration reference."""
@@ -32,6 +43,10 @@ class Settings:
     auto_migrate: bool = True
     reload_interval_s: float = 2.0
     demo_endpoints: bool = True
+    speech: str = "auto"          # auto: load vosk models for the flows' languages; off: keys only
+    speech_mode: str = "record"   # record: <Record> then recognise; stream: <Connect><Stream> (media streams)
+    prompts: str = "synth"        # synth: pyttsx3 prompts played from the cache; say: Twilio <Say>
+    prompt_cache_dir: Path = PROJECT_ROOT / "instance" / "prompts"
     recordings_dir: Path = PROJECT_ROOT / "instance" / "recordings"
     log_level: str = "INFO"
     apology: tuple[tuple[str, str], ...] = APOLOGY
@@ -53,6 +68,10 @@ class Settings:
             auto_migrate=env.get("IVR_AUTO_MIGRATE", "1") not in ("0", "false", "no"),
             reload_interval_s=float(env.get("FLOWS_RELOAD_SECONDS", "2")),
             demo_endpoints=env.get("DEMO_ENDPOINTS", "1") not in ("0", "false", "no"),
+            speech=_choice(env, "SPEECH", ("auto", "off")),
+            speech_mode=_choice(env, "SPEECH_MODE", ("record", "stream")),
+            prompts=_choice(env, "PROMPTS", ("synth", "say")),
+            prompt_cache_dir=Path(env.get("PROMPT_CACHE_DIR") or PROJECT_ROOT / "instance" / "prompts"),
             recordings_dir=Path(env.get("RECORDINGS_DIR") or PROJECT_ROOT / "instance" / "recordings"),
             log_level=env.get("LOG_LEVEL", "INFO").upper(),
         )

@@ -9,8 +9,9 @@ from typing import Callable
 from .catalog import FlowCatalog, LoadedFlow
 from .effects import record_effects
 from .flow.engine import step
-from .flow.events import CallResumed, CallStarted, Event, HttpFetched
-from .flow.instructions import Enqueue, FetchJson, Instruction
+from .flow.events import CallResumed, CallStarted, DigitsEntered, Event, HttpFetched, NoInput, SpeechHeard
+from .flow.instructions import Enqueue, FetchJson, Instruction, Listen
+from .flow.menus import listening
 from .flow.state import CallState, JournalEntry
 from .repository import SqlAlchemyUnitOfWork
 from .tables import CallRow
@@ -87,6 +88,38 @@ class CallService:
         if info.status in TERMINAL_STATUSES and self.queues is not None:
             self.queues.call_ended(info.call_sid)
         return True
+
+    def listening(self, call_sid: str, at_node: str | None) -> Listen | None:
+        """What the call's current node listens for (read only; None when the call moved on or takes keys only)."""
+        with self.uow() as uow:
+            row = uow.calls.get(call_sid)
+            if row is None or (at_node is not None and at_node != row.node):
+                return None
+            return listening(self._flow_of(uow, row).flow, _state_of(row))
+
+    def store_stream_result(self, call_sid: str, node: str, event: SpeechHeard | DigitsEntered | NoInput) -> bool:
+        """Keep what a media stream heard, for the webhook that follows the stream; False for an unknown call."""
+        with self.uow() as uow:
+            row = uow.calls.get(call_sid, lock=True)
+            if row is None:
+                return False
+            uow.calls.log(row, [JournalEntry(self.clock.now(), STREAM_RESULT, node, _stream_detail(event))])
+            uow.commit()
+            return True
+
+    def take_stream_result(self, call_sid: str, node: str | None) -> SpeechHeard | DigitsEntered | NoInput:
+        """What the stream at `node` heard (NoInput when it heard nothing or the stream never ran)."""
+        with self.uow() as uow:
+            row = uow.calls.with_events(call_sid)
+            events = [] if row is None else [e for e in row.events if e.kind in (STREAM_RESULT, STREAM_TAKEN)]
+        latest = events[-1] if events else None
+        if latest is None or latest.kind == STREAM_TAKEN or (node is not None and latest.node != node):
+            return NoInput()
+        with self.uow() as uow:
+            taken = uow.calls.get(call_sid, lock=True)
+            uow.calls.log(taken, [JournalEntry(self.clock.now(), STREAM_TAKEN, latest.node, {})])
+            uow.commit()
+        return _stream_event(latest.detail)
 
     def store_versions(self) -> None:
         """Keep every flow version now in service in the database (hash, time, file, definition)."""
@@ -170,6 +203,27 @@ class CallService:
             uow.flow_versions.add(flow.name, flow.version, flow.path, loaded.source,
                                   flow.model_dump(mode="json"), loaded.loaded_at or self.clock.now())
         self._stored_versions.add(flow.version)
+
+
+STREAM_RESULT, STREAM_TAKEN = "speech_stream_result", "speech_stream_taken"
+
+
+def _stream_detail(event) -> dict:
+    if isinstance(event, DigitsEntered):
+        return {"digits": event.digits}
+    if isinstance(event, SpeechHeard):
+        return {"transcript": event.transcript, "confidence": event.confidence, "option": event.option,
+                "phrase": event.phrase, "score": event.score, "confident": event.confident}
+    return {}
+
+
+def _stream_event(detail: dict):
+    if "digits" in detail:
+        return DigitsEntered(detail["digits"])
+    if "transcript" in detail:
+        return SpeechHeard(detail["transcript"], detail["confidence"], detail["option"], detail["phrase"],
+                           detail["score"], detail["confident"])
+    return NoInput()
 
 
 def _state_of(row: CallRow) -> CallState:

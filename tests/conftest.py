@@ -14,6 +14,11 @@ from ivr.web import create_app
 
 from helpers import TOKEN, TwilioClient
 
+# Apps built from the environment in tests (the simulator, flow tests) take keys and speak with <Say>;
+# the speech tests turn recognition and synthesis on themselves, with one model loaded per run.
+os.environ.setdefault("SPEECH", "off")
+os.environ.setdefault("PROMPTS", "say")
+
 ROOT = Path(__file__).resolve().parent.parent
 FLOWS = ROOT / "flows"
 POSTGRES_URL = os.environ.get("IVR_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
@@ -73,7 +78,7 @@ def clock():
 @pytest.fixture
 def settings(tmp_path):
     return Settings.from_env({}, database_url=f"sqlite:///{tmp_path}/ivr.sqlite3", flows_dir=FLOWS,
-                             twilio_auth_token=TOKEN, api_token="api-token")
+                             twilio_auth_token=TOKEN, api_token="api-token", speech="off", prompts="say")
 
 
 @pytest.fixture

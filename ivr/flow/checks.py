@@ -23,7 +23,7 @@ def targets(node) -> Iterator[tuple[tuple, str]]:
             yield (field,), value
     if isinstance(node, MenuNode):
         for key in node.options:
-            yield ("options", key), node.target(key).to
+            yield ("options", key, "to"), node.target(key).to  # the option itself when written bare
     if isinstance(node, SwitchNode):
         for index, case in enumerate(node.cases):
             yield ("cases", index, "to"), case.to
@@ -72,6 +72,8 @@ def _switched_languages(name: str, node, offered: set) -> Iterator[Finding]:
             language = node.target(key).language
             if language is not None and language not in offered:
                 yield ("nodes", name, "options", key), False, f"option {key} switches to {language!r}, which the flow's languages do not list", "error"
+            for spoken in sorted(set(node.target(key).phrases) - offered):
+                yield ("nodes", name, "options", key, "phrases", spoken), True, f"phrases in {spoken!r}, which the flow's languages do not list", "error"
     if isinstance(node, SwitchNode):
         for index, case in enumerate(node.cases):
             if case.when.language is not None and case.when.language not in offered:

@@ -52,6 +52,22 @@ class RecordingMade:
 
 
 @dataclass(frozen=True)
+class SpeechHeard:
+    """What the shell recognised and matched against the phrases the node offered.
+
+    `option` is the key the matched phrase stands for (None: nothing matched); `confident` says the
+    match is sure enough to act on without asking the caller to confirm.
+    """
+
+    transcript: str
+    confidence: float = 0.0
+    option: str | None = None
+    phrase: str = ""
+    score: float = 0.0
+    confident: bool = False
+
+
+@dataclass(frozen=True)
 class QueueLeft:
     """The caller left the queue: `assigned` (ring `contact`), `overflowed` or `hangup`."""
 
@@ -66,5 +82,5 @@ class CallResumed:
     """Ask the current node to say again what it is waiting for (a stale or repeated request)."""
 
 
-Event = CallStarted | DigitsEntered | NoInput | DialEnded | HttpFetched | RecordingMade | QueueLeft | CallResumed
+Event = CallStarted | DigitsEntered | NoInput | DialEnded | HttpFetched | RecordingMade | SpeechHeard | QueueLeft | CallResumed
 

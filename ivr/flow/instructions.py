@@ -16,13 +16,28 @@ class Play:
 
 
 @dataclass(frozen=True)
+class Listen:
+    """The phrases a caller may say instead of pressing a key: option key -> phrases, in `language`."""
+
+    language: str
+    options: tuple[tuple[str, tuple[str, ...]], ...]
+
+    def as_dict(self) -> dict[str, list[str]]:
+        return {key: list(phrases) for key, phrases in self.options}
+
+
+@dataclass(frozen=True)
 class Gather:
-    """Play `prompts` while collecting keys; the answer comes back as DigitsEntered or NoInput."""
+    """Play `prompts` while collecting keys (and speech when `listen` is set).
+
+    The answer comes back as DigitsEntered, SpeechHeard or NoInput.
+    """
 
     prompts: tuple[Say | Play, ...]
     timeout_s: float
     num_digits: int | None = None
     finish_on_key: str = "#"
+    listen: Listen | None = None
 
 
 @dataclass(frozen=True)

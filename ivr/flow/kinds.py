@@ -5,7 +5,8 @@ import re
 
 from . import queueing
 from .conditions import holds
-from .events import DialEnded, DigitsEntered, HttpFetched, NoInput, RecordingMade
+from .events import DialEnded, DigitsEntered, HttpFetched, NoInput, RecordingMade, SpeechHeard
+from .menus import ask_menu, menu_digits, menu_silence, menu_speech
 from .instructions import Dial, FetchJson, Gather, Play, Record
 from .nodes import (GatherNode, HangupNode, HoursNode, HttpNode, MenuNode, ReturnNode, SayNode, SetNode,
                     SubflowNode, SurveyNode, SwitchNode, TransferNode, VoicemailNode)
@@ -108,7 +109,7 @@ ENTER = {
 def ask(st, node, retry_prompt=None) -> None:
     """Emit what a waiting node needs from the caller (or from the shell, for http)."""
     if isinstance(node, MenuNode):
-        return _ask_menu(st, node, retry_prompt)
+        return ask_menu(st, node, retry_prompt)
     if isinstance(node, GatherNode):
         prompts = tuple(st.spoken(p) for p in (retry_prompt, node.prompt) if p is not None)
         st.out.append(Gather(prompts, node.timeout_s, node.num_digits, node.finish_on_key))
@@ -127,16 +128,6 @@ def ask(st, node, retry_prompt=None) -> None:
     return None
 
 
-def _ask_menu(st, node: MenuNode, retry_prompt) -> None:
-    seen = st.state.node in st.state.visited
-    main = node.short_prompt if seen and node.short_prompt is not None else node.prompt
-    prompts = tuple(st.spoken(p) for p in (retry_prompt, main) if p is not None)
-    timeout = node.timeout_s if node.longest_key == 1 else node.digit_timeout_s
-    st.out.append(Gather(prompts, timeout, node.longest_key, ""))
-    if not seen:
-        st.update(visited=(*st.state.visited, st.state.node))
-
-
 def _fetch(st, node: HttpNode) -> FetchJson:
     headers = tuple((k, st.text(v)) for k, v in node.headers.items())
     body = None if node.body is None else tuple((k, st.text(v)) for k, v in node.body.items())
@@ -144,31 +135,6 @@ def _fetch(st, node: HttpNode) -> FetchJson:
 
 
 # -- answers ----------------------------------------------------------------
-def menu_digits(st, node: MenuNode, event: DigitsEntered):
-    option = node.target(event.digits)
-    st.note("digits_entered", digits=event.digits, valid=option is not None)
-    if option is not None:
-        if option.language:
-            st.update(language=option.language)
-            st.note("language_chosen", language=option.language)
-        return st.enter(option.to)
-    keys = st.flow.menu_keys
-    if node.repeat and event.digits == keys.repeat:
-        st.note("menu_repeated")
-        ask(st, node)
-        return st.done()
-    if node.back and event.digits == keys.back and len(st.state.history) > 1:
-        previous, stack = st.state.history[-2]
-        st.update(history=st.state.history[:-2], stack=stack)
-        st.note("menu_back", to=previous)
-        return st.enter(previous)
-    return st.retry(node, "invalid", node.invalid_prompt, node.max_invalid, node.fallback)
-
-
-def menu_silence(st, node: MenuNode, event: NoInput):
-    return st.retry(node, "no_input", node.no_input_prompt, node.max_no_input, node.fallback)
-
-
 def gather_digits(st, node: GatherNode, event: DigitsEntered):
     digits = event.digits
     valid = _digits_ok(node, digits)
@@ -205,7 +171,7 @@ def recording_made(st, node: VoicemailNode, event: RecordingMade):
 
 
 REACT = {
-    ("menu", DigitsEntered): menu_digits, ("menu", NoInput): menu_silence,
+    ("menu", DigitsEntered): menu_digits, ("menu", NoInput): menu_silence, ("menu", SpeechHeard): menu_speech,
     ("gather", DigitsEntered): gather_digits, ("gather", NoInput): gather_silence,
     ("transfer", DialEnded): dial_ended, ("http", HttpFetched): http_fetched,
     ("voicemail", RecordingMade): recording_made,

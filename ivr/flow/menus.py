@@ -17,6 +17,21 @@ def listen_for(node: MenuNode, language: str) -> Listen | None:
     return Listen(language, tuple((key, tuple(words)) for key, words in sorted(phrases.items())))
 
 
+def listening(flow, state) -> Listen | None:
+    """What the call's current node listens for now (a pending confirmation listens for yes and no)."""
+    node = flow.nodes.get(state.node)
+    if not isinstance(node, MenuNode):
+        return None
+    if state.confirming:
+        return _yes_no(flow, state.language)
+    return listen_for(node, state.language)
+
+
+def _yes_no(flow, language: str) -> Listen:
+    speech = flow.speech
+    return Listen(language, ((YES, tuple(speech.yes.get(language, ()))), (NO, tuple(speech.no.get(language, ())))))
+
+
 def menu_speech(st, node: MenuNode, event: SpeechHeard):
     """A confident match acts like its key; an unsure one is confirmed; no match is a wrong answer."""
     if st.state.confirming:
@@ -36,8 +51,7 @@ def _ask_confirmation(st, phrase: str) -> None:
     speech = st.flow.speech
     language = st.state.language
     text = pick(speech.confirm_prompt, language, st.flow.default_language).replace("{phrase}", phrase)
-    listen = Listen(language, ((YES, tuple(speech.yes.get(language, ()))), (NO, tuple(speech.no.get(language, ())))))
-    st.out.append(Gather((Say(text, language),), 5, 1, "", listen))
+    st.out.append(Gather((Say(text, language),), 5, 1, "", _yes_no(st.flow, language)))
 
 
 def confirmation_answered(st, node: MenuNode, answer: str | None):

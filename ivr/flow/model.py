@@ -4,7 +4,7 @@ from __future__ import annotations
 from pydantic import Field, field_validator
 from pydantic.json_schema import SkipJsonSchema
 
-from .base import MenuKeys, Prompt, Strict, check_timezone
+from .base import MenuKeys, Prompt, SpeechSettings, Strict, check_timezone
 from .nodes import Node
 
 __all__ = ["Flow", "Prompt"]
@@ -24,6 +24,7 @@ class Flow(Strict):
     variables: dict[str, str] = Field(default_factory=dict)
     lists: dict[str, list[str]] = Field(default_factory=dict)
     menu_keys: MenuKeys = MenuKeys()
+    speech: SpeechSettings = SpeechSettings()
     currency: str = "KRW"
     # Filled by the loader, not written by supervisors:
     version: SkipJsonSchema[str] = ""

@@ -21,10 +21,11 @@ class SayNode(Strict):
 
 
 class MenuOption(Strict):
-    """Where a key leads; `language` switches the caller's language on the way."""
+    """Where a key (or a phrase the caller says) leads; `language` switches the caller's language."""
 
     to: str
     language: str | None = None
+    phrases: dict[str, list[str]] = Field(default_factory=dict)  # language -> what a caller may say
 
 
 class MenuNode(Strict):
@@ -43,6 +44,7 @@ class MenuNode(Strict):
     fallback: str | None = None
     back: bool = True
     repeat: bool = True
+    speech: bool = True  # listen for the options' phrases too (when the server has a speech model)
 
     @field_validator("options")
     @classmethod
@@ -61,6 +63,13 @@ class MenuNode(Strict):
     @property
     def longest_key(self) -> int:
         return max(map(len, self.options))
+
+    def phrases(self, language: str) -> dict[str, list[str]]:
+        """Option key -> the phrases that choose it in `language` (empty when the menu takes keys only)."""
+        if not self.speech:
+            return {}
+        found = {key: self.target(key).phrases.get(language, []) for key in self.options}
+        return {key: phrases for key, phrases in found.items() if phrases}
 
 
 class GatherNode(Strict):

@@ -33,6 +33,7 @@ class CallState:
     history: tuple[tuple[str, tuple[str, ...]], ...] = ()
     visited: tuple[str, ...] = ()
     cursor: int = 0
+    confirming: str = ""  # a spoken menu choice waiting for the caller's yes or no
     journal: tuple[JournalEntry, ...] = ()
 
     def but(self, **changes) -> "CallState":
@@ -41,11 +42,13 @@ class CallState:
     def extras(self) -> dict:
         """The fields kept as one JSON value in the database."""
         history = [[node, list(stack)] for node, stack in self.history]
-        return {"stack": list(self.stack), "history": history, "visited": list(self.visited), "cursor": self.cursor}
+        return {"stack": list(self.stack), "history": history, "visited": list(self.visited), "cursor": self.cursor,
+                "confirming": self.confirming}
 
     @staticmethod
     def extras_fields(extras: dict) -> dict:
         """The fields `extras()` wrote, read back from JSON (lists become tuples)."""
         history = tuple((str(node), tuple(stack)) for node, stack in extras.get("history", ()) if isinstance(stack, list))
         return {"stack": tuple(extras.get("stack", ())), "history": history,
-                "visited": tuple(extras.get("visited", ())), "cursor": int(extras.get("cursor", 0))}
+                "visited": tuple(extras.get("visited", ())), "cursor": int(extras.get("cursor", 0)),
+                "confirming": str(extras.get("confirming", ""))}

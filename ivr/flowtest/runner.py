@@ -88,7 +88,7 @@ class TestServer:
         self.settings = Settings.from_env(
             {}, database_url=f"sqlite:///{folder / 'flowtest.sqlite3'}", flows_dir=Path(flows_dir),
             twilio_auth_token=self.token, api_token=self.api_token, reload_interval_s=0,
-            recordings_dir=folder / "recordings", log_level="CRITICAL")
+            recordings_dir=folder / "recordings", log_level="CRITICAL", speech="off", prompts="say")
 
     def __enter__(self) -> "TestServer":
         from ..web import create_app
@@ -118,9 +118,17 @@ class TestServer:
         script = ScriptedCaller(case.press)
         options = CallOptions(from_number=caller(loaded, case), to_number=dialed(loaded, case, self.catalog),
                               auth_token=self.token, dial_status=case.dial_status or defaults.dial_status or "completed")
-        result = run_call(self.transport, caller=script, options=options, clock=self.clock)
+        self._staff_every_agent()
+        result = run_call(self.transport, caller=script, options=options, clock=self.clock, wait_for=self.clock.advance)
         seen = self._observed(result, script.remaining)
         return CaseResult(loaded.path, case.name, judge(case, loaded.test.flow, seen), result.lines, fetcher.log)
+
+    def _staff_every_agent(self) -> None:
+        """Each case starts with every agent of agents.yaml available (answering as `dial_status` says)."""
+        presence = self.services.presence
+        for agent in presence.agents():
+            if agent["status"] not in ("reserved", "busy", "available"):
+                presence.set_status(agent["id"], "available")
 
     def _observed(self, result, unused: list[str]) -> Observed:
         reply = self.client.get(f"/api/calls/{result.call_sid}", headers={"Authorization": f"Bearer {self.api_token}"})

@@ -50,7 +50,8 @@ def health():
              for lf in services.catalog.current.values()]
     problems = [str(p) for ps in services.catalog.problems.values() for p in ps if p.severity == "error"]
     ok = database == "ok" and bool(flows)
-    body = {"status": "ok" if ok else "degraded", "database": database, "flows": flows, "flow_errors": problems}
+    body = {"status": "ok" if ok else "degraded", "database": database, "flows": flows, "flow_errors": problems,
+            "speech": services.speech.status()}
     return jsonify(body), 200 if ok else 503
 
 

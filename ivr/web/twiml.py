@@ -12,6 +12,10 @@ STEP_PATH = "/voice/step"
 DIAL_PATH = "/voice/dial"
 RECORD_PATH = "/voice/record"
 RECORDING_STATUS_PATH = "/voice/recording-status"
+SPEECH_PATH = "/voice/speech"
+LISTEN_KEY_GAP_S = 1  # seconds after a listening menu's prompt before the recording starts
+LISTEN_MAX_S = 6  # the longest answer recorded at a listening menu
+LISTEN_SILENCE_S = 2  # silence that ends the answer
 
 
 def action_url(path: str, node: str) -> str:
@@ -19,21 +23,28 @@ def action_url(path: str, node: str) -> str:
     return f"{path}?{urlencode({'node': node})}"
 
 
-def render(instructions: list[Instruction], node: str, say_languages: dict) -> str:
-    """TwiML for `instructions`; `node` is where the call waits for its next event."""
+def render(instructions: list[Instruction], node: str, say_languages: dict, media=None) -> str:
+    """TwiML for `instructions`; `node` is where the call waits for its next event.
+
+    `media` (a `Media`, optional) plays prompts from the synthesis cache and lets menus listen for speech.
+    """
     response = VoiceResponse()
     for instruction in instructions:
-        _add(response, instruction, node, say_languages)
+        _add(response, instruction, node, say_languages, media)
     return str(response)
 
 
-def _add(response: VoiceResponse, instruction: Instruction, node: str, say_languages: dict) -> None:
+def _add(response: VoiceResponse, instruction: Instruction, node: str, say_languages: dict, media=None) -> None:
     if isinstance(instruction, Say):
-        response.say(instruction.text, language=say_languages.get(instruction.language, instruction.language))
+        url = media.prompt_url(instruction.text, instruction.language) if media else None
+        if url:
+            response.play(url)
+        else:
+            response.say(instruction.text, language=say_languages.get(instruction.language, instruction.language))
     elif isinstance(instruction, Play):
         response.play(instruction.url)
     elif isinstance(instruction, Gather):
-        _gather(response, instruction, node, say_languages)
+        _gather(response, instruction, node, say_languages, media)
     elif isinstance(instruction, Dial):
         dial = response.dial(action=action_url(DIAL_PATH, node), method="POST", timeout=instruction.timeout_s,
                              caller_id=instruction.caller_id)
@@ -48,16 +59,33 @@ def _add(response: VoiceResponse, instruction: Instruction, node: str, say_langu
         raise TypeError(f"no TwiML for {instruction!r}")
 
 
-def _gather(response: VoiceResponse, gather: Gather, node: str, say_languages: dict) -> None:
+def _gather(response: VoiceResponse, gather: Gather, node: str, say_languages: dict, media=None) -> None:
     url = action_url(STEP_PATH, node)
+    listening = gather.listen is not None and media is not None and media.listens(gather.listen.language)
+    # While listening, keys still count during the prompt; after it, a short pause hands over to speech.
+    timeout = LISTEN_KEY_GAP_S if listening else _seconds(gather.timeout_s)
     element = response.gather(
-        action=url, method="POST", input="dtmf", timeout=_seconds(gather.timeout_s),
+        action=url, method="POST", input="dtmf", timeout=timeout,
         num_digits=gather.num_digits, finish_on_key=gather.finish_on_key,
     )
     for prompt in gather.prompts:
-        _add(element, prompt, node, say_languages)
+        _add(element, prompt, node, say_languages, media)
+    if listening:
+        _listen(response, gather, node, media)
     # Without input Twilio falls through to the next verb: come back to the same URL with no Digits.
     response.redirect(url, method="POST")
+
+
+def _listen(response: VoiceResponse, gather: Gather, node: str, media) -> None:
+    """Hear the caller's words: a short <Record> sent to /voice/speech, or a live media stream."""
+    if media.stream_url:
+        connect = response.connect()
+        stream = connect.stream(url=media.stream_url)
+        stream.parameter(name="node", value=node)
+        response.redirect(f"{action_url(SPEECH_PATH, node)}&via=stream", method="POST")
+        return
+    response.record(action=action_url(SPEECH_PATH, node), method="POST", max_length=LISTEN_MAX_S,
+                    timeout=LISTEN_SILENCE_S, finish_on_key="0123456789*#", play_beep=False, trim="trim-silence")
 
 
 def _record(response: VoiceResponse, record: Record, node: str) -> None:

@@ -8,6 +8,8 @@ from flask import Blueprint, Response, current_app, request
 from ..service import CallInfo, Reply
 from .signature import SignatureChecker
 from .twilio_form import BadWebhook, call_info, dial_event, gather_event, recording_event
+from ..flow.events import NoInput
+from .media import Media, stream_url
 from .twiml import fallback, render
 
 log = logging.getLogger(__name__)
@@ -24,7 +26,9 @@ def _xml(body: str, status: int = 200) -> Response:
 
 
 def _reply(reply: Reply) -> Response:
-    return _xml(render(reply.instructions, reply.node, _services().settings.say_languages))
+    services = _services()
+    media = Media(services.speech, stream_url(services.settings, request))
+    return _xml(render(reply.instructions, reply.node, services.settings.say_languages, media))
 
 
 @bp.before_request
@@ -54,6 +58,29 @@ def gathered():
 def dialed():
     info = call_info(request.values)
     return _reply(_services().calls.proceed(info, dial_event(request.values), request.args.get("node")))
+
+
+@bp.route("/speech", methods=METHODS)
+def spoken():
+    """A listening menu's answer: a key that ended the recording, the words recorded, or nothing."""
+    info = call_info(request.values)
+    node = request.args.get("node")
+    event = _speech_event(info, node)
+    return _reply(_services().calls.proceed(info, event, node))
+
+
+def _speech_event(info, node):
+    services = _services()
+    if request.args.get("via") == "stream":
+        return services.calls.take_stream_result(info.call_sid, node)
+    digits = (request.values.get("Digits") or "").strip()
+    if digits and digits != "hangup":
+        return gather_event(request.values)
+    url = (request.values.get("RecordingUrl") or "").strip()
+    listen = services.calls.listening(info.call_sid, node) if url else None
+    if listen is None:
+        return NoInput()
+    return services.speech.hear_recording(url, listen)
 
 
 @bp.route("/record", methods=METHODS)

@@ -24,7 +24,7 @@ def clock() -> FakeClock:
 def ivr_settings(tmp_path) -> Settings:
     return Settings.from_env({}, database_url=f"sqlite:///{tmp_path}/ivr.db", twilio_auth_token=TOKEN,
                              api_token=API_TOKEN, flows_dir=FLOWS, recordings_dir=tmp_path / "recordings",
-                             log_level="WARNING")
+                             log_level="WARNING", speech="off", prompts="say")
 
 
 @pytest.fixture

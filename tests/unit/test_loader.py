@@ -7,6 +7,7 @@ import pytest
 
 from ivr.flow.errors import FlowLoadError
 from ivr.flow.loader import check_flow_text, load_flow_file, parse_flow
+from ivr.flow.nodes import NODE_KINDS
 
 GOOD = """\
 name: g
@@ -156,5 +157,10 @@ def test_nodes_that_loop_without_waiting_are_an_error():
 
 def test_unknown_node_kind_lists_the_kinds():
     assert problems(GOOD.replace("  e: {kind: hangup}", "  e: {}")) == [
-        "f.yaml:10:6: nodes.e: every node needs a 'kind' (say, menu, gather, goto, transfer, hangup, hours, switch, "
-        "set, subflow, return, http, voicemail, survey, enqueue)"]
+        f"f.yaml:10:6: nodes.e: every node needs a 'kind' ({', '.join(NODE_KINDS)})"]
+    assert NODE_KINDS[:6] == ("say", "menu", "gather", "goto", "transfer", "hangup")
+
+
+def test_phrases_in_a_language_the_flow_does_not_offer():
+    text = GOOD.replace("      1: e", "      1: {to: e, phrases: {ja: [hai]}}")
+    assert problems(text) == ["f.yaml:9:28: phrases in 'ja', which the flow's languages do not list"]

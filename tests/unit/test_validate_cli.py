@@ -35,18 +35,22 @@ def test_the_sample_flows_validate_cleanly():
 
 def test_errors_are_listed_with_line_numbers_and_fail(flows):
     main_yaml = flows / "main.yaml"
-    main_yaml.write_text(main_yaml.read_text().replace("      2: billing", "      2: biling"))
+    main_yaml.write_text(main_yaml.read_text().replace("2: {to: billing,", "2: {to: biling,"))
+    lines = main_yaml.read_text().splitlines()
+    line = next(i for i, text in enumerate(lines, 1) if "{to: biling," in text)
+    column = lines[line - 1].index("biling") + 1
     result = run("validate", str(flows))
     assert result.exit_code == 1
-    assert f"{main_yaml}:67:10: error: node 'main_menu' leads to 'biling', which is not defined" in result.output
+    assert f"{main_yaml}:{line}:{column}: error: node 'main_menu' leads to 'biling', which is not defined" in result.output
     assert result.output.strip().endswith("1 flow(s) valid, 1 error(s), 0 warning(s)")
 
 
 def test_one_file_is_checked_with_its_folder_for_subflows(flows):
     (flows / "choose_language.yaml").unlink()
+    line = (flows / "main.yaml").read_text().splitlines().index("  language:") + 2
     result = run("validate", str(flows / "main.yaml"))
     assert result.exit_code == 1
-    assert f"{flows}/main.yaml:39:5: error: subflow 'choose_language' is not a loaded flow" in result.output
+    assert f"{flows}/main.yaml:{line}:5: error: subflow 'choose_language' is not a loaded flow" in result.output
 
 
 def test_warnings_pass_unless_strict(flows):
