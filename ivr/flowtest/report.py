@@ -18,7 +18,8 @@ def report(outcome: Outcome, verbose: bool = False) -> str:
         lines.append(file)
         for result in results:
             lines += _case(result, verbose)
-    return "\n".join([*lines, "", summary(outcome)])
+    notes = [f"note: {note}" for note in outcome.notes]
+    return "\n".join([*lines, "", *notes, summary(outcome)])
 
 
 def _case(result: CaseResult, verbose: bool) -> list[str]:

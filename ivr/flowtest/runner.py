@@ -38,6 +38,7 @@ class Outcome:
 
     problems: list[Problem] = field(default_factory=list)
     results: list[CaseResult] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # how the run was set up, e.g. speech recognition turned on
 
     @property
     def failed(self) -> list[CaseResult]:
@@ -56,13 +57,20 @@ def run_flow_tests(paths: list[Path], flows_dir: Path, name_filter: str | None =
     loaded, problems = _read_all(find_test_files(paths))
     if problems:
         return Outcome(problems)
-    with tempfile.TemporaryDirectory(prefix="ivr-flowtest-") as folder, TestServer(flows_dir, Path(folder)) as server:
+    wanted = [(test, case) for test in loaded for case in test.test.cases
+              if not name_filter or name_filter.casefold() in case.name.casefold()]
+    speaking = sum(1 for _, case in wanted if speaks(case))
+    with tempfile.TemporaryDirectory(prefix="ivr-flowtest-") as folder, \
+            TestServer(flows_dir, Path(folder), speech=speaking > 0) as server:
         problems = server.flow_errors() + [p for test in loaded for p in check_against_flows(test, server.catalog)]
         if problems:
             return Outcome(problems)
-        wanted = [(test, case) for test in loaded for case in test.test.cases
-                  if not name_filter or name_filter.casefold() in case.name.casefold()]
-        return Outcome(results=[server.run(test, case) for test, case in wanted])
+        return Outcome(results=[server.run(test, case) for test, case in wanted], notes=server.notes(speaking))
+
+
+def speaks(case: Case) -> bool:
+    """Does the caller answer by voice (`say:`, `wav:`, `dtmf:` over a stream) somewhere in this case?"""
+    return any(item.startswith(("say:", "wav:", "dtmf:")) for item in case.press)
 
 
 def _read_all(files: list[Path]) -> tuple[list[LoadedTest], list[Problem]]:
@@ -82,13 +90,14 @@ class TestServer:
 
     __test__ = False  # not a pytest class
 
-    def __init__(self, flows_dir: Path, folder: Path):
+    def __init__(self, flows_dir: Path, folder: Path, speech: bool = False):
         self.clock = FakeClock()
         self.token, self.api_token = secrets.token_hex(16), secrets.token_hex(16)
         self.settings = Settings.from_env(
             {}, database_url=f"sqlite:///{folder / 'flowtest.sqlite3'}", flows_dir=Path(flows_dir),
             twilio_auth_token=self.token, api_token=self.api_token, reload_interval_s=0,
-            recordings_dir=folder / "recordings", log_level="CRITICAL", speech="off", prompts="say")
+            recordings_dir=folder / "recordings", log_level="CRITICAL", speech="auto" if speech else "off",
+            prompts="say")
 
     def __enter__(self) -> "TestServer":
         from ..web import create_app
@@ -106,6 +115,17 @@ class TestServer:
     @property
     def catalog(self):
         return self.services.catalog
+
+    def notes(self, speaking: int) -> list[str]:
+        """What the report says about speech: off, or on with the languages that listen and those that cannot."""
+        if not speaking:
+            return []
+        speech = self.services.speech
+        listening = ", ".join(sorted(speech.recognizers)) or "none"
+        missing = [f"{key.split(':', 1)[1]} ({problem})" for key, problem in sorted(speech.problems.items())
+                   if key.startswith("recognition:")]
+        note = f"speech recognition on for this run ({speaking} case(s) speak): listening in {listening}"
+        return [note + (f"; no model for {', '.join(missing)}" if missing else "")]
 
     def flow_errors(self) -> list[Problem]:
         return [p for problems in self.catalog.problems.values() for p in problems if p.severity == "error"]

@@ -1,4 +1,5 @@
-"""The person on the phone: keys (and recordings) from a script (`1,,12345#,rec:12`) or typed at the terminal."""
+"""The person on the phone: keys, recordings and spoken answers from a script (`1,,12345#,rec:12,say:요금`) or
+typed at the terminal."""
 from __future__ import annotations
 
 import re
@@ -6,6 +7,7 @@ from typing import Callable
 
 from .errors import CallerHungUp, ScriptMismatch
 from .recording import Speech, parse_speech
+from .speaking import parse_spoken
 
 KEYPAD = re.compile(r"^[0-9*#]*$")
 HANG_UP = "q"
@@ -21,9 +23,11 @@ def parse_digits(script: str) -> list[str]:
 
 
 def check_item(item: str) -> None:
-    """Raise ValueError unless `item` is keypad input (0-9, *, #) or a recording (`rec:12`)."""
-    if parse_speech(item) is None and not KEYPAD.match(item):
-        raise ValueError(f"{item!r} is not keypad input (0-9, *, #) or a recording (rec:SECONDS)")
+    """Raise ValueError unless `item` is keypad input (0-9, *, #), a recording (`rec:12`) or an answer by voice at
+    a listening menu (`say:배송 조회`, `wav:answer.wav`, `dtmf:1`)."""
+    if parse_spoken(item) is None and parse_speech(item) is None and not KEYPAD.match(item):
+        raise ValueError(f"{item!r} is not keypad input (0-9, *, #), a recording (rec:SECONDS) or an answer by "
+                         f"voice (say:WORDS, wav:FILE, dtmf:KEY)")
 
 
 def speech_of(item: str) -> Speech | None:
@@ -57,10 +61,22 @@ class ScriptedCaller:
         item = self._next()
         if parse_speech(item) is not None:
             raise ScriptMismatch(f"the script says {item!r} (a recording) but Twilio is gathering keys")
+        if parse_spoken(item) is not None:
+            raise ScriptMismatch(f"the script says {item!r} but this menu takes keys only (it does not listen)")
+        return item or None
+
+    def menu_answer(self, prompt: str) -> str | None:
+        """At a listening menu: keys, or `say:`/`wav:`/`dtmf:` (None: silence)."""
+        item = self._next()
+        if parse_speech(item) is not None:
+            raise ScriptMismatch(f"the script says {item!r} (a recording) but Twilio is asking a listening menu")
         return item or None
 
     def speech(self, prompt: str) -> Speech | None:
-        return speech_of(self._next())
+        item = self._next()
+        if parse_spoken(item) is not None:
+            raise ScriptMismatch(f"the script says {item!r} but this <Record> is a voicemail: use rec:SECONDS")
+        return speech_of(item)
 
     def _next(self) -> str:
         if not self.remaining:
@@ -83,6 +99,21 @@ class TerminalCaller:
             if KEYPAD.match(keys):
                 return keys or None
             self.warn("keys are 0-9, * and #; Enter for no input, q to hang up")
+
+    def menu_answer(self, prompt: str) -> str | None:
+        """At a listening menu: keys, `say:words`, `wav:file` or `dtmf:KEY`; Enter is silence."""
+        while True:
+            line = self.read_line(prompt)
+            if line is None or line.strip().lower() == HANG_UP:
+                raise CallerHungUp("at the terminal")
+            answer = line.strip()
+            try:
+                if parse_spoken(answer) is not None or KEYPAD.match(answer.replace(" ", "")):
+                    return (answer if parse_spoken(answer) else answer.replace(" ", "")) or None
+            except ValueError as exc:
+                self.warn(str(exc))
+                continue
+            self.warn("keys (0-9, * and #), say:WORDS, wav:FILE or dtmf:KEY; Enter for silence, q to hang up")
 
     def speech(self, prompt: str) -> Speech | None:
         """At a <Record>: `12` speaks 12 s then presses #, `12:hangup`, `12:silence`; Enter is silence."""

@@ -8,11 +8,14 @@ from urllib.parse import urlencode
 
 from ..clock import SystemClock
 from . import verbs as v
+from . import listening
 from .caller import ScriptedCaller, collect
 from .errors import CallerHungUp, Forbidden, ProtocolError, ScriptMismatch
+from .listening import CallMedia
 from .recording import HANGUP, Recording, hang_up, take
 from .transcript import HTTP, CallResult, RequestRecord, Transcript
 from .steps import Callback, CallOptions, End, Next, check_status, check_twiml
+from .streaming import StreamStart
 from .transport import Answer, Transport
 from .wire import Addressing, CallIdentity, Signer, new_sid, with_query
 
@@ -22,6 +25,8 @@ PLAY_SECONDS = 5            # audio length is unknown without fetching it
 KEY_SECONDS = 0.5
 TALK_SECONDS = 60           # how long an answered <Dial> talks
 SPEAK_PROMPT = "🎙 seconds to speak: 12, 12:hangup, 12:silence (Enter = silence, q = hang up): "
+LISTEN_PROMPT = "⌨/🎙 keys, say:WORDS, wav:FILE or dtmf:KEY (Enter = silence, q = hang up): "
+NOT_ASKED = object()        # no answer waiting for the verb after a listening menu's <Gather>
 
 
 class SimulatedCall:
@@ -36,10 +41,15 @@ class SimulatedCall:
         self.result = CallResult(self.identity.call_sid)
         self.started_at = (clock or SystemClock()).now()
         self.elapsed_s, self.call_status, self.refused = 0.0, "ringing", False
+        self.media = CallMedia(transport)
+        self.upcoming, self.pending = None, NOT_ASKED
 
     def run(self) -> CallResult:
-        end = self._converse()
-        self._status_callback(end)
+        try:
+            end = self._converse()
+            self._status_callback(end)
+        finally:
+            self.media.close()
         return self._finish(end)
 
     def _converse(self) -> End:
@@ -132,7 +142,8 @@ class SimulatedCall:
     # --- verbs ----------------------------------------------------------------------------------
 
     def _play(self, document: v.Document) -> Next | End:
-        for verb in document.verbs:
+        for index, verb in enumerate(document.verbs):
+            self.upcoming = document.verbs[index + 1] if index + 1 < len(document.verbs) else None
             outcome = self._do(verb, document.url)
             if outcome is not None:
                 return outcome
@@ -147,7 +158,13 @@ class SimulatedCall:
         self.transcript.add("say", f"🔊 [{say.language}] {say.text}{times}", said=say.text)
         self.elapsed_s += max(1.0, len(say.text) / CHARACTERS_PER_SECOND) * max(1, say.loop)
 
-    def _play_audio(self, play: v.Play, _url: str) -> None:
+    def _play_audio(self, play: v.Play, url: str) -> None:
+        words = None if play.digits else listening.prompt_words(self.transport, self.addressing, play, url)
+        if words is not None:
+            language, text = words
+            self.transcript.add("say", f"🔊 [{language}] {text}  ▶ {listening.shown_prompt(play.url)}", said=text)
+            self.elapsed_s += max(1.0, len(text) / CHARACTERS_PER_SECOND) * max(1, play.loop)
+            return
         shown = f"digits {play.digits}" if play.digits else play.url
         self.transcript.add("play", f"▶ play {shown}")
         self.elapsed_s += PLAY_SECONDS * max(1, play.loop)
@@ -162,11 +179,21 @@ class SimulatedCall:
         if "dtmf" not in gather.input:
             self.transcript.add("no_input", f"⌛ no input: the simulator cannot speak ({gather.timeout_s} s)")
             return self._empty_gather(gather, url)
+        if isinstance(self.upcoming, (v.Record, v.Connect)):
+            return self._listening_gather(gather, url)
         keys = self.caller.keys(_ask(gather))
         if keys is None:
             self.transcript.add("no_input", f"⌛ no input ({gather.timeout_s} s)")
             return self._empty_gather(gather, url)
         return self._keys_entered(gather, url, keys)
+
+    def _listening_gather(self, gather: v.Gather, url: str) -> Next | None:
+        """A menu that also listens: keys answer the <Gather>; words (or silence) go to the <Record> or stream after it."""
+        answer = self.caller.menu_answer(LISTEN_PROMPT)
+        if answer is not None and not answer.startswith(("say:", "wav:", "dtmf:")):
+            return self._keys_entered(gather, url, answer)
+        self.pending = answer
+        return self._empty_gather(gather, url)
 
     def _keys_entered(self, gather: v.Gather, url: str, keys: str) -> Next | None:
         digits, finished_on_key = collect(keys, gather.num_digits, gather.finish_on_key)
@@ -226,6 +253,8 @@ class SimulatedCall:
         self.transcript.add("record", f"● record ({limits})")
         if record.play_beep:
             self.transcript.add("record", "♪ beep")
+        if self.pending is not NOT_ASKED:
+            return self._answer_recorded(record, url)
         try:
             done = take(record, self.caller.speech(SPEAK_PROMPT))
         except CallerHungUp as exc:
@@ -250,11 +279,39 @@ class SimulatedCall:
         return Next(record.method, self.addressing.resolve(record.action or url, url),
                     recording.action_params(done.digits), then=end, after=after)
 
+    def _answer_recorded(self, record: v.Record, url: str) -> Next | None:
+        spoken, self.pending = listening.spoken_answer(self.pending), NOT_ASKED
+        done, recording = listening.record_answer(self.media, record, spoken, self.identity.account_sid)
+        self.transcript.add("record", f"🎙 {done.told}")
+        self.elapsed_s += done.elapsed_s
+        if recording is None:
+            return None  # nothing recorded: Twilio skips the action
+        self.result.recordings.append(recording)
+        return Next(record.method, self.addressing.resolve(record.action or url, url), recording.action_params(None))
+
+    def _connect(self, connect: v.Connect, url: str) -> Next | None:
+        answer = self.caller.menu_answer(LISTEN_PROMPT) if self.pending is NOT_ASKED else self.pending
+        spoken, self.pending = listening.spoken_answer(answer), NOT_ASKED
+        public = connect.stream.url
+        self.transcript.add("stream", f"⇄ media stream {public} {dict(connect.stream.parameters)}")
+        start = StreamStart(self.identity.call_sid, self.identity.account_sid, dict(connect.stream.parameters))
+        run, told = listening.stream_answer(self.media, self.media.websocket_url(public, self.addressing),
+                                            self.signer.headers(public, {}), start, spoken, self.options.stream_pace)
+        self.elapsed_s += run.audio_s
+        if run.refused is not None or run.error:
+            self._fail(Forbidden(f"the server refused the media stream handshake at {public} (HTTP 403)")
+                       if run.refused == 403 else ProtocolError(run.error or f"stream handshake failed: HTTP {run.refused}"))
+            return None  # Twilio goes on with the next verb when a stream cannot start
+        self.transcript.add("stream", told)
+        return Next(connect.method, self.addressing.resolve(connect.action, url)) if connect.action else None
+
+
 _HANDLERS = {
     v.Say: SimulatedCall._say, v.Play: SimulatedCall._play_audio, v.Pause: SimulatedCall._pause,
     v.Gather: SimulatedCall._gather, v.Redirect: SimulatedCall._redirect, v.Dial: SimulatedCall._dial,
     v.Hangup: SimulatedCall._hangup, v.Reject: SimulatedCall._reject, v.Leave: SimulatedCall._leave,
     v.Enqueue: SimulatedCall._enqueue, v.Record: SimulatedCall._record,
+    v.Connect: SimulatedCall._connect,
 }
 
 

@@ -25,6 +25,7 @@ class CallOptions:
     dial_status: str = "completed"
     queue_result: str = "hangup"
     max_requests: int = 200
+    stream_pace: float = 0.0  # media stream frames: 1.0 at real time, 0 as fast as the server takes them
 
 
 @dataclass(frozen=True)

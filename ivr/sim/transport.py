@@ -51,6 +51,7 @@ class FlaskTransport:
     """Webhooks straight into a Flask app through its test client; no server, no port."""
 
     def __init__(self, app, base_url: str = IN_PROCESS_BASE_URL):
+        self.app = app  # the simulator serves this app's recordings and opens its media streams on a loopback port
         self.client = app.test_client()
         self.base_url = base_url.rstrip("/")
 

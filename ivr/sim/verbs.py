@@ -93,7 +93,23 @@ class Record:
     status_callback_events: tuple[str, ...] = ("completed",)
 
 
-Verb = Say | Play | Pause | Gather | Redirect | Dial | Hangup | Reject | Leave | Enqueue | Record
+@dataclass(frozen=True)
+class Stream:
+    url: str
+    name: str = ""
+    parameters: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class Connect:
+    """<Connect><Stream>: a bidirectional media stream; the call goes on when the server closes it."""
+
+    stream: Stream
+    action: str = ""
+    method: str = "POST"
+
+
+Verb = Say | Play | Pause | Gather | Redirect | Dial | Hangup | Reject | Leave | Enqueue | Record | Connect
 
 
 @dataclass(frozen=True)
@@ -207,8 +223,26 @@ def _record(element: ET.Element) -> Record:
     )
 
 
+def _connect(element: ET.Element) -> Connect:
+    streams = [child for child in element if child.tag == "Stream"]
+    others = [child.tag for child in element if child.tag != "Stream"]
+    if others or len(streams) != 1:
+        raise ProtocolError(f"the simulator supports <Connect> with one <Stream>, got {others or len(streams)}")
+    stream = streams[0]
+    url = stream.get("url", "")
+    if not url.startswith(("ws://", "wss://")):
+        raise ProtocolError(f"<Stream url={url!r}> must be a ws:// or wss:// URL")
+    parameters = []
+    for child in stream:
+        if child.tag != "Parameter":
+            raise ProtocolError(f"<{child.tag}> cannot be nested in <Stream>")
+        parameters.append((child.get("name", ""), child.get("value", "")))
+    return Connect(Stream(url, stream.get("name", ""), tuple(parameters)), element.get("action", ""),
+                   _method(element))
+
+
 _READERS = {
     "Say": _say, "Play": _play, "Pause": _pause, "Gather": _gather, "Redirect": _redirect, "Dial": _dial,
     "Hangup": lambda e: Hangup(), "Reject": lambda e: Reject(e.get("reason") or "rejected"),
-    "Leave": lambda e: Leave(), "Enqueue": _enqueue, "Record": _record,
+    "Leave": lambda e: Leave(), "Enqueue": _enqueue, "Record": _record, "Connect": _connect,
 }

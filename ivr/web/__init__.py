@@ -7,7 +7,7 @@ from flask import Flask
 
 from ..bootstrap import Services, build
 from ..config import Settings
-from . import api, api_queue, api_reports, demo, media, voice, voice_queue  # noqa: F401  (they add routes to api.bp, voice.bp)
+from . import api, api_queue, api_reports, demo, media, media_stream, voice, voice_queue  # noqa: F401  (they add routes to api.bp, voice.bp)
 from .local_fetch import LocalFirstFetcher
 
 log = logging.getLogger(__name__)
@@ -26,6 +26,7 @@ def create_app(settings: Settings | None = None, clock=None) -> Flask:
     app.register_blueprint(voice.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(media.bp)
+    media_stream.init_app(app)
     if settings.demo_endpoints:
         app.register_blueprint(demo.bp)
     _warn_development(settings)

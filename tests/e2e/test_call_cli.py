@@ -83,7 +83,7 @@ def test_wrong_auth_token_exits_two_and_shows_the_refused_signature(env):
 def test_keys_that_are_not_keypad_input_are_a_usage_error_exiting_one(env):
     result = ivr(env, "--digits", "1,x")
     assert result.exit_code == 1
-    assert "Invalid value for '--digits': 'x' is not keypad input (0-9, *, #) or a recording" in result.output
+    assert "Invalid value for '--digits': 'x' is not keypad input (0-9, *, #), a recording (rec:SECONDS)" in result.output
 
 
 def test_a_malformed_recording_item_is_a_usage_error_exiting_one(env):

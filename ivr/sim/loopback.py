@@ -1,0 +1,120 @@
+"""What the simulator serves on this machine so the IVR can reach it as it reaches Twilio: the caller's
+recordings (by RecordingUrl), and, for the in-process app, a real WebSocket server for media streams."""
+from __future__ import annotations
+
+import http.server
+import logging
+import threading
+from collections import OrderedDict
+
+log = logging.getLogger(__name__)
+MAX_RECORDINGS = 64              # kept at once; the oldest go first
+MAX_RECORDING_BYTES = 4_000_000  # far above 6 s of 8 kHz audio
+RECORDINGS_PREFIX = "https://api.twilio.com/"
+
+
+class RecordingShelf:
+    """Recordings by URL, bounded, safe to share between threads (several simulated calls at once)."""
+
+    def __init__(self, limit: int = MAX_RECORDINGS):
+        self.limit = limit
+        self._blobs: OrderedDict[str, bytes] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def put(self, url: str, blob: bytes) -> None:
+        if len(blob) > MAX_RECORDING_BYTES:
+            raise ValueError(f"a recording of {len(blob)} bytes is more than the simulator keeps")
+        with self._lock:
+            self._blobs[url] = blob
+            while len(self._blobs) > self.limit:
+                self._blobs.popitem(last=False)
+
+    def get(self, url: str) -> bytes | None:
+        with self._lock:
+            return self._blobs.get(url)
+
+    def drop(self, url: str) -> None:
+        with self._lock:
+            self._blobs.pop(url, None)
+
+
+class ShelfFetcher:
+    """Installed on the in-process app as its recording fetcher: the simulator's recordings by their Twilio URL
+    (a URL the simulator never made is not there, like Twilio's 404); any other URL goes to the usual fetcher."""
+
+    def __init__(self, shelf: RecordingShelf, fallback=None):
+        self.shelf, self.fallback = shelf, fallback
+
+    def fetch(self, url: str) -> bytes | None:
+        blob = self.shelf.get(url)
+        if blob is not None or url.startswith(RECORDINGS_PREFIX) or self.fallback is None:
+            return blob
+        return self.fallback.fetch(url)
+
+
+def shelf_of(app) -> RecordingShelf | None:
+    """The app's shelf, installed once (thread-safe) in front of its recording fetcher; None without speech."""
+    speech = app.extensions["ivr"].speech
+    with _INSTALLING:
+        if not isinstance(speech.fetcher, ShelfFetcher):
+            speech.fetcher = ShelfFetcher(RecordingShelf(), speech.fetcher)
+        return speech.fetcher.shelf
+
+
+_INSTALLING = threading.Lock()
+
+
+class RecordingServer:
+    """A loopback HTTP server for a server reached over the network: GET <path> answers the recording or 404."""
+
+    def __init__(self, shelf: RecordingShelf, host: str = "127.0.0.1"):
+        self.shelf = shelf
+        self.httpd = http.server.ThreadingHTTPServer((host, 0), _recording_handler(self))
+        self.base_url = f"http://{host}:{self.httpd.server_address[1]}"
+        self.thread = threading.Thread(target=self.httpd.serve_forever, name="sim-recordings", daemon=True)
+        self.thread.start()
+
+    def close(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+def _recording_handler(server: RecordingServer):
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802 - the name http.server calls
+            blob = server.shelf.get(server.base_url + self.path)
+            self.send_response(200 if blob is not None else 404)
+            self.send_header("Content-Type", "audio/x-wav" if blob is not None else "text/plain")
+            self.send_header("Content-Length", str(len(blob or b"")))
+            self.end_headers()
+            self.wfile.write(blob or b"")
+
+        def log_message(self, *_args):  # the transcript says what matters
+            pass
+
+    return Handler
+
+
+class AppServer:
+    """The in-process app on a real loopback port (werkzeug, a thread per connection), for its WebSockets.
+
+    `host` is the Host header the app sees, as if reached at its public address (what Twilio signs)."""
+
+    def __init__(self, app, host: str):
+        from werkzeug.serving import make_server
+
+        self.httpd = make_server("127.0.0.1", 0, _with_host(app, host), threaded=True)
+        self.ws_base = f"ws://127.0.0.1:{self.httpd.server_port}"
+        self.thread = threading.Thread(target=self.httpd.serve_forever, name="sim-app-server", daemon=True)
+        self.thread.start()
+
+    def close(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+def _with_host(app, host: str):
+    def middleware(environ, start_response):
+        environ["HTTP_HOST"] = host
+        return app(environ, start_response)
+    return middleware

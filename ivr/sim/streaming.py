@@ -1,0 +1,133 @@
+"""<Connect><Stream> as Twilio carries it out: a signed WebSocket handshake, `connected` and `start`, the caller's
+audio as 20 ms μ-law `media` frames (or a `dtmf` key), then `stop` unless the server closed first."""
+from __future__ import annotations
+
+import base64
+import json
+import time
+from dataclasses import dataclass
+
+from .wire import new_sid
+
+FRAME_BYTES = 160          # 20 ms of 8 kHz μ-law
+FRAME_S = 0.02
+ULAW_SILENCE = b"\xff"     # μ-law code for zero
+TRAILING_SILENCE_S = 7.0   # after the audio, silence until the server's no-input or end-of-speech timer fires
+CLOSE_WAIT_S = 10.0        # how long Twilio's side waits for the server to close after the last frame
+
+
+@dataclass
+class StreamRun:
+    """How one media stream went: frames sent, who ended it, and a refused handshake's HTTP status."""
+
+    frames: int = 0
+    closed_by_server: bool = False
+    refused: int | None = None
+    error: str = ""
+
+    @property
+    def audio_s(self) -> float:
+        return self.frames * FRAME_S
+
+
+@dataclass(frozen=True)
+class StreamStart:
+    """What Twilio puts in `start`: the call, the stream's custom parameters."""
+
+    call_sid: str
+    account_sid: str
+    parameters: dict
+
+
+def run_stream(url: str, headers: dict, start: StreamStart, ulaw: bytes = b"", dtmf: str = "",
+               pace: float = 0.0) -> StreamRun:
+    """Open the socket at `url` and play the caller's side; `pace` 1.0 sends frames at real time, 0 at once."""
+    from simple_websocket import Client, ConnectionClosed
+
+    run = StreamRun()
+    try:
+        ws = Client.connect(url, headers=headers)
+    except ConnectionError as exc:
+        run.refused = int(exc.args[0]) if exc.args and str(exc.args[0]).isdigit() else 0
+        return run
+    except OSError as exc:
+        run.error = f"cannot reach {url}: {exc}"
+        return run
+    sender = _Sender(ws, start, pace)
+    try:
+        sender.open()
+        sender.play(ulaw, dtmf)
+        run.closed_by_server = sender.wait_for_close(CLOSE_WAIT_S)
+        if not run.closed_by_server:
+            sender.stop()
+            sender.wait_for_close(CLOSE_WAIT_S)
+    except ConnectionClosed:
+        run.closed_by_server = True
+    finally:
+        run.frames = sender.frames
+        _close(ws)
+    return run
+
+
+class _Sender:
+    def __init__(self, ws, start: StreamStart, pace: float):
+        self.ws, self.start, self.pace = ws, start, pace
+        self.stream_sid = new_sid("MZ")
+        self.sequence = 0
+        self.frames = 0
+
+    def open(self) -> None:
+        self._send({"event": "connected", "protocol": "Call", "version": "1.0.0"}, numbered=False)
+        self._send({"event": "start", "start": {
+            "accountSid": self.start.account_sid, "streamSid": self.stream_sid, "callSid": self.start.call_sid,
+            "tracks": ["inbound"], "mediaFormat": {"encoding": "audio/x-mulaw", "sampleRate": 8000, "channels": 1},
+            "customParameters": dict(self.start.parameters)}, "streamSid": self.stream_sid})
+
+    def play(self, ulaw: bytes, dtmf: str) -> None:
+        if dtmf:
+            self._silence(0.2)
+            self._send({"event": "dtmf", "streamSid": self.stream_sid, "dtmf": {"track": "inbound_track", "digit": dtmf}})
+        for offset in range(0, len(ulaw), FRAME_BYTES):
+            if not self.ws.connected:
+                return
+            self._frame(ulaw[offset:offset + FRAME_BYTES].ljust(FRAME_BYTES, ULAW_SILENCE))
+        self._silence(TRAILING_SILENCE_S)
+
+    def stop(self) -> None:
+        if self.ws.connected:
+            self._send({"event": "stop", "stop": {"accountSid": self.start.account_sid, "callSid": self.start.call_sid},
+                        "streamSid": self.stream_sid})
+
+    def wait_for_close(self, limit_s: float) -> bool:
+        deadline = time.monotonic() + limit_s
+        while self.ws.connected and time.monotonic() < deadline:
+            time.sleep(0.01)
+        return not self.ws.connected
+
+    def _silence(self, seconds: float) -> None:
+        for _ in range(round(seconds / FRAME_S)):
+            if not self.ws.connected:
+                return
+            self._frame(ULAW_SILENCE * FRAME_BYTES)
+
+    def _frame(self, frame: bytes) -> None:
+        self.frames += 1
+        media = {"track": "inbound", "chunk": str(self.frames), "timestamp": str(round((self.frames - 1) * FRAME_S * 1000)),
+                 "payload": base64.b64encode(frame).decode("ascii")}
+        self._send({"event": "media", "media": media, "streamSid": self.stream_sid})
+        if self.pace:
+            time.sleep(FRAME_S / self.pace)
+
+    def _send(self, message: dict, numbered: bool = True) -> None:
+        if numbered:
+            self.sequence += 1
+            message = {"event": message["event"], "sequenceNumber": str(self.sequence),
+                       **{k: v for k, v in message.items() if k != "event"}}
+        self.ws.send(json.dumps(message))
+
+
+def _close(ws) -> None:
+    try:
+        ws.close()
+    except Exception:  # noqa: BLE001 - already closed by the server: nothing left to do
+        pass
