@@ -111,26 +111,40 @@ QUEUE_RESULTS = ["hangup", "bridged", "leave", "redirected", "queue-full", "erro
 @click.option("--at", default=None, callback=_moment, metavar="DATETIME",
               help="When the call happens, e.g. 2026-03-02T10:00:00+09:00: the in-process app's clock stands there "
                    "(not with --url: a server keeps its own clock).")
+@click.option("--agent", "agents", multiple=True, metavar="ID=SKILLS",
+              help="A simulated agent, e.g. alice=billing:8,ko (a skill without a level is 10): registered through "
+                   "the API, made available, answers its calls. Repeat for more.")
+@click.option("--answer-after", default=4.0, show_default=True, help="Seconds a simulated agent lets it ring.")
+@click.option("--handle", "handle_s", default=60.0, show_default=True, help="Seconds a simulated agent talks.")
+@click.option("--patience", default=None, type=float, help="Seconds the caller waits in a queue before hanging up.")
+@click.option("--api-token", envvar="IVR_API_TOKEN", default="", help="For registering --agent with a server.")
 @click.option("--json", "as_json", is_flag=True, help="Print the call as JSON instead of a transcript.")
 @click.option("-v", "--verbose", is_flag=True, help="Also show each request sent.")
 def call(url, digits, from_number, to_number, auth_token, public_url, account_sid, dial_status, queue_result,
-         voice_path, status_path, max_requests, at, as_json, verbose) -> None:
+         voice_path, status_path, max_requests, at, agents, answer_after, handle_s, patience, api_token, as_json,
+         verbose) -> None:
     """Call the IVR as Twilio would: signed webhooks, TwiML carried out, a readable transcript.
 
     Exits 0 when the call ends normally, 2 on a protocol error (HTTP error, refused signature, invalid TwiML).
     """
     from .sim import CallOptions
     from .sim.console import caller_for, play, transport_for
+    from .sim.queueing import parse_agent
 
     try:
         transport, server_public_url = transport_for(url, at)
     except ValueError as exc:
         raise click.UsageError(str(exc)) from None
+    try:
+        simulated = tuple(parse_agent(text, answer_after, handle_s) for text in agents)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--agent") from None
     options = CallOptions(from_number=from_number, to_number=to_number, account_sid=account_sid,
                           auth_token=auth_token, public_url=public_url or server_public_url,
                           voice_path=voice_path, status_path=status_path, dial_status=dial_status,
-                          queue_result=queue_result, max_requests=max_requests)
-    result = play(transport, caller_for(digits), options, as_json, verbose, at)
+                          queue_result=queue_result, max_requests=max_requests, queue_patience_s=patience,
+                          agents=simulated)
+    result = play(transport, caller_for(digits), options, as_json, verbose, at, api_token)
     if result.error:
         sys.exit(2)
 

@@ -9,6 +9,7 @@ from datetime import datetime
 import click
 
 from .caller import ScriptedCaller, TerminalCaller
+from .queueing import register_agents
 from .runner import CallOptions, SimulatedCall
 from .transcript import HTTP, CallResult, Entry
 from .transport import FlaskTransport, HttpTransport, Transport
@@ -17,15 +18,16 @@ from .transport import FlaskTransport, HttpTransport, Transport
 def in_process_transport(at: datetime | None = None) -> tuple[Transport, str]:
     """The app built from the environment, driven through Flask's test client; and its PUBLIC_BASE_URL.
 
-    With `at`, the app's clock stands at that moment for the whole call (business hours, dates read aloud).
+    The app's clock starts at `at` (default: now) and moves only while the caller waits in a queue or talks
+    to an agent, so minutes in a queue take no time.
     """
-    from ..clock import FakeClock
+    from ..clock import FakeClock, SystemClock
     from ..config import Settings
     from ..web import create_app
 
     quiet = {} if "LOG_LEVEL" in os.environ else {"log_level": "WARNING"}  # keep the transcript readable
     settings = Settings.from_env(**quiet)
-    app = create_app(settings, FakeClock(at) if at else None)
+    app = create_app(settings, FakeClock(at or SystemClock().now()))
     # The simulator's RecordingUrl names no real file: there is nothing for the server to download.
     app.extensions["ivr"].recordings.store = None
     return FlaskTransport(app), settings.public_base_url
@@ -66,16 +68,29 @@ def printer(verbose: bool):
     return show
 
 
+def _waiting(transport: Transport):
+    """How queue waits pass: the in-process app's clock moves; a real server's caller really waits."""
+    import time
+
+    app = getattr(transport, "app", None)
+    clock = app.extensions["ivr"].clock if app is not None else None
+    return clock.advance if hasattr(clock, "advance") else time.sleep
+
+
 def play(transport: Transport, caller, options: CallOptions, as_json: bool, verbose: bool,
-         at: datetime | None = None) -> CallResult:
+         at: datetime | None = None, api_token: str = "") -> CallResult:
     """Run the call and print it, live as text or at the end as JSON; `at` is when it starts."""
     from ..clock import FakeClock
 
     clock = FakeClock(at) if at else None
-    call = SimulatedCall(transport, caller, options, clock, on_entry=None if as_json else printer(verbose))
+    call = SimulatedCall(transport, caller, options, clock, on_entry=None if as_json else printer(verbose),
+                         wait_for=_waiting(transport))
+    shown = register_agents(transport, options.agents, api_token)
     if not as_json:
         click.echo(f"☎ call {call.identity.call_sid} from {options.from_number} to {options.to_number} "
                    f"via {transport.base_url}{' (signed)' if options.auth_token else ''}")
+        for line in shown:
+            click.echo(line)
     result = call.run()
     if as_json:
         click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))

@@ -12,6 +12,7 @@ from . import listening
 from .caller import ScriptedCaller, collect
 from .errors import CallerHungUp, Forbidden, ProtocolError, ScriptMismatch
 from .listening import CallMedia
+from .queueing import dial_agent, wait_in_queue
 from .recording import HANGUP, Recording, hang_up, take
 from .transcript import HTTP, CallResult, RequestRecord, Transcript
 from .steps import Callback, CallOptions, End, Next, check_status, check_twiml
@@ -32,7 +33,8 @@ NOT_ASKED = object()        # no answer waiting for the verb after a listening m
 class SimulatedCall:
     """One inbound call played against `transport` with keys from `caller`."""
 
-    def __init__(self, transport: Transport, caller, options: CallOptions = CallOptions(), clock=None, on_entry=None):
+    def __init__(self, transport: Transport, caller, options: CallOptions = CallOptions(), clock=None, on_entry=None,
+                 wait_for=None):
         self.transport, self.caller, self.options = transport, caller, options
         self.identity = CallIdentity.new(options.from_number, options.to_number, options.account_sid, options.call_sid)
         self.addressing = Addressing(transport.base_url, options.public_url)
@@ -43,6 +45,13 @@ class SimulatedCall:
         self.elapsed_s, self.call_status, self.refused = 0.0, "ringing", False
         self.media = CallMedia(transport)
         self.upcoming, self.pending = None, NOT_ASKED
+        self.wait_for = wait_for  # moves the server's clock (or sleeps) while the caller waits in a queue
+
+    def pass_time(self, seconds: float) -> None:
+        """Time the caller spends waiting or talking: counted, and passed on the server's clock when one is given."""
+        self.elapsed_s += seconds
+        if self.wait_for is not None and seconds > 0:
+            self.wait_for(seconds)
 
     def run(self) -> CallResult:
         try:
@@ -217,6 +226,8 @@ class SimulatedCall:
         return Next(redirect.method, self.addressing.resolve(redirect.url, url))
 
     def _dial(self, dial: v.Dial, url: str) -> Next | None:
+        if any(dial.target_urls):
+            return dial_agent(self, dial, url)
         status = self.options.dial_status
         targets = ", ".join(address if noun == "Number" else f"{noun.lower()}:{address}" for noun, address in dial.targets)
         self.transcript.add("dial", f"☎ dial {targets} ({dial.timeout_s} s) -> {status}")
@@ -240,6 +251,8 @@ class SimulatedCall:
         self.transcript.add("queue", "⇠ leave (the call is not in a queue)")
 
     def _enqueue(self, enqueue: v.Enqueue, url: str) -> Next | End | None:
+        if enqueue.wait_url:
+            return wait_in_queue(self, enqueue, url)
         wait = f" (wait {enqueue.wait_url})" if enqueue.wait_url else ""
         self.transcript.add("queue", f"⏳ enqueue {enqueue.queue}{wait} -> {self.options.queue_result}")
         hung_up = End("caller hung up in the queue") if self.options.queue_result == "hangup" else None
@@ -323,7 +336,10 @@ def _ask(gather: v.Gather) -> str:
 
 
 def run_call(transport: Transport, digits: list[str] | None = None, caller=None, options: CallOptions = CallOptions(),
-             clock=None, on_entry=None) -> CallResult:
-    """Play one call: keys from `caller`, or from the scripted `digits` (one item per Gather, "" = no input)."""
+             clock=None, on_entry=None, wait_for=None) -> CallResult:
+    """Play one call: keys from `caller`, or from the scripted `digits` (one item per Gather, "" = no input).
+
+    `wait_for(seconds)` is called while the caller waits in a queue or talks to an agent (FakeClock.advance
+    for an in-process app, time.sleep for a real server)."""
     caller = caller or ScriptedCaller(digits or [])
-    return SimulatedCall(transport, caller, options, clock, on_entry).run()
+    return SimulatedCall(transport, caller, options, clock, on_entry, wait_for).run()

@@ -23,7 +23,9 @@ class CallOptions:
     voice_path: str = "/voice"
     status_path: str = "/voice/status"
     dial_status: str = "completed"
-    queue_result: str = "hangup"
+    queue_result: str = "hangup"      # how an <Enqueue> without a wait URL ends
+    queue_patience_s: float | None = None  # the caller hangs up after waiting this long in a queue
+    agents: tuple = ()                # simulated agents (SimAgent) who answer <Dial>s to their contact
     max_requests: int = 200
     stream_pace: float = 0.0  # media stream frames: 1.0 at real time, 0 as fast as the server takes them
 

@@ -46,6 +46,14 @@ class HttpTransport:
             raise ProtocolError(f"cannot reach {url}: {exc}") from exc
         return Answer(reply.status_code, reply.headers.get("Content-Type", ""), reply.text)
 
+    def send_json(self, method: str, path: str, body: dict | None, headers: dict) -> Answer:
+        """A JSON API request (the simulator registers its agents this way)."""
+        try:
+            reply = self.session.request(method, self.base_url + path, json=body, headers=headers, timeout=self.timeout_s)
+        except requests.RequestException as exc:
+            raise ProtocolError(f"cannot reach {self.base_url}{path}: {exc}") from exc
+        return Answer(reply.status_code, reply.headers.get("Content-Type", ""), reply.text)
+
 
 class FlaskTransport:
     """Webhooks straight into a Flask app through its test client; no server, no port."""
@@ -58,4 +66,9 @@ class FlaskTransport:
     def send(self, method: str, url: str, form: dict, headers: dict) -> Answer:
         data = form if method == "POST" else None
         reply = self.client.open(url, method=method, data=data, headers=headers, follow_redirects=True)
+        return Answer(reply.status_code, reply.content_type or "", reply.get_data(as_text=True))
+
+    def send_json(self, method: str, path: str, body: dict | None, headers: dict) -> Answer:
+        """A JSON API request (the simulator registers its agents this way)."""
+        reply = self.client.open(path, method=method, json=body, headers=headers)
         return Answer(reply.status_code, reply.content_type or "", reply.get_data(as_text=True))

@@ -55,6 +55,7 @@ class Dial:
     method: str = "POST"
     timeout_s: int = 30
     caller_id: str = ""
+    target_urls: tuple[str, ...] = ()  # each noun's url: run on the called party's leg once it answers (a whisper)
 
 
 @dataclass(frozen=True)
@@ -195,17 +196,18 @@ def _redirect(element: ET.Element) -> Redirect:
 
 
 def _dial(element: ET.Element) -> Dial:
-    targets = []
+    targets, urls = [], []
     for child in element:
         if child.tag not in DIAL_NOUNS:
             raise ProtocolError(f"<{child.tag}> cannot be nested in <Dial>")
         targets.append((child.tag, _text(child)))
+        urls.append(child.get("url", ""))
     if not targets and _text(element):
         targets.append(("Number", _text(element)))
     if not targets:
         raise ProtocolError("<Dial> with nothing to dial")
     return Dial(tuple(targets), element.get("action", ""), _method(element), _int(element, "timeout", 30),
-                element.get("callerId", ""))
+                element.get("callerId", ""), tuple(urls))
 
 
 def _enqueue(element: ET.Element) -> Enqueue:

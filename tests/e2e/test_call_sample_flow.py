@@ -10,6 +10,8 @@ from sample import (AGENT_EN, AGENT_KO, ANYTHING_ELSE_EN, ANYTHING_ELSE_KO, BUSY
                     LANGUAGE_PROMPT, MENU_EN, MENU_KO, NO_INPUT_KO, ORDER_EN, ORDER_KO, SHORT_MENU_KO, VIP_CALLER,
                     VIP_EN)
 
+from floor import staffed  # noqa: F401  (fixture)
+
 from ivr.sim import run_call
 
 LANGUAGE_ACTION = "http://localhost/voice/step?node=choose_language%2Fchoose"
@@ -80,23 +82,26 @@ def test_gather_answers_strip_the_finish_key_like_twilio(transport, signed):
     ]
 
 
-def test_transfer_nobody_answers_offers_a_message_then_goodbye(transport, signed):
-    result = run_call(transport, ["2", "0", "2"], options=replace(signed, dial_status="no-answer"))
-    assert result.said_texts[-3:] == [AGENT_EN, BUSY_EN, GOODBYE_EN]
-    assert "☎ dial +18005550199 (30 s) -> no-answer" in result.lines
+def test_agents_who_never_answer_leave_the_caller_waiting_until_a_message_is_offered(transport, signed, staffed, clock):
+    result = run_call(transport, ["2", "0", "2"], options=replace(signed, dial_status="no-answer"), wait_for=clock.advance)
+    assert AGENT_EN in result.said_texts and result.said_texts[-2:] == [BUSY_EN, GOODBYE_EN]
+    assert "☎ dial client:asmith (20 s) -> no-answer" in result.lines
+    missed = [line for line in result.lines if line.startswith("☎ dial ") and line.endswith("(20 s) -> no-answer")]
+    assert len(missed) == 4  # every English speaker rang once and was marked missed; then general's max wait
     dial = next(r for r in result.requests if "DialCallStatus" in r.params)
-    assert dial.url == "http://localhost/voice/dial?node=agent"
+    assert dial.url == "http://localhost/voice/queue/dialed?node=agent"
     assert (dial.params["DialCallStatus"], dial.params["DialCallDuration"], dial.params["DialBridged"]) == (
         "no-answer", "0", "false")
     assert re.fullmatch(r"CA[0-9a-f]{32}", dial.params["DialCallSid"])
 
 
-def test_three_invalid_keys_transfer_the_caller_to_an_agent(transport, signed):
+def test_three_invalid_keys_transfer_the_caller_to_an_agent(transport, signed, staffed):
     result = run_call(transport, ["1", "7", "7", "7"], options=signed)
     assert result.said_texts[2:6] == [MENU_KO, INVALID_KO, SHORT_MENU_KO, INVALID_KO]
     assert result.said_texts[6:8] == [SHORT_MENU_KO, AGENT_KO]
     assert result.lines.count("⌨ caller presses 7") == 3
-    assert "☎ dial +18005550199 (30 s) -> completed" in result.lines
+    assert "☎ dial client:choi (20 s) -> completed" in result.lines
+    assert "🎧 client:choi hears: general" in result.lines
 
 
 def test_no_input_falls_through_to_the_redirect_and_replays_the_short_menu(transport, signed):

@@ -145,12 +145,21 @@ def test_a_recording_in_the_script_where_keys_are_gathered_is_a_script_problem()
     assert result.lines[0] == f"✖ script: {result.script_problem}; the caller hangs up"
 
 
-def test_enqueue_caller_gives_up_and_the_action_hears_queue_result_hangup():
+def test_enqueue_waits_on_the_wait_url_until_the_caller_gives_up_and_the_action_hears_hangup():
     result, seen = call_fake({"/voice": response('<Enqueue action="/left" waitUrl="/wait">support</Enqueue>'),
-                              "/left": response("<Say>never heard</Say>")})
-    assert result.lines[0] == "⏳ enqueue support (wait /wait) -> hangup"
-    assert (seen[1][1], seen[1][2]["QueueResult"]) == ("/left", "hangup")
-    assert result.said_texts == []
+                              "/wait": response("<Say>Please hold.</Say>", '<Pause length="10"/>'),
+                              "/left": response("<Say>never heard</Say>")}, options=replace(SIGNED, queue_patience_s=15))
+    assert result.lines[0] == "⏳ enqueue support"
+    assert [path for _, path, _, _ in seen] == ["/voice", "/wait", "/wait", "/left", "/voice/status"]
+    assert (seen[1][2]["QueueTime"], seen[2][2]["QueueTime"], seen[3][2]["QueueResult"]) == ("0", "11", "hangup")
+    assert result.said_texts == ["Please hold.", "Please hold."]
+
+
+def test_leave_in_the_wait_document_requests_the_action_with_queue_result_leave():
+    result, seen = call_fake({"/voice": response('<Enqueue action="/left" waitUrl="/wait">support</Enqueue>'),
+                              "/wait": response("<Leave/>"), "/left": response("<Say>connected</Say>")})
+    assert seen[2][2]["QueueResult"] == "leave" and result.said_texts == ["connected"]
+    assert "⇠ leave the queue after 0 s" in result.lines
 
 
 def test_enqueue_left_by_the_caller_continues_with_the_action_twiml():

@@ -1,0 +1,152 @@
+"""Twilio's part in a call queue: wait-URL segments until <Leave>, and simulated agents who answer a <Dial>.
+
+A waiting caller requests the wait URL, hears its verbs and waits out its pauses (the clock moves),
+again and again until the server answers <Leave> (an agent was assigned, or the caller overflowed);
+then the Enqueue action is requested with QueueResult=leave. A <Dial> whose noun has a `url` is a
+call to an agent: a simulated agent (``--agent alice=billing:8,ko``) answers after its delay, hears the
+whisper (the noun's URL, requested on the agent's leg) and hangs up after its handle time.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from . import verbs as v
+from .errors import ProtocolError
+from .steps import End, Next, check_twiml
+from .wire import new_sid
+
+AGENT = re.compile(r"^([A-Za-z0-9_.@-]+)=(.*)$")
+SKILL_LEVEL = 10      # a skill written without a level
+PLAY_SECONDS = 5
+CHARACTERS_PER_SECOND = 12
+
+
+@dataclass(frozen=True)
+class SimAgent:
+    """An agent the simulator plays: registered through the API, answers after `answer_s`, talks `handle_s`."""
+
+    id: str
+    skills: dict = field(default_factory=dict)
+    answer_s: float = 4.0
+    handle_s: float = 60.0
+
+    @property
+    def contact(self) -> str:
+        return f"client:{self.id}"
+
+
+def parse_agent(text: str, answer_s: float = 4.0, handle_s: float = 60.0) -> SimAgent:
+    """`alice=billing:8,ko` -> agent alice with billing 8 and ko 10 (a skill without a level is 10)."""
+    match = AGENT.match(text.strip())
+    if not match:
+        raise ValueError(f"{text!r} is not an agent like alice=billing:8,ko")
+    skills = {}
+    for part in filter(None, (p.strip() for p in match.group(2).split(","))):
+        name, _, level = part.partition(":")
+        if level and not level.isdigit():
+            raise ValueError(f"{part!r}: a skill level is a whole number from 1 to 10, like billing:8")
+        skills[name] = int(level) if level else SKILL_LEVEL
+    return SimAgent(match.group(1), skills, answer_s, handle_s)
+
+
+def wait_in_queue(call, enqueue: v.Enqueue, url: str) -> Next | End:
+    """Request the wait URL segment after segment until <Leave>, a hang-up, or the caller's patience runs out."""
+    wait_url, action = call.addressing.resolve(enqueue.wait_url, url), call.addressing.resolve(enqueue.action or url, url)
+    queue_sid, started = new_sid("QU"), call.elapsed_s
+    call.transcript.add("queue", f"⏳ enqueue {enqueue.queue}")
+    while True:
+        waited = round(call.elapsed_s - started)
+        document = call._fetch(Next("POST", wait_url, _wait_params(queue_sid, waited)))
+        outcome = _segment(call, document)
+        waited = round(call.elapsed_s - started)
+        if outcome == "leave":
+            call.transcript.add("queue", f"⇠ leave the queue after {waited} s")
+            return Next(enqueue.method, action, {"QueueResult": "leave", "QueueSid": queue_sid, "QueueTime": str(waited)})
+        if outcome == "hangup":
+            return End("hangup")
+        patience = call.options.queue_patience_s
+        if patience is not None and waited >= patience:
+            call.transcript.add("hangup", f"☎ caller hangs up after waiting {waited} s")
+            return Next(enqueue.method, action, {"QueueResult": "hangup", "QueueSid": queue_sid, "QueueTime": str(waited)},
+                        then=End("caller hung up in the queue"))
+
+
+def _wait_params(queue_sid: str, waited: int) -> dict:
+    return {"QueuePosition": "1", "QueueSid": queue_sid, "QueueTime": str(waited), "AvgQueueTime": "0",
+            "CurrentQueueSize": "1", "MaxQueueSize": "1000"}
+
+
+def _segment(call, document: v.Document) -> str:
+    """Carry out one wait document: says, plays and pauses take time; <Leave> or <Hangup> end the wait."""
+    for verb in document.verbs:
+        if isinstance(verb, v.Say):
+            call.transcript.add("say", f"🔊 [{verb.language}] {verb.text}", said=verb.text)
+            call.pass_time(max(1.0, len(verb.text) / CHARACTERS_PER_SECOND))
+        elif isinstance(verb, (v.Play, v.Pause)):
+            seconds = verb.length_s if isinstance(verb, v.Pause) else PLAY_SECONDS
+            call.transcript.add("pause", f"♫ hold {seconds} s")
+            call.pass_time(seconds)
+        elif isinstance(verb, v.Leave):
+            return "leave"
+        elif isinstance(verb, v.Hangup):
+            call.transcript.add("hangup", "☎ hangup")
+            return "hangup"
+        else:
+            raise ProtocolError(f"<{type(verb).__name__}> is not allowed in a wait document")
+    return "again"
+
+
+def dial_agent(call, dial: v.Dial, url: str) -> Next | None:
+    """A <Dial> to an agent: rings, the agent answers (hears the whisper) and talks, or does not answer."""
+    noun, address = dial.targets[0]
+    contact = f"client:{address}" if noun == "Client" else address
+    agent = next((a for a in call.options.agents if a.contact == contact), None)
+    status, ring_s, talk_s = _agent_answer(call, agent, dial.timeout_s)
+    call.transcript.add("dial", f"☎ dial {contact} ({dial.timeout_s} s) -> {status}")
+    call.pass_time(ring_s)
+    if status == "completed" and dial.target_urls and dial.target_urls[0]:
+        _whisper(call, call.addressing.resolve(dial.target_urls[0], url), contact)
+    if status == "completed":
+        call.transcript.add("dial", f"☎ talking with {contact} for {talk_s:g} s; the agent hangs up")
+        call.pass_time(talk_s)
+    if not dial.action:
+        return None
+    params = {"DialCallStatus": status, "DialCallSid": new_sid("CA"), "DialCallDuration": str(round(talk_s)),
+              "DialBridged": "true" if status == "completed" else "false"}
+    return Next(dial.method, call.addressing.resolve(dial.action, url), params)
+
+
+def _agent_answer(call, agent: SimAgent | None, timeout_s: int) -> tuple[str, float, float]:
+    if agent is not None:
+        answers = agent.answer_s < timeout_s
+        return ("completed", agent.answer_s, agent.handle_s) if answers else ("no-answer", timeout_s, 0)
+    status = call.options.dial_status
+    return status, (3 if status == "completed" else timeout_s if status == "no-answer" else 0), (60 if status == "completed" else 0)
+
+
+def _whisper(call, url: str, contact: str) -> None:
+    """Twilio requests the noun's URL on the agent's leg once the agent answers, before bridging the caller."""
+    params = {"CallSid": new_sid("CA"), "AccountSid": call.identity.account_sid, "From": call.identity.from_number,
+              "To": contact, "CallStatus": "in-progress", "Direction": "outbound-dial",
+              "ParentCallSid": call.identity.call_sid, "ApiVersion": "2010-04-01"}
+    answer = call._send("POST", url, params, None)
+    check_twiml(answer, "POST", url)
+    document = v.parse(answer.body, url)
+    heard = " ".join(verb.text for verb in document.verbs if isinstance(verb, v.Say))
+    call.transcript.add("whisper", f"🎧 {contact} hears: {heard}" if heard else f"🎧 {contact}: the caller is gone")
+
+
+def register_agents(transport, agents: tuple[SimAgent, ...], api_token: str = "") -> list[str]:
+    """Create or update each simulated agent through the JSON API and make it available; the lines to show."""
+    headers = {"Authorization": f"Bearer {api_token}"} if api_token else {}
+    shown = []
+    for agent in agents:
+        body = {"id": agent.id, "name": agent.id, "contact": agent.contact, "skills": agent.skills}
+        for method, path, data in (("POST", "/api/agents", body), ("POST", f"/api/agents/{agent.id}/status", {"status": "available"})):
+            answer = transport.send_json(method, path, data, headers)
+            if answer.status >= 300:
+                raise ProtocolError(f"{method} {path} answered HTTP {answer.status}: {answer.body.strip()[:200]}")
+        skills = ", ".join(f"{k}:{v}" for k, v in agent.skills.items())
+        shown.append(f"👤 agent {agent.id} ({skills}) available; answers after {agent.answer_s:g} s, talks {agent.handle_s:g} s")
+    return shown
