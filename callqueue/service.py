@@ -241,7 +241,7 @@ class QueueService:
                 log.info("queue entry %s: agent %s did not answer in time; back to the head of the line", row.id, row.agent_id)
                 self._missed(repo, row, now)
             overflowed = self._overflow(repo, now)
-            assignments = self._route(repo, now)
+            assignments = self._route(repo)
             uow.commit()
         self._connect(overflowed + [(int(a.call_id), a) for a in assignments])
         return assignments
@@ -261,17 +261,17 @@ class QueueService:
 
     def route_now(self) -> list[Assignment]:
         """Match waiting callers with available agents now, in one transaction with row locks."""
-        now = self.clock.now()
         with self.uow() as uow:
-            assignments = self._route(SqlAlchemyQueueRepository(uow.session), now)
+            assignments = self._route(SqlAlchemyQueueRepository(uow.session))
             uow.commit()
         self._connect([(int(a.call_id), a) for a in assignments])
         return assignments
 
-    def _route(self, repo, now: datetime) -> list[Assignment]:
+    def _route(self, repo) -> list[Assignment]:
         agents = {row.id: row for row in repo.available_agents()}
         if not agents:
             return []
+        now = self.clock.now()  # read once the locks are held: an offer is never stamped before the release it follows
         index, made = AgentIndex(agent_of(row) for row in agents.values()), []
         for batch in repo.waiting_batches(BATCH):
             rows = {str(row.id): row for row in batch}
