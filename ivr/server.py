@@ -1,6 +1,8 @@
 """Run the webhook server in-process (Flask's threaded server) and tell the operator what to configure."""
 from __future__ import annotations
 
+from callqueue.worker import start_in_background
+
 from .config import Settings
 from .web import create_app
 
@@ -19,5 +21,6 @@ def webhook_lines(settings: Settings) -> list[str]:
 def run(settings: Settings | None = None) -> None:
     settings = settings or Settings.from_env()
     app = create_app(settings)
+    start_in_background(app.extensions["ivr"].queues)  # development: the queue's time-driven work (`ivr worker` in production)
     print("\n".join(webhook_lines(settings)), flush=True)
     app.run(host=settings.host, port=settings.port, threaded=True, use_reloader=False)

@@ -1,0 +1,104 @@
+"""`ivr stats` (queue figures beside Erlang C, and callers to call back) and `ivr worker` (the time-driven loop)."""
+from __future__ import annotations
+
+import json
+import sys
+from functools import partial
+
+import click
+
+from .config import Settings
+
+COLUMNS = [("queue", "{queue}", 9), ("wait", "{waiting}", 5), ("offer", "{offered}", 6), ("ans", "{answered}", 5),
+           ("aband", "{abandoned}", 6), ("ovfl", "{overflowed}", 5), ("ASA s", "{avg_wait_seconds}", 7),
+           ("max s", "{longest_wait_seconds}", 7), ("SL", "{service_level}", 6), ("agents", "{agents}", 7),
+           ("| Erlang C: P(wait)", "{p_wait}", 19), ("ASA s", "{e_asa}", 7), ("SL", "{e_sl}", 6), ("need", "{need}", 5)]
+
+
+def _queue_services(settings: Settings):
+    """The queue service on the database and queues.yaml, without the rest of the server (no flows, no speech)."""
+    from sqlalchemy.orm import sessionmaker
+
+    from callqueue.queues import QueueConfig
+    from callqueue.service import QueueService
+
+    from .clock import SystemClock
+    from .db import make_engine
+    from .queuefiles import read_queues
+    from .repository import SqlAlchemyUnitOfWork
+    from .telephony import telephony_for
+
+    config, problems = read_queues(settings.flows_dir)
+    if problems:
+        raise click.ClickException("\n".join(str(p) for p in problems))
+    engine = make_engine(settings.database)
+    uow = partial(SqlAlchemyUnitOfWork, sessionmaker(engine, expire_on_commit=False))
+    return QueueService(uow, config or QueueConfig(queues={}), SystemClock(), telephony_for(settings))
+
+
+@click.command("stats")
+@click.option("--hours", default=24.0, show_default=True, help="Measure the calls that came in over this many hours.")
+@click.option("--queue", "names", multiple=True, help="Only this queue (repeat for more).")
+@click.option("--json", "as_json", is_flag=True, help="Print the API's JSON instead of tables.")
+def stats_command(hours: float, names: tuple[str, ...], as_json: bool) -> None:
+    """Queue statistics as tables: measured figures beside what Erlang C predicts, and abandoned callers to call back."""
+    from callqueue import reports
+    from callqueue.repository import SqlAlchemyQueueRepository
+
+    queues = _queue_services(Settings.from_env())
+    unknown = [n for n in names if n not in queues.config.queues]
+    if unknown:
+        raise click.BadParameter(f"no queue {', '.join(unknown)}; queues.yaml defines {', '.join(queues.config.queues)}",
+                                 param_hint="--queue")
+    with queues.uow() as uow:
+        repo = SqlAlchemyQueueRepository(uow.session)
+        now = queues.clock.now()
+        found = [(reports.report(repo, queues.config, n, now, hours, 1800), reports.abandoned(repo, n, now, hours))
+                 for n in names or queues.config.queues]
+    if as_json:
+        click.echo(json.dumps([{**r, "abandoned_calls": a} for r, a in found], ensure_ascii=False, indent=2))
+        return
+    click.echo(stats_text(found, hours))
+
+
+def stats_text(found: list[tuple[dict, list[dict]]], hours: float) -> str:
+    """The figures table (one row per queue) and the call-back list, as plain text."""
+    lines = [f"Queues over the last {hours:g} h (ASA: average wait of answered callers; SL: answered within the "
+             "target / offered; Erlang C: for the arrivals and handle time measured, with the agents staffed now)", ""]
+    lines.append(" ".join(title.ljust(width) for title, _, width in COLUMNS))
+    for report, _ in found:
+        lines.append(" ".join(fmt.format(**_cells(report)).ljust(width) for _, fmt, width in COLUMNS))
+    calls = [(report["queue"], call) for report, abandoned in found for call in abandoned]
+    lines += ["", f"Abandoned callers to call back: {len(calls)}"]
+    lines += [f"  {queue:9} {call['number']:16} {call['at'][:19].replace('T', ' ')}  waited {call['wait_seconds']:g} s"
+              for queue, call in calls]
+    return "\n".join(lines)
+
+
+def _cells(report: dict) -> dict:
+    erlang = report["erlang_c"]
+    cells = {k: _shown(v) for k, v in report.items()}
+    cells.update(agents=f"{report['agents_available']}/{report['agents_staffed']}", p_wait=_shown(erlang["probability_of_waiting"]),
+                 e_asa=_shown(erlang["avg_wait_seconds"]), e_sl=_shown(erlang["service_level"]),
+                 need=_shown(erlang["agents_needed"]))
+    return cells
+
+
+def _shown(value) -> str:
+    return "-" if value is None else f"{value:g}" if isinstance(value, float) else str(value)
+
+
+@click.command("worker")
+@click.option("--interval", default=1.0, show_default=True, help="Seconds between passes.")
+@click.option("--passes", default=None, type=int, help="Stop after this many passes (default: run until stopped).")
+def worker_command(interval: float, passes: int | None) -> None:
+    """Run the queue's time-driven work: wrap-ups, ring timeouts, max waits, escalations. Safe to run several."""
+    from callqueue.worker import run_forever
+
+    queues = _queue_services(Settings.from_env())
+    click.echo(f"queue worker: a pass every {interval:g} s on {len(queues.config.queues)} queue(s); Ctrl-C stops")
+    try:
+        offered = run_forever(queues, interval, passes=passes)
+    except KeyboardInterrupt:
+        sys.exit(0)
+    click.echo(f"queue worker: {offered} caller(s) offered")
