@@ -98,13 +98,15 @@ def _recording_handler(server: RecordingServer):
 class AppServer:
     """The in-process app on a real loopback port (werkzeug, a thread per connection), for its WebSockets.
 
-    `host` is the Host header the app sees, as if reached at its public address (what Twilio signs)."""
+    `host` is the Host header the app sees, as if reached at its public address (what Twilio signs); None keeps
+    the real one."""
 
-    def __init__(self, app, host: str):
+    def __init__(self, app, host: str | None = None):
         from werkzeug.serving import make_server
 
-        self.httpd = make_server("127.0.0.1", 0, _with_host(app, host), threaded=True)
+        self.httpd = make_server("127.0.0.1", 0, _with_host(app, host) if host else app, threaded=True)
         self.ws_base = f"ws://127.0.0.1:{self.httpd.server_port}"
+        self.http_base = f"http://127.0.0.1:{self.httpd.server_port}"
         self.thread = threading.Thread(target=self.httpd.serve_forever, name="sim-app-server", daemon=True)
         self.thread.start()
 

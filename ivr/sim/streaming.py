@@ -42,13 +42,14 @@ class StreamStart:
 def run_stream(url: str, headers: dict, start: StreamStart, ulaw: bytes = b"", dtmf: str = "",
                pace: float = 0.0) -> StreamRun:
     """Open the socket at `url` and play the caller's side; `pace` 1.0 sends frames at real time, 0 at once."""
-    from simple_websocket import Client, ConnectionClosed
+    from simple_websocket import ConnectionClosed
+    from simple_websocket import ConnectionError as HandshakeRefused
 
     run = StreamRun()
     try:
-        ws = Client.connect(url, headers=headers)
-    except ConnectionError as exc:
-        run.refused = int(exc.args[0]) if exc.args and str(exc.args[0]).isdigit() else 0
+        ws = _client_class().connect(url, headers=headers)
+    except HandshakeRefused as exc:
+        run.refused = exc.status_code or 0
         return run
     except OSError as exc:
         run.error = f"cannot reach {url}: {exc}"
@@ -61,7 +62,7 @@ def run_stream(url: str, headers: dict, start: StreamStart, ulaw: bytes = b"", d
         if not run.closed_by_server:
             sender.stop()
             sender.wait_for_close(CLOSE_WAIT_S)
-    except ConnectionClosed:
+    except (ConnectionClosed, OSError):  # the server closed while a frame was going out
         run.closed_by_server = True
     finally:
         run.frames = sender.frames
@@ -124,6 +125,21 @@ class _Sender:
             message = {"event": message["event"], "sequenceNumber": str(self.sequence),
                        **{k: v for k, v in message.items() if k != "event"}}
         self.ws.send(json.dumps(message))
+
+
+def _client_class():
+    from simple_websocket import Client
+
+    class HostWithPort(Client):
+        """simple_websocket leaves a non-default port out of the Host header; Twilio keeps it, and the server
+        checks the signature against the URL it rebuilds from Host."""
+
+        def handshake(self):
+            if self.port not in (80, 443):
+                self.host = f"{self.host}:{self.port}"
+            super().handshake()
+
+    return HostWithPort
 
 
 def _close(ws) -> None:
