@@ -95,7 +95,8 @@ QUEUE_RESULTS = ["hangup", "bridged", "leave", "redirected", "queue-full", "erro
 @click.option("--url", default=None, help="Server to call, e.g. http://127.0.0.1:5000 (default: the app in-process).")
 @click.option("--digits", default=None, callback=_digits,
               help='Keys, one item per Gather: "1,,12345#" (empty = no input), rec:12 for a Record '
-                   '(rec:12:hangup, rec:12:silence). Without it: ask at the terminal.')
+                   '(rec:12:hangup, rec:12:silence); at a menu that listens also "say:배송 조회", wav:FILE or '
+                   'dtmf:1 (a key over a media stream). Without it: ask at the terminal.')
 @click.option("--from", "from_number", default="+821012345678", show_default=True, help="Caller (From).")
 @click.option("--to", "to_number", default="+18005550100", show_default=True, help="Dialed number (To).")
 @click.option("--auth-token", envvar="TWILIO_AUTH_TOKEN", default="", show_envvar=True,
@@ -119,11 +120,12 @@ QUEUE_RESULTS = ["hangup", "bridged", "leave", "redirected", "queue-full", "erro
 @click.option("--handle", "handle_s", default=60.0, show_default=True, help="Seconds a simulated agent talks.")
 @click.option("--patience", default=None, type=float, help="Seconds the caller waits in a queue before hanging up.")
 @click.option("--api-token", envvar="IVR_API_TOKEN", default="", help="For registering --agent with a server.")
+@click.option("--realtime", is_flag=True, help="Send media stream audio at real time (default: as fast as taken).")
 @click.option("--json", "as_json", is_flag=True, help="Print the call as JSON instead of a transcript.")
 @click.option("-v", "--verbose", is_flag=True, help="Also show each request sent.")
 def call(url, digits, from_number, to_number, auth_token, public_url, account_sid, dial_status, queue_result,
-         voice_path, status_path, max_requests, at, agents, answer_after, handle_s, patience, api_token, as_json,
-         verbose) -> None:
+         voice_path, status_path, max_requests, at, agents, answer_after, handle_s, patience, api_token, realtime,
+         as_json, verbose) -> None:
     """Call the IVR as Twilio would: signed webhooks, TwiML carried out, a readable transcript.
 
     Exits 0 when the call ends normally, 2 on a protocol error (HTTP error, refused signature, invalid TwiML).
@@ -144,7 +146,7 @@ def call(url, digits, from_number, to_number, auth_token, public_url, account_si
                           auth_token=auth_token, public_url=public_url or server_public_url,
                           voice_path=voice_path, status_path=status_path, dial_status=dial_status,
                           queue_result=queue_result, max_requests=max_requests, queue_patience_s=patience,
-                          agents=simulated)
+                          agents=simulated, stream_pace=1.0 if realtime else 0.0)
     result = play(transport, caller_for(digits), options, as_json, verbose, at, api_token)
     if result.error:
         sys.exit(2)

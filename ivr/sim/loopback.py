@@ -102,9 +102,14 @@ class AppServer:
     the real one."""
 
     def __init__(self, app, host: str | None = None):
-        from werkzeug.serving import make_server
+        from werkzeug.serving import WSGIRequestHandler, make_server
 
-        self.httpd = make_server("127.0.0.1", 0, _with_host(app, host) if host else app, threaded=True)
+        class Quiet(WSGIRequestHandler):
+            def log_request(self, *_args):  # the call's transcript already shows the stream
+                pass
+
+        self.httpd = make_server("127.0.0.1", 0, _with_host(app, host) if host else app, threaded=True,
+                                 request_handler=Quiet)
         self.ws_base = f"ws://127.0.0.1:{self.httpd.server_port}"
         self.http_base = f"http://127.0.0.1:{self.httpd.server_port}"
         self.thread = threading.Thread(target=self.httpd.serve_forever, name="sim-app-server", daemon=True)
