@@ -9,7 +9,7 @@ from .config import Settings
 from .flowcli import schema_command, validate_command
 from .flowtest.cli import test_command
 from .graphcli import graph_command
-from .queuecli import stats_command, worker_command
+from .queuecli import callcenter_command, stats_command, worker_command
 from .promptscli import prompts  # noqa: F401  (adds `prompts build` to speech's prompts group)
 from speech.cli import say, transcribe
 
@@ -152,7 +152,7 @@ def call(url, digits, from_number, to_number, auth_token, public_url, account_si
         sys.exit(2)
 
 
-for command in (stats_command, worker_command, validate_command, schema_command, graph_command, test_command, transcribe, say, prompts):
+for command in (stats_command, worker_command, callcenter_command, validate_command, schema_command, graph_command, test_command, transcribe, say, prompts):
     main.add_command(command)
 
 if __name__ == "__main__":

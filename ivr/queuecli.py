@@ -102,3 +102,52 @@ def worker_command(interval: float, passes: int | None) -> None:
     except KeyboardInterrupt:
         sys.exit(0)
     click.echo(f"queue worker: {offered} caller(s) offered")
+
+
+@click.command("callcenter")
+@click.option("--minutes", default=5.0, show_default=True, help="Minutes of arriving callers (virtual time).")
+@click.option("--callers-per-minute", default=6.0, show_default=True, help="Average arrivals per minute (Poisson).")
+@click.option("--agent", "agents", multiple=True, metavar="ID=SKILLS",
+              help="A simulated agent, e.g. alice=billing:8,ko (default: every agent of agents.yaml).")
+@click.option("--answer-after", default=4.0, show_default=True, help="Seconds an agent lets it ring.")
+@click.option("--handle", "handle_s", default=90.0, show_default=True, help="Seconds an agent talks.")
+@click.option("--patience", default=180.0, show_default=True, help="Average seconds a caller waits before hanging up.")
+@click.option("--seed", default=1, show_default=True, help="Random seed: the same seed, the same day.")
+@click.option("--at", default="2026-03-02T10:00:00+09:00", show_default=True, help="When the day starts (open hours).")
+def callcenter_command(minutes, callers_per_minute, agents, answer_after, handle_s, patience, seed, at) -> None:
+    """Run a small call center in-process on a virtual clock (temporary database) and print its statistics."""
+    import tempfile
+    from datetime import datetime
+
+    from callqueue import reports
+    from callqueue.repository import SqlAlchemyQueueRepository
+
+    from .clock import FakeClock
+    from .sim.center import run_center
+    from .sim.queueing import parse_agent, register_agents, staff_known_agents
+    from .sim.transport import FlaskTransport
+    from .web import create_app
+
+    with tempfile.TemporaryDirectory(prefix="ivr-center-") as folder:
+        settings = Settings.from_env(database_url=f"sqlite:///{folder}/center.sqlite3", log_level="ERROR",
+                                     twilio_auth_token="", api_token="", reload_interval_s=0)
+        app = create_app(settings, FakeClock(datetime.fromisoformat(at)))
+        transport = FlaskTransport(app)
+        simulated = tuple(parse_agent(text, answer_after, handle_s) for text in agents)
+        if simulated:
+            for line in register_agents(transport, simulated):
+                click.echo(line)
+        else:
+            simulated, shown = staff_known_agents(transport, answer_after, handle_s)
+            click.echo("\n".join(shown))
+        run = run_center(app, simulated, minutes, callers_per_minute, seed, patience, on_line=click.echo)
+        services = app.extensions["ivr"]
+        with services.uow() as uow:
+            repo = SqlAlchemyQueueRepository(uow.session)
+            now = services.clock.now()
+            hours = (now - datetime.fromisoformat(at)).total_seconds() / 3600  # the whole virtual day so far
+            found = [(reports.report(repo, services.queues.config, n, now, hours, 1800), reports.abandoned(repo, n, now, hours))
+                     for n in services.queues.config.queues]
+        services.engine.dispose()
+    click.echo(f"\n{run.calls} callers in {minutes:g} virtual minutes; {run.errors} protocol error(s)\n")
+    click.echo(stats_text(found, hours))

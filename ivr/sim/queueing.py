@@ -8,6 +8,7 @@ whisper (the noun's URL, requested on the agent's leg) and hangs up after its ha
 """
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 
@@ -30,10 +31,11 @@ class SimAgent:
     skills: dict = field(default_factory=dict)
     answer_s: float = 4.0
     handle_s: float = 60.0
+    phone: str = ""  # the contact the server dials (default client:<id>)
 
     @property
     def contact(self) -> str:
-        return f"client:{self.id}"
+        return self.phone or f"client:{self.id}"
 
 
 def parse_agent(text: str, answer_s: float = 4.0, handle_s: float = 60.0) -> SimAgent:
@@ -150,3 +152,19 @@ def register_agents(transport, agents: tuple[SimAgent, ...], api_token: str = ""
         skills = ", ".join(f"{k}:{v}" for k, v in agent.skills.items())
         shown.append(f"👤 agent {agent.id} ({skills}) available; answers after {agent.answer_s:g} s, talks {agent.handle_s:g} s")
     return shown
+
+
+def staff_known_agents(transport, answer_s: float, handle_s: float, api_token: str = "") -> tuple[tuple[SimAgent, ...], list[str]]:
+    """Every agent the server knows (agents.yaml), made available and played by the simulator."""
+    headers = {"Authorization": f"Bearer {api_token}"} if api_token else {}
+    listed = transport.send_json("GET", "/api/agents", None, headers)
+    if listed.status != 200:
+        raise ProtocolError(f"GET /api/agents answered HTTP {listed.status}")
+    agents = tuple(SimAgent(a["id"], a["skills"], answer_s, handle_s, a["contact"]) for a in json.loads(listed.body)["agents"])
+    shown = []
+    for agent in agents:
+        answer = transport.send_json("POST", f"/api/agents/{agent.id}/status", {"status": "available"}, headers)
+        if answer.status != 200:
+            raise ProtocolError(f"agent {agent.id} cannot be made available: {answer.body.strip()[:200]}")
+        shown.append(f"👤 agent {agent.id} ({agent.contact}) available")
+    return agents, shown
