@@ -22,7 +22,7 @@ def test_saying_배송_조회_is_confirmed_with_네_then_the_order_number_is_ask
     said = result.said_texts
     assert said[said.index(next(s for s in said if s.startswith(MENU))) + 1].startswith("배송 조회, 맞으신가요?")
     assert said[-1] == ORDER_PROMPT
-    assert "🎙 caller says «배송 조회» (2.5 s), then is silent 2 s" in result.lines
+    assert any(line.startswith("🎙 caller says «배송 조회» (2.") for line in result.lines)
     assert heard_events(app, result.call_sid)[0]["option"] == "1"
 
 
@@ -33,14 +33,6 @@ def test_saying_환불_goes_to_billing_without_a_confirmation(app):
     assert heard_events(app, result.call_sid) == [
         {"transcript": "환불", "confidence": pytest.approx(1.0, abs=0.05), "option": "2", "phrase": "환불",
          "score": 100.0, "confident": True}]
-
-
-def test_saying_요금_reaches_the_billing_branch_after_yes(app):
-    result = call(app, "1", "say:요금", "say:네")
-    said = result.said_texts
-    confirm = said.index("요금, 맞으신가요? 맞으면 1번 또는 '네', 아니면 2번 또는 '아니요'라고 말씀해 주세요.")
-    assert said[confirm + 1] == BILLING
-    assert [e["detail"]["answer"] for e in events(app, result.call_sid) if e["kind"] == "speech_confirmed"] == ["1"]
 
 
 def test_a_key_still_chooses_at_a_listening_menu(app):
