@@ -58,6 +58,9 @@ def match(
     `options` maps an option key (what the flow branches on) to the phrases that choose it.
     """
     settings = settings or MatchSettings(threshold=threshold)
+    sure = _exact(alternatives, options) or _contained(alternatives, options)
+    if sure is not None:
+        return sure
     scores = best_per_option(alternatives, options, settings)
     if not scores:
         return None
@@ -68,6 +71,43 @@ def match(
     runner_up = ranked[1][1][0] if len(ranked) > 1 else 0.0
     sure = score >= settings.confirm_below and score - runner_up >= settings.ambiguity_margin
     return Match(option, phrase, round(score, 1), sure)
+
+
+def _exact(alternatives: Sequence[str], options: Mapping[str, Sequence[str]]) -> Match | None:
+    """The best alternative is exactly one option's phrase: sure, whatever lower-ranked guesses say.
+
+    Lower alternatives often carry another option's word ("배송 조회 고장"); they must not turn an exact
+    hearing of the grammar into a question back to the caller.
+    """
+    best = normalize(alternatives[0]) if alternatives else ""
+    found = {(option, phrase) for option, phrases in options.items() for phrase in phrases if normalize(phrase) == best}
+    if best and len({option for option, _ in found}) == 1:
+        option, phrase = sorted(found)[0]
+        return Match(option, phrase, 100.0, True)
+    return None
+
+
+def _contained(alternatives: Sequence[str], options: Mapping[str, Sequence[str]]) -> Match | None:
+    """The best alternative holds one option's phrase word for word, plus stray words ("배송 조회 고장").
+
+    Sure when that phrase is at least twice as long as any other option's phrase also held in it: the
+    longer phrase explains more of what was said.
+    """
+    words = normalize(alternatives[0]).split() if alternatives else []
+    held = sorted(((len(normalize(p).replace(" ", "")), option, p) for option, phrases in options.items()
+                   for p in phrases if _holds(words, normalize(p).split())), reverse=True)
+    if not held:
+        return None
+    length, option, phrase = held[0]
+    others = [n for n, other, _ in held if other != option]
+    if others and length < 2 * others[0]:
+        return None
+    return Match(option, phrase, 100.0, True)  # the phrase itself was heard: it scores as exact
+
+
+def _holds(words: list[str], phrase: list[str]) -> bool:
+    n = len(phrase)
+    return n > 0 and any(words[i:i + n] == phrase for i in range(len(words) - n + 1))
 
 
 def best_per_option(

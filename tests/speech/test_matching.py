@@ -56,3 +56,24 @@ def test_normalize_keeps_hangul_and_drops_punctuation_and_extra_spaces():
 def test_matching_imports_no_speech_engine():
     code = "import sys, speech.matching; print(sorted(m for m in ('vosk', 'pyttsx3') if m in sys.modules))"
     assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip() == "[]"
+
+
+def test_an_exact_phrase_heard_first_is_sure_even_when_lower_guesses_name_another_option():
+    options = {"1": ["배송 조회", "배송"], "3": ["기술 지원", "고장"]}
+    found = match(["배송 조회", "배송 조회 고장", "고장"], options)
+    assert found == Match("1", "배송 조회", 100.0, True)
+
+
+def test_a_phrase_two_options_share_is_not_sure():
+    found = match(["문의"], {"1": ["문의"], "2": ["문의", "요금"]})
+    assert found is not None and not found.confident
+
+
+def test_a_phrase_heard_whole_with_a_stray_word_is_sure_when_it_explains_most_of_it():
+    options = {"1": ["배송 조회", "배송"], "3": ["기술 지원", "고장"]}
+    assert match(["배송 조회 고장"], options) == Match("1", "배송 조회", 100.0, True)
+
+
+def test_two_phrases_of_the_same_length_heard_together_are_not_sure():
+    found = match(["요금 고장"], {"2": ["요금"], "3": ["고장"]})
+    assert found is None or not found.confident

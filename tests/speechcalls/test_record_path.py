@@ -16,14 +16,15 @@ def app(make_app):
     return make_app("record")
 
 
-def test_saying_배송_조회_is_confirmed_with_네_then_the_order_number_is_asked(app):
-    result = call(app, "1", "say:배송 조회", "say:네")
+def test_saying_배송_조회_goes_straight_to_the_order_number(app):
+    result = call(app, "1", "say:배송 조회")
     assert result.error is None
     said = result.said_texts
-    assert said[said.index(next(s for s in said if s.startswith(MENU))) + 1].startswith("배송 조회, 맞으신가요?")
-    assert said[-1] == ORDER_PROMPT
+    assert said[said.index(next(s for s in said if s.startswith(MENU))) + 1] == ORDER_PROMPT
+    assert not [s for s in said if "맞으신가요" in s]
     assert any(line.startswith("🎙 caller says «배송 조회» (2.") for line in result.lines)
-    assert heard_events(app, result.call_sid)[0]["option"] == "1"
+    heard = heard_events(app, result.call_sid)
+    assert [(h["option"], h["phrase"], h["confident"]) for h in heard] == [("1", "배송 조회", True)]
 
 
 def test_saying_환불_goes_to_billing_without_a_confirmation(app):
@@ -41,11 +42,6 @@ def test_a_key_still_chooses_at_a_listening_menu(app):
     step = [r for r in result.requests if "/voice/step" in r.url][-1]
     assert (step.url, step.params["Digits"]) == ("http://localhost/voice/step?node=main_menu", "1")
     assert [e for e in events(app, result.call_sid) if e["kind"] == "speech_heard"] == []
-
-
-def test_an_unsure_match_can_be_confirmed_with_key_1(app):
-    result = call(app, "1", "say:배송 조회", "1")
-    assert result.said_texts[-1] == ORDER_PROMPT
 
 
 def test_the_server_fetched_the_callers_recording_by_its_url(app):

@@ -41,11 +41,11 @@ def test_saying_환불_over_the_stream_goes_to_billing(app):
     assert kinds.count("speech_stream_result") == 1 and kinds.count("speech_stream_taken") == 1
 
 
-def test_saying_배송_조회_over_the_stream_is_confirmed_with_네_then_the_order_number_is_asked(app):
-    result = call(app, "1", "say:배송 조회", "say:네")
-    assert result.said_texts[-2].startswith("배송 조회, 맞으신가요?")
+def test_saying_배송_조회_over_the_stream_goes_straight_to_the_order_number(app):
+    result = call(app, "1", "say:배송 조회")
     assert result.said_texts[-1] == ORDER_PROMPT
-    assert [h["option"] for h in heard_events(app, result.call_sid)] == ["1"]
+    assert not [s for s in result.said_texts if "맞으신가요" in s]
+    assert [(h["option"], h["confident"]) for h in heard_events(app, result.call_sid)] == [("1", True)]
 
 
 def test_a_key_pressed_during_the_stream_counts_as_the_key(app):
