@@ -1,17 +1,18 @@
-"""The `ivr` command: run the server, upgrade the database, call the IVR with the simulator."""
+"""The `ivr` command: serve, call the IVR with the simulator, check and test flows, speech, queue figures."""
 from __future__ import annotations
 
 import sys
 
 import click
 
+from speech.cli import say, transcribe
+
 from .config import Settings
 from .flowcli import schema_command, validate_command
 from .flowtest.cli import test_command
 from .graphcli import graph_command
+from .promptscli import prompts  # adds `prompts build` to speech's prompts group
 from .queuecli import callcenter_command, stats_command, worker_command
-from .promptscli import prompts  # noqa: F401  (adds `prompts build` to speech's prompts group)
-from speech.cli import say, transcribe
 
 
 @click.group()

@@ -11,6 +11,13 @@ from .queueing import EnqueueNode
 from .schedule import Closure, Holiday, Weekly, parse_days, parse_intervals
 
 
+def _variable_names(mapping: dict) -> dict:
+    """A mapping whose keys become call variables: each key must be a variable name."""
+    for name in mapping:
+        check_variable_name(name)
+    return mapping
+
+
 class SayNode(Strict):
     """Speak a text or play an audio URL, then go on to `next` (or end the call)."""
 
@@ -202,12 +209,7 @@ class SetNode(Strict):
     values: dict[str, str]
     next: str
 
-    @field_validator("values")
-    @classmethod
-    def names_ok(cls, values: dict) -> dict:
-        for name in values:
-            check_variable_name(name)
-        return values
+    _names = field_validator("values")(classmethod(lambda cls, v: _variable_names(v)))
 
 
 class SubflowNode(Strict):
@@ -238,12 +240,7 @@ class HttpNode(Strict):
     next: str
     on_failure: str
 
-    @field_validator("map")
-    @classmethod
-    def names_ok(cls, mapping: dict) -> dict:
-        for name in mapping:
-            check_variable_name(name)
-        return mapping
+    _names = field_validator("map")(classmethod(lambda cls, v: _variable_names(v)))
 
 
 class VoicemailNode(Strict):

@@ -48,25 +48,25 @@ def incoming():
     return _reply(_services().calls.answer(call_info(request.values)))
 
 
+def _proceed(event) -> Response:
+    """Step the call with `event` (built from Twilio's form) at the node the action URL names."""
+    return _reply(_services().calls.proceed(call_info(request.values), event, request.args.get("node")))
+
+
 @bp.route("/step", methods=METHODS)
 def gathered():
-    info = call_info(request.values)
-    return _reply(_services().calls.proceed(info, gather_event(request.values), request.args.get("node")))
+    return _proceed(gather_event(request.values))
 
 
 @bp.route("/dial", methods=METHODS)
 def dialed():
-    info = call_info(request.values)
-    return _reply(_services().calls.proceed(info, dial_event(request.values), request.args.get("node")))
+    return _proceed(dial_event(request.values))
 
 
 @bp.route("/speech", methods=METHODS)
 def spoken():
     """A listening menu's answer: a key that ended the recording, the words recorded, or nothing."""
-    info = call_info(request.values)
-    node = request.args.get("node")
-    event = _speech_event(info, node)
-    return _reply(_services().calls.proceed(info, event, node))
+    return _proceed(_speech_event(call_info(request.values), request.args.get("node")))
 
 
 def _speech_event(info, node):
@@ -85,8 +85,7 @@ def _speech_event(info, node):
 
 @bp.route("/record", methods=METHODS)
 def recorded():
-    info = call_info(request.values)
-    return _reply(_services().calls.proceed(info, recording_event(request.values), request.args.get("node")))
+    return _proceed(recording_event(request.values))
 
 
 @bp.route("/recording-status", methods=METHODS)
