@@ -182,6 +182,12 @@ class FlowCatalog:
             raise NoFlowError(f"no flow answers {number!r} and no flow is marked default")
         return defaults[0]
 
+    def locate(self, file: str, keys: tuple) -> tuple[int, int]:
+        """Line and column of `keys` (e.g. ("nodes", "main_menu")) in a loaded file; (1, 1) when unknown."""
+        state = self._files.get(file)
+        doc = state.parsed.doc if state is not None else None
+        return doc.locate(keys) if doc is not None else (1, 1)
+
     def version(self, version: str) -> LoadedFlow | None:
         return self.versions.get(version)
 

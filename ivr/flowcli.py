@@ -9,7 +9,9 @@ import click
 
 from .catalog import FlowCatalog
 from .config import Settings
+from .flow.errors import Problem
 from .flow.model import Flow
+from .flow.nodes import MenuNode
 
 SCHEMA_PATH = Path(__file__).resolve().parent.parent / "flows" / "schema" / "flow.schema.json"
 
@@ -30,7 +32,8 @@ def schema_text() -> str:
 @click.command("validate")
 @click.argument("path", required=False, type=click.Path(exists=True, path_type=Path))
 @click.option("--strict", is_flag=True, help="Fail on warnings too.")
-def validate_command(path: Path | None, strict: bool) -> None:
+@click.option("--speech", is_flag=True, help="Also load the speech models and warn about phrase words they do not know.")
+def validate_command(path: Path | None, strict: bool, speech: bool) -> None:
     """Check flow files (a folder, or one file with its folder) exactly as the server would load them.
 
     Prints each problem as file:line:column: severity: message. Exits 1 on errors (or warnings with --strict).
@@ -40,6 +43,8 @@ def validate_command(path: Path | None, strict: bool) -> None:
     catalog = FlowCatalog(folder)
     catalog.load()
     problems = [p for file, ps in sorted(catalog.problems.items()) if only in (None, file) for p in ps]
+    if speech:
+        problems += [p for p in unknown_phrase_words(catalog) if only in (None, p.file)]
     for problem in problems:
         click.echo(f"{problem.file}:{problem.line}:{problem.column}: {problem.severity}: {problem.message}")
     errors = sum(p.severity == "error" for p in problems)
@@ -63,3 +68,33 @@ def schema_command(output: Path, check: bool) -> None:
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(text, encoding="utf-8")
     click.echo(f"wrote {output}")
+
+
+def unknown_phrase_words(catalog: FlowCatalog) -> list[Problem]:
+    """Warnings for phrase words a language's model does not know: vosk silently drops them from a grammar."""
+    from speech import SpeechError
+    from speech.vosk_recognizer import VoskRecognizer
+
+    found, models = [], {}
+    for loaded in catalog.current.values():
+        for language, node, words in _phrases(loaded.flow):
+            if language not in models:
+                try:
+                    models[language] = VoskRecognizer.for_language(language).load()
+                except SpeechError as exc:
+                    models[language] = None
+                    found.append(Problem(loaded.flow.path, 1, 1, f"no speech model for {language!r}: {exc}", "warning"))
+            unknown = models[language].unknown_words(words) if models[language] else []
+            if unknown:
+                message = f"node {node!r}: the {language!r} model does not know {', '.join(unknown)}; callers saying it are not understood"
+                found.append(Problem(loaded.flow.path, *catalog.locate(loaded.flow.path, ("nodes", node)), message, "warning"))
+    return found
+
+
+def _phrases(flow: Flow):
+    for name, node in flow.nodes.items():
+        if isinstance(node, MenuNode):
+            for language in flow.languages:
+                words = [p for phrases in node.phrases(language).values() for p in phrases]
+                if words:
+                    yield language, name, words

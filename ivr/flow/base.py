@@ -47,5 +47,6 @@ class SpeechSettings(Strict):
         "ko": "{phrase}, 맞으신가요? 맞으면 1번 또는 '네', 아니면 2번 또는 '아니요'라고 말씀해 주세요.",
         "en": "Did you say {phrase}? Press 1 or say yes; press 2 or say no.",
     }
-    yes: dict[str, list[str]] = {"ko": ["네", "예", "맞아요", "응"], "en": ["yes", "yeah", "correct", "right"]}
-    no: dict[str, list[str]] = {"ko": ["아니요", "아니", "아니에요"], "en": ["no", "nope", "wrong"]}
+    # Words the packaged Korean model knows (`ivr validate --speech` checks a flow's own words).
+    yes: dict[str, list[str]] = {"ko": ["네", "예", "응"], "en": ["yes", "yeah", "correct", "right"]}
+    no: dict[str, list[str]] = {"ko": ["아니요", "아니"], "en": ["no", "nope", "wrong"]}

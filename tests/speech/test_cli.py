@@ -53,3 +53,22 @@ def test_prompts_render_then_path_finds_the_cached_file(synthesizer, tmp_path):
     found = runner.invoke(prompts, ["path", "요금", "--cache-dir", str(tmp_path)])
     assert "2 rendered, 0 cached, 0 failed" in rendered.output
     assert found.exit_code == 0 and found.output.strip().endswith(".wav")
+
+
+def test_validate_with_speech_warns_about_phrase_words_the_model_does_not_know(tmp_path):
+    import shutil
+    from pathlib import Path
+
+    from click.testing import CliRunner
+
+    from ivr.cli import main
+
+    flows = tmp_path / "flows"
+    shutil.copytree(Path(__file__).resolve().parents[2] / "flows", flows, ignore=shutil.ignore_patterns("tests", "schema"))
+    main_yaml = flows / "main.yaml"
+    main_yaml.write_text(main_yaml.read_text().replace("[요금, 환불, 결제 문의]", "[요금, 환불, 쿠폰사용]"))
+    line = main_yaml.read_text().splitlines().index("  main_menu:") + 2
+    result = CliRunner().invoke(main, ["validate", "--speech", str(flows)])
+    assert result.exit_code == 0
+    assert (f"{main_yaml}:{line}:5: warning: node 'main_menu': the 'ko' model does not know 쿠폰사용; "
+            "callers saying it are not understood") in result.output
