@@ -18,7 +18,7 @@ from recordings.store import RecordingStore
 from .catalog import FlowCatalog
 from .clock import SystemClock
 from .config import Settings
-from .db import make_engine, upgrade
+from .db import make_engine, upgrade, writer_lock_for
 from .flow.texts import static_prompts
 from .http_fetch import RequestsJsonFetcher
 from .repository import SqlAlchemyUnitOfWork
@@ -69,7 +69,7 @@ def build(settings: Settings, clock=None) -> Services:
         _try_upgrade(engine)
     catalog = FlowCatalog(settings.flows_dir, clock, settings.reload_interval_s)
     catalog.load()
-    uow = partial(SqlAlchemyUnitOfWork, sessionmaker(engine, expire_on_commit=False))
+    uow = partial(SqlAlchemyUnitOfWork, sessionmaker(engine, expire_on_commit=False), writer_lock_for(engine))
     store = RecordingStore(settings.recordings_dir, settings.twilio_account_sid, settings.twilio_auth_token)
     calls = CallService(uow, catalog, clock, RequestsJsonFetcher())
     languages = {lang for lf in catalog.current.values() for lang in lf.flow.languages}

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
@@ -30,11 +30,14 @@ class SqlAlchemyCallRepository:
         self.session.flush()
 
     def log(self, row: CallRow, entries: tuple[JournalEntry, ...] | list[JournalEntry]) -> None:
-        for entry in entries:
-            self.session.add(CallEventRow(
-                call_id=row.id, at=entry.at, kind=entry.kind, node=entry.node,
-                flow_version=row.flow_version, detail=entry.detail,
-            ))
+        """Append to the call's event log: one INSERT for all entries, nothing read back (the hot path)."""
+        if not entries:
+            return
+        if row.id is None:
+            self.session.flush()
+        values = [dict(call_id=row.id, at=e.at, kind=e.kind, node=e.node, flow_version=row.flow_version,
+                       detail=e.detail) for e in entries]
+        self.session.execute(insert(CallEventRow), values)
 
     def recent(self, limit: int, offset: int = 0, status: str | None = None) -> list[CallRow]:
         query = select(CallRow).order_by(CallRow.started_at.desc(), CallRow.id.desc())
@@ -76,10 +79,13 @@ class SqlAlchemyFlowVersionRepository:
 class SqlAlchemyUnitOfWork:
     """One transaction: `with uow:` opens it, `uow.commit()` keeps it, leaving without commit rolls back."""
 
-    def __init__(self, session_factory: sessionmaker):
-        self.session_factory = session_factory
+    def __init__(self, session_factory: sessionmaker, writer_lock=None):
+        self.session_factory, self.writer_lock = session_factory, writer_lock
 
     def __enter__(self) -> "SqlAlchemyUnitOfWork":
+        self._held = self.writer_lock() if self.writer_lock else None
+        if self._held is not None:
+            self._held.__enter__()
         self.session = self.session_factory()
         self.calls = SqlAlchemyCallRepository(self.session)
         self.flow_versions = SqlAlchemyFlowVersionRepository(self.session)
@@ -88,7 +94,11 @@ class SqlAlchemyUnitOfWork:
 
     def __exit__(self, *exc) -> None:
         # close() rolls back what was not committed, and (unlike rollback()) leaves loaded rows readable.
-        self.session.close()
+        try:
+            self.session.close()
+        finally:
+            if self._held is not None:
+                self._held.__exit__(None, None, None)
 
     def commit(self) -> None:
         self.session.commit()

@@ -9,6 +9,7 @@ from ..bootstrap import Services, build
 from ..config import Settings
 from . import api, api_queue, api_reports, demo, media, media_stream, voice, voice_queue  # noqa: F401  (they add routes to api.bp, voice.bp)
 from .local_fetch import LocalFirstFetcher
+from .signature import SignatureChecker
 
 log = logging.getLogger(__name__)
 
@@ -22,6 +23,7 @@ def create_app(settings: Settings | None = None, clock=None) -> Flask:
     app.json.ensure_ascii = False
     services = build(settings, clock)
     app.extensions["ivr"] = services
+    app.extensions["ivr.signatures"] = SignatureChecker(settings.twilio_auth_token, settings.public_base_url)
     services.calls.fetcher = LocalFirstFetcher(services.calls.fetcher, app)
     app.register_blueprint(voice.bp)
     app.register_blueprint(api.bp)

@@ -6,7 +6,6 @@ import logging
 from flask import Blueprint, Response, current_app, request
 
 from ..service import CallInfo, Reply
-from .signature import SignatureChecker
 from .twilio_form import BadWebhook, call_info, dial_event, gather_event, recording_event
 from ..flow.events import NoInput
 from .media import Media, stream_url
@@ -33,8 +32,7 @@ def _reply(reply: Reply) -> Response:
 
 @bp.before_request
 def check_signature():
-    settings = _services().settings
-    checker = SignatureChecker(settings.twilio_auth_token, settings.public_base_url)
+    checker = current_app.extensions["ivr.signatures"]
     if not checker.verify(request):
         log.warning("forged or unsigned webhook refused: %s %s CallSid=%s from %s", request.method,
                     checker.public_url(request), request.values.get("CallSid", "-"), request.remote_addr)
