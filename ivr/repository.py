@@ -3,7 +3,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import func, insert, select
+from types import SimpleNamespace
+
+from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
@@ -13,17 +15,34 @@ from .flow.state import JournalEntry
 from .tables import CallEventRow, CallRow, FlowVersionRow
 
 
+CALLS = CallRow.__table__
+SAVED = ("node", "language", "variables", "invalid_count", "no_input_count", "flow_ended", "extras", "updated_at",
+         "status", "ended_at", "duration_seconds")
+# Prebuilt statements for the webhook path: one SELECT ... FOR UPDATE and one UPDATE per step, with no
+# ORM unit of work in between (it cost more than half of a step: docs/performance.md).
+LOAD = select(CALLS).where(CALLS.c.call_sid == bindparam("sid"))
+LOAD_LOCKED = LOAD.with_for_update()
+SAVE = update(CALLS).where(CALLS.c.id == bindparam("row_id")).values({name: bindparam(name) for name in SAVED})
+
+
+class CallRecord(SimpleNamespace):
+    """A call row read with Core for one webhook: plain attributes, written back by `save`."""
+
+
 class SqlAlchemyCallRepository:
     """Calls and their event logs."""
 
     def __init__(self, session: Session):
         self.session = session
 
-    def get(self, call_sid: str, lock: bool = False) -> CallRow | None:
-        query = select(CallRow).where(CallRow.call_sid == call_sid)
-        if lock:
-            query = query.with_for_update()
-        return self.session.scalars(query).one_or_none()
+    def get(self, call_sid: str, lock: bool = False) -> CallRecord | None:
+        found = self.session.execute(LOAD_LOCKED if lock else LOAD, {"sid": call_sid}).one_or_none()
+        return None if found is None else CallRecord(**found._mapping)
+
+    def save(self, row: CallRow | CallRecord) -> None:
+        """Write back what a step changed (a new CallRow is written by the ORM when the session flushes)."""
+        if isinstance(row, CallRecord):
+            self.session.execute(SAVE, {"row_id": row.id, **{name: getattr(row, name) for name in SAVED}})
 
     def add(self, row: CallRow) -> None:
         self.session.add(row)

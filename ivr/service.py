@@ -83,6 +83,7 @@ class CallService:
             if info.status in TERMINAL_STATUSES:
                 row.ended_at = row.ended_at or now
                 row.duration_seconds = duration_s
+            uow.calls.save(row)
             uow.calls.log(row, [JournalEntry(now, "status", row.node, {"status": info.status, **detail})])
             uow.commit()
         if info.status in TERMINAL_STATUSES and self.queues is not None:
@@ -181,6 +182,7 @@ class CallService:
                 if isinstance(i, Enqueue) else i for i in instructions]
 
     def _save(self, uow: SqlAlchemyUnitOfWork, row: CallRow, journal) -> None:
+        uow.calls.save(row)
         uow.calls.log(row, journal)
         record_effects(uow, row, journal)
         uow.commit()
