@@ -170,7 +170,7 @@ def _load_recognizers(service: SpeechService, languages: set[str]) -> None:
             service.recognizers[language] = _once(("vosk", language), lambda: VoskRecognizer.for_language(language).load())
         except (SpeechError, OSError) as exc:
             service.problems[f"recognition:{language}"] = str(exc)
-            log.error("speech recognition for %r unavailable, its menus take keys only: %s", language, exc)
+            log.warning("speech recognition for %r unavailable, its menus take keys only: %s", language, exc)
 
 
 def _load_synthesizer(service: SpeechService, directory: Path) -> None:
