@@ -2,10 +2,12 @@
 from __future__ import annotations
 
 from flask import current_app, jsonify, request
+from sqlalchemy import select
 
 from callqueue import reports
 from callqueue.errors import BadAgent, InvalidTransition, UnknownAgent, UnknownQueue, UnknownStatus
 from callqueue.repository import SqlAlchemyQueueRepository
+from callqueue.tables import AssignmentRow
 
 from .api import ApiError, bp
 
@@ -79,6 +81,25 @@ def queue_abandoned(name: str):
     with services.uow() as uow:
         rows = reports.abandoned(SqlAlchemyQueueRepository(uow.session), name, services.clock.now(), _number("hours", 24, 1 / 60, 24 * 366))
     return jsonify({"queue": name, "abandoned": rows})
+
+
+@bp.get("/queues/<name>/assignments")
+def queue_assignments(name: str):
+    """The latest offers in a queue (or of one call, ?call_sid=) with why each agent was chosen."""
+    _known(name)
+    limit = int(_number("limit", 50, 1, 500))
+    query = select(AssignmentRow).where(AssignmentRow.queue == name)
+    if request.args.get("call_sid"):
+        query = query.where(AssignmentRow.call_sid == request.args["call_sid"])
+    with _services().uow() as uow:
+        rows = uow.session.scalars(query.order_by(AssignmentRow.offered_at.desc(), AssignmentRow.id.desc()).limit(limit)).all()
+        return jsonify({"queue": name, "assignments": [_assignment_json(row) for row in rows]})
+
+
+def _assignment_json(row: AssignmentRow) -> dict:
+    return {"call_sid": row.call_sid, "agent": row.agent_id, "offered_at": row.offered_at.isoformat(),
+            "released_at": row.released_at.isoformat() if row.released_at else None, "outcome": row.outcome,
+            "rule": row.rule, "why": row.why}
 
 
 def _known(name: str) -> None:

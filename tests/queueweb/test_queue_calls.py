@@ -35,6 +35,10 @@ def test_enqueue_waits_then_leaves_for_the_agent_who_hears_a_whisper_and_the_wai
     assert calls.agent("smith").status == "wrap_up"
     why = calls.assignments()[0].why
     assert why["rule"] == "highest_skill" and why["chosen"] == "smith"
+    listed = calls.api.get(f"/api/queues/billing/assignments?call_sid={sid}").get_json()["assignments"]
+    assert [(a["agent"], a["outcome"], a["rule"], a["why"]["chosen"]) for a in listed] == [
+        ("smith", "answered", "highest_skill", "smith")]
+    assert calls.api.get("/api/queues/nowhere/assignments").status_code == 404
     clock.advance(31)
     calls.services.queues.tick()
     assert calls.agent("smith").status == "available"
