@@ -162,6 +162,13 @@ def _once(key, load):
         return _LOADED[key]
 
 
+def process_synthesizer():
+    """The process's one Pyttsx3Synthesizer, loaded on first use (pyttsx3 keeps one engine per process)."""
+    from speech.pyttsx3_synthesizer import Pyttsx3Synthesizer
+
+    return _once("pyttsx3", lambda: Pyttsx3Synthesizer().load())
+
+
 def _load_recognizers(service: SpeechService, languages: set[str]) -> None:
     from speech.vosk_recognizer import VoskRecognizer
 
@@ -175,10 +182,9 @@ def _load_recognizers(service: SpeechService, languages: set[str]) -> None:
 
 def _load_synthesizer(service: SpeechService, directory: Path) -> None:
     from speech.prompt_cache import PromptCache
-    from speech.pyttsx3_synthesizer import Pyttsx3Synthesizer
 
     try:
-        service.cache = PromptCache(directory, _once("pyttsx3", lambda: Pyttsx3Synthesizer().load()))
+        service.cache = PromptCache(directory, process_synthesizer())
     except (SpeechError, OSError, RuntimeError) as exc:
         service.problems["synthesis"] = f"unavailable, prompts use <Say>: {exc}"
         log.warning("prompt synthesis unavailable, prompts use <Say>: %s", exc)

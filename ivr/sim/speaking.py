@@ -105,12 +105,10 @@ def _voice(text: str):
 def shared_synthesizer():
     """The process's one Pyttsx3Synthesizer (the server's, when it runs in this process): pyttsx3 has one engine
     per process, and only one instance's lock keeps two renders apart. Raises ValueError when espeak-ng is missing."""
-    from speech.pyttsx3_synthesizer import Pyttsx3Synthesizer
-
-    from ..speech_service import _once
+    from ..speech_service import process_synthesizer
 
     try:
-        return _once("pyttsx3", lambda: Pyttsx3Synthesizer().load())
+        return process_synthesizer()
     except (SpeechError, OSError, RuntimeError) as exc:
         raise ValueError(f"the simulator cannot speak (espeak-ng through pyttsx3): {exc}") from None
 
