@@ -46,15 +46,5 @@ def agent_json(row: AgentRow) -> dict:
             "missed_calls": row.missed_calls, "entry": row.entry_id, "wrap_up_until": _iso(row.wrap_up_until)}
 
 
-def entry_json(row: QueueEntryRow) -> dict:
-    return {"id": row.id, "call_sid": row.call_sid, "from": row.from_number, "queue": row.queue,
-            "first_queue": row.first_queue, "status": row.status, "outcome": row.outcome, "agent": row.agent_id,
-            "priority": row.priority, "skills": dict(row.skills or {}), "variables": dict(row.variables or {}),
-            "enqueued_at": _iso(row.enqueued_at), "offered_at": _iso(row.offered_at),
-            "answered_at": _iso(row.answered_at), "ended_at": _iso(row.ended_at),
-            "wait_seconds": row.wait_seconds, "handle_seconds": row.handle_seconds,
-            "estimate_announced_s": row.estimate_announced_s, "offers": row.offers, "missed": row.missed}
-
-
 def _iso(moment: datetime | None) -> str | None:
     return moment.isoformat() if moment else None

@@ -60,7 +60,6 @@ class FlowCatalog:
         self._files: dict[str, _FileState] = {}
         self._lock = threading.Lock()
         self._checked_at = 0.0
-        self.generation = 0  # goes up by one each time the served flows change
         self.queues = None  # queues.yaml of the folder (None while it has errors)
 
     # -- loading -------------------------------------------------------------
@@ -102,7 +101,6 @@ class FlowCatalog:
         _check_queue_files(snapshot, self.directory, self.queues, queue_problems)
         changed = {n: lf.flow.version for n, lf in snapshot.current.items()} != {n: lf.flow.version for n, lf in self.current.items()}
         self.current, self.problems = snapshot.current, snapshot.problems
-        self.generation += changed
         return changed
 
     def _read(self, path: str, stamp: tuple) -> _FileState:

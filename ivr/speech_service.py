@@ -97,6 +97,9 @@ class SpeechService:
         if self.cache is None:
             return None
         voice = Voice(language=language, rate_wpm=self.rate_wpm)
+        cached = self.cache.lookup(text, voice)  # the common case: a file check, no lock
+        if cached is not None:
+            return cached
         try:
             with self._lock:  # pyttsx3 keeps one engine per process: one render at a time
                 return self.cache.get(text, voice)

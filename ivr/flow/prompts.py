@@ -31,9 +31,6 @@ class Speech:
         return value
 
 
-FILTERS = ("digits", "number", "amount", "date", "time")
-
-
 def pick(prompt: Prompt, language: str, default_language: str) -> str:
     """The text of `prompt` in `language`, else in the flow's default language."""
     if isinstance(prompt, str):
@@ -50,8 +47,3 @@ def fill(text: str, variables: dict, speech: Speech | None = None) -> str:
         return speech.apply(match.group(2), value) if match.group(2) else value
 
     return PLACEHOLDER.sub(substitute, text)
-
-
-def placeholders(text: str) -> list[tuple[str, str | None]]:
-    """The (name, filter) pairs a text uses, for validation."""
-    return [(m.group(1), m.group(2)) for m in PLACEHOLDER.finditer(text)]

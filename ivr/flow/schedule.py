@@ -104,7 +104,3 @@ def _hours_on(weekly: dict[str, str], weekday: int) -> list[tuple[time, time]]:
 
 def day_name(moment: datetime, tz: str) -> str:
     return DAYS[moment.astimezone(ZoneInfo(tz)).weekday()]
-
-
-def today_of(moment: datetime, tz: str) -> date:
-    return moment.astimezone(ZoneInfo(tz)).date()

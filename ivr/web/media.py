@@ -29,6 +29,15 @@ class Media:
         return self.speech.listens(language)
 
 
+def speak(response, text: str, language: str, say_languages: dict, media=None) -> None:
+    """A prompt: <Play> of its synthesised file from the cache, or Twilio's <Say> when there is none."""
+    url = media.prompt_url(text, language) if media else None
+    if url:
+        response.play(url)
+    else:
+        response.say(text, language=say_languages.get(language, language))
+
+
 def _keep_text(path: Path, text: str) -> None:
     # The words beside the audio: the simulator and people reading logs see what a file says.
     sidecar = path.with_suffix(".txt")

@@ -10,6 +10,7 @@ from callqueue.queues import QueueConfig
 from callqueue.service import WAIT_SEGMENT_S, Wait
 
 from ..flow.instructions import DialAgent, Enqueue
+from .media import speak
 
 LEFT_PATH = "/voice/queue/left"
 WAIT_PATH = "/voice/queue/wait"
@@ -31,7 +32,7 @@ def add_queue_verb(response: VoiceResponse, instruction: Enqueue | DialAgent, no
         dial.number(instruction.contact, url=whisper, method="POST")
 
 
-def wait_document(wait: Wait, config: QueueConfig, say_languages: dict) -> str:
+def wait_document(wait: Wait, config: QueueConfig, say_languages: dict, media=None) -> str:
     """One short segment of waiting: position and estimate now and then, the hold prompt, then hold audio."""
     response = VoiceResponse()
     if wait.action == "leave":
@@ -40,10 +41,9 @@ def wait_document(wait: Wait, config: QueueConfig, say_languages: dict) -> str:
     if wait.action == "gone":
         response.hangup()
         return str(response)
-    language = say_languages.get(wait.language, wait.language)
     queue = config.queues.get(wait.queue)
     for text in _news(wait, config) + ([queue.hold_prompts[wait.language]] if _prompted(wait, queue) else []):
-        response.say(text, language=language)
+        speak(response, text, wait.language, say_languages, media)
     if queue is not None and queue.hold_music:
         response.play(queue.hold_music)
     else:
@@ -65,13 +65,13 @@ def _prompted(wait: Wait, queue) -> bool:
     return wait.announce and queue is not None and wait.language in queue.hold_prompts
 
 
-def whisper_document(text: str | None, language: str, say_languages: dict) -> str:
+def whisper_document(text: str | None, language: str, say_languages: dict, media=None) -> str:
     """The agent's side before bridging: the caller's context, or a hang-up when the caller is gone."""
     response = VoiceResponse()
     if text is None:
         response.hangup()
     else:
-        response.say(text, language=say_languages.get(language, language))
+        speak(response, text, language, say_languages, media)
     return str(response)
 
 

@@ -6,6 +6,7 @@ from urllib.parse import urlencode
 from twilio.twiml.voice_response import VoiceResponse
 
 from ..flow.instructions import Dial, DialAgent, Enqueue, Gather, Hangup, Instruction, Play, Record, Say
+from .media import speak
 from .queue_twiml import add_queue_verb
 
 STEP_PATH = "/voice/step"
@@ -36,11 +37,7 @@ def render(instructions: list[Instruction], node: str, say_languages: dict, medi
 
 def _add(response: VoiceResponse, instruction: Instruction, node: str, say_languages: dict, media=None) -> None:
     if isinstance(instruction, Say):
-        url = media.prompt_url(instruction.text, instruction.language) if media else None
-        if url:
-            response.play(url)
-        else:
-            response.say(instruction.text, language=say_languages.get(instruction.language, instruction.language))
+        speak(response, instruction.text, instruction.language, say_languages, media)
     elif isinstance(instruction, Play):
         response.play(instruction.url)
     elif isinstance(instruction, Gather):

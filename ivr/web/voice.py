@@ -24,10 +24,14 @@ def _xml(body: str, status: int = 200) -> Response:
     return Response(body, status=status, mimetype="text/xml")
 
 
-def _reply(reply: Reply) -> Response:
+def media() -> Media:
+    """What this request's TwiML may use: cached prompt audio, and how menus listen."""
     services = _services()
-    media = Media(services.speech, stream_url(services.settings, request))
-    return _xml(render(reply.instructions, reply.node, services.settings.say_languages, media))
+    return Media(services.speech, stream_url(services.settings, request))
+
+
+def _reply(reply: Reply) -> Response:
+    return _xml(render(reply.instructions, reply.node, _services().settings.say_languages, media()))
 
 
 @bp.before_request

@@ -6,7 +6,7 @@ from flask import current_app, request
 from ..flow.events import CallResumed, QueueLeft
 from .queue_twiml import wait_document, whisper_document
 from .twilio_form import BadWebhook, call_info, dial_event
-from .voice import METHODS, _reply, _xml, bp
+from .voice import METHODS, _reply, _xml, bp, media
 
 EVENTS = {"assigned", "overflowed", "hangup"}
 
@@ -27,7 +27,7 @@ def queue_wait():
     """Twilio asks what a waiting caller hears next (again each time the answer runs out)."""
     services = _services()
     wait = services.queues.on_wait(_entry(), call_info(request.values).call_sid)
-    return _xml(wait_document(wait, services.queues.config, services.settings.say_languages))
+    return _xml(wait_document(wait, services.queues.config, services.settings.say_languages, media()))
 
 
 @bp.route("/queue/left", methods=METHODS)
@@ -54,4 +54,4 @@ def whisper():
     services = _services()
     answered = services.queues.agent_answered(_entry())
     text, language = answered if answered else (None, "")
-    return _xml(whisper_document(text, language, services.settings.say_languages))
+    return _xml(whisper_document(text, language, services.settings.say_languages, media()))

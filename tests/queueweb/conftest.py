@@ -18,7 +18,7 @@ FLOWS = Path(__file__).resolve().parents[2] / "flows"
 def queue_settings(database_url, tmp_path):
     return Settings.from_env({}, database_url=database_url, flows_dir=FLOWS, twilio_auth_token=TOKEN,
                              api_token="api-token", reload_interval_s=0, recordings_dir=tmp_path / "rec",
-                             log_level="WARNING")
+                             log_level="WARNING", speech="off", prompts="say")
 
 
 @pytest.fixture

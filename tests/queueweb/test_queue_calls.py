@@ -168,3 +168,25 @@ def test_with_rest_credentials_the_waiting_call_is_redirected_at_once(calls, clo
     calls.status("smith", "available")
     assert fake.redirects == [(sid, "https://ivr.example/voice/queue/left?node=billing")]
     assert calls.left(sid, "billing", result="redirected").find("Dial/Client").text == "asmith"
+
+
+def test_queue_announcements_and_the_whisper_play_from_the_prompt_cache(calls, clock, tmp_path):
+    from speech.audio import Audio
+    from speech.prompt_cache import PromptCache
+
+    class Synth:
+        def render(self, text, voice):
+            return Audio(b"\x00\x01" * 400, 8000)
+
+    calls.services.speech.cache = PromptCache(tmp_path / "prompts", Synth())
+    calls.status("smith", "available")
+    sid, root = calls.reach("2", order="12345")
+    entry = entry_of(root)
+    clock.advance(4)
+    assert [el.tag for el in calls.wait(sid, entry)] == ["Leave"]
+    calls.left(sid, "billing")
+    clock.advance(6)
+    whisper = calls.whisper(entry)
+    assert [el.tag for el in whisper] == ["Play"] and whisper.find("Play").text.startswith("/prompts/")
+    text = calls.api.get(whisper.find("Play").text.replace(".wav", ".txt")).get_data(as_text=True)
+    assert text == "billing, order 1 2 3 4 5"
