@@ -21,11 +21,12 @@ from .config import Settings
 from .db import make_engine, upgrade, writer_lock_for
 from .flow.texts import static_prompts
 from .http_fetch import RequestsJsonFetcher
+from .outbound.twilio_rest import TwilioRest
 from .repository import SqlAlchemyUnitOfWork
 from .service import CallService
 from .speech_service import SpeechService, build_speech
+from .queue_exit import QueueExit
 from .queuefiles import read_agents
-from .telephony import telephony_for
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +42,12 @@ class Services:
     speech: SpeechService
     queues: QueueService | None = None
     presence: PresenceService | None = None
+    twilio: object = None  # the one outbound Twilio adapter (REST and media)
+
+    @property
+    def rest(self):
+        """The Twilio adapter for those who redirect live calls; None (webhooks only) when REST is not set up."""
+        return rest_only(self.twilio)
 
     def uow(self) -> SqlAlchemyUnitOfWork:
         return self.calls.uow()
@@ -61,31 +68,44 @@ class Services:
             log.exception("could not store the loaded flow versions; will try again on the next change")
 
 
-def build(settings: Settings, clock=None) -> Services:
-    """Engine, schema, flows and services for `settings`; a database that is down is logged, not fatal."""
+def build(settings: Settings, clock=None, twilio=None) -> Services:
+    """Engine, schema, flows and services for `settings`; a database that is down is logged, not fatal.
+    `twilio` is the outbound Twilio adapter (tests pass their fake); by default the real one, built once here."""
     clock = clock or SystemClock()
+    twilio = twilio if twilio is not None else TwilioRest.from_settings(settings)
     engine = make_engine(settings.database)
     if settings.auto_migrate:
         _try_upgrade(engine)
     catalog = FlowCatalog(settings.flows_dir, clock, settings.reload_interval_s)
     catalog.load()
     uow = partial(SqlAlchemyUnitOfWork, sessionmaker(engine, expire_on_commit=False), writer_lock_for(engine))
-    store = RecordingStore(settings.recordings_dir, settings.twilio_account_sid, settings.twilio_auth_token)
+    store = RecordingStore(settings.recordings_dir, twilio)
     calls = CallService(uow, catalog, clock, RequestsJsonFetcher())
     languages = {lang for lf in catalog.current.values() for lang in lf.flow.languages}
-    speech = build_speech(settings, languages)
-    services = Services(settings, engine, catalog, calls, clock, RecordingService(uow, clock, store), speech)
-    services.queues, services.presence = _queues(settings, catalog, uow, clock)
+    speech = build_speech(settings, languages, twilio)
+    services = Services(settings, engine, catalog, calls, clock, RecordingService(uow, clock, store), speech,
+                        twilio=twilio)
+    services.queues, services.presence = _queues(settings, catalog, uow, clock, services.rest)
     calls.queues = services.queues
     services.store_versions()
     services.warm_prompts()
     return services
 
 
-def _queues(settings: Settings, catalog: FlowCatalog, uow, clock) -> tuple[QueueService, PresenceService]:
+def rest_only(twilio):
+    """`twilio` when it can reach Twilio's REST API (credentials and PUBLIC_BASE_URL set), else None."""
+    return twilio if twilio is not None and twilio.rest_ready else None
+
+
+def queue_exit(rest) -> QueueExit | None:
+    """How the queue service moves a caller at once: a REST redirect, or None (the next wait-URL request does it)."""
+    return QueueExit(rest) if rest is not None else None
+
+
+def _queues(settings: Settings, catalog: FlowCatalog, uow, clock, rest) -> tuple[QueueService, PresenceService]:
     """The queue services on queues.yaml; agents.yaml's agents are put in the database (their status kept)."""
     config = catalog.queues or QueueConfig(queues={})
-    queues = QueueService(uow, config, clock, telephony_for(settings))
+    queues = QueueService(uow, config, clock, queue_exit(rest))
     presence = PresenceService(uow, clock, queues)
     try:
         presence.seed(read_agents(settings.flows_dir)[0])

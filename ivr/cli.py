@@ -122,11 +122,14 @@ QUEUE_RESULTS = ["hangup", "bridged", "leave", "redirected", "queue-full", "erro
 @click.option("--patience", default=None, type=float, help="Seconds the caller waits in a queue before hanging up.")
 @click.option("--api-token", envvar="IVR_API_TOKEN", default="", help="For registering --agent with a server.")
 @click.option("--realtime", is_flag=True, help="Send media stream audio at real time (default: as fast as taken).")
+@click.option("--recordings-port", default=0, show_default=True,
+              help="With --url: serve the caller's recordings on 127.0.0.1 at this port (0: any free port). The server "
+                   "downloads only from TWILIO_MEDIA_HOSTS, so list 127.0.0.1:PORT there.")
 @click.option("--json", "as_json", is_flag=True, help="Print the call as JSON instead of a transcript.")
 @click.option("-v", "--verbose", is_flag=True, help="Also show each request sent.")
 def call(url, digits, from_number, to_number, auth_token, public_url, account_sid, dial_status, queue_result,
          voice_path, status_path, max_requests, at, agents, answer_after, handle_s, patience, api_token, realtime,
-         as_json, verbose) -> None:
+         recordings_port, as_json, verbose) -> None:
     """Call the IVR as Twilio would: signed webhooks, TwiML carried out, a readable transcript.
 
     Exits 0 when the call ends normally, 2 on a protocol error (HTTP error, refused signature, invalid TwiML).
@@ -147,7 +150,7 @@ def call(url, digits, from_number, to_number, auth_token, public_url, account_si
                           auth_token=auth_token, public_url=public_url or server_public_url,
                           voice_path=voice_path, status_path=status_path, dial_status=dial_status,
                           queue_result=queue_result, max_requests=max_requests, queue_patience_s=patience,
-                          agents=simulated, stream_pace=1.0 if realtime else 0.0)
+                          agents=simulated, stream_pace=1.0 if realtime else 0.0, recordings_port=recordings_port)
     result = play(transport, caller_for(digits), options, as_json, verbose, at, api_token)
     if result.error:
         sys.exit(2)

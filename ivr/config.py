@@ -4,6 +4,9 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
+
+from .outbound.hosts import DEFAULT_MEDIA_HOSTS, BadHostEntry, parse_media_hosts
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -25,6 +28,28 @@ def _choice(env, name: str, allowed: tuple[str, ...]) -> str:
     if value not in allowed:
         raise SettingsError(f"{name}={value!r}: use one of {', '.join(allowed)}")
     return value
+
+
+def _base_url(env, name: str, default: str) -> str:
+    value = (env.get(name) or default).strip().rstrip("/")
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
+        raise SettingsError(f"{name}={value!r}: use an http(s) URL such as {default}")
+    return value
+
+
+def _media_hosts(env) -> tuple[str, ...]:
+    try:
+        return parse_media_hosts(env.get("TWILIO_MEDIA_HOSTS", ""))
+    except BadHostEntry as exc:
+        raise SettingsError(f"TWILIO_MEDIA_HOSTS: {exc}; use a comma-separated list such as api.twilio.com") from None
+
+
+def _positive_int(env, name: str, default: int) -> int:
+    text = env.get(name) or str(default)
+    if not text.strip().isdigit() or int(text) <= 0:
+        raise SettingsError(f"{name}={text!r}: use a positive whole number")
+    return int(text)
 
 
 @dataclass(frozen=True)
@@ -51,6 +76,9 @@ class Settings:
     log_level: str = "INFO"
     apology: tuple[tuple[str, str], ...] = APOLOGY
     say_languages: dict = field(default_factory=lambda: dict(SAY_LANGUAGES))
+    twilio_api_base_url: str = "https://api.twilio.com"  # Twilio's REST API, or a stand-in in tests
+    twilio_media_hosts: tuple[str, ...] = DEFAULT_MEDIA_HOSTS  # where recordings may be downloaded from
+    twilio_media_max_bytes: int = 64_000_000
 
     @classmethod
     def from_env(cls, env: dict | None = None, **overrides) -> "Settings":
@@ -74,6 +102,9 @@ class Settings:
             prompt_cache_dir=Path(env.get("PROMPT_CACHE_DIR") or PROJECT_ROOT / "instance" / "prompts"),
             recordings_dir=Path(env.get("RECORDINGS_DIR") or PROJECT_ROOT / "instance" / "recordings"),
             log_level=env.get("LOG_LEVEL", "INFO").upper(),
+            twilio_api_base_url=_base_url(env, "TWILIO_API_BASE_URL", "https://api.twilio.com"),
+            twilio_media_hosts=_media_hosts(env),
+            twilio_media_max_bytes=_positive_int(env, "TWILIO_MEDIA_MAX_BYTES", 64_000_000),
         )
         values.update(overrides)
         return cls(**values)

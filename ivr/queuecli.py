@@ -22,18 +22,20 @@ def _queue_services(settings: Settings):
     from callqueue.queues import QueueConfig
     from callqueue.service import QueueService
 
+    from .bootstrap import queue_exit, rest_only
     from .clock import SystemClock
     from .db import make_engine
+    from .outbound.twilio_rest import TwilioRest
     from .queuefiles import read_queues
     from .repository import SqlAlchemyUnitOfWork
-    from .telephony import telephony_for
 
     config, problems = read_queues(settings.flows_dir)
     if problems:
         raise click.ClickException("\n".join(str(p) for p in problems))
     engine = make_engine(settings.database)
     uow = partial(SqlAlchemyUnitOfWork, sessionmaker(engine, expire_on_commit=False))
-    return QueueService(uow, config or QueueConfig(queues={}), SystemClock(), telephony_for(settings))
+    return QueueService(uow, config or QueueConfig(queues={}), SystemClock(),
+                        queue_exit(rest_only(TwilioRest.from_settings(settings))))
 
 
 @click.command("stats")

@@ -8,11 +8,8 @@ from __future__ import annotations
 
 import logging
 import threading
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import requests
 
 from speech import BadAudio, SpeechError, Transcript, Voice, match
 from speech.audio import read_audio
@@ -22,32 +19,7 @@ from .flow.instructions import Listen
 
 log = logging.getLogger(__name__)
 SPEECH_RATE_WPM = 175  # espeak-ng words per minute for prompts
-FETCH_TRIES = 4
-FETCH_PAUSE_S = 0.4  # Twilio may still be writing the file when the action arrives
-
-
-class RecordingFetcher:
-    """Downloads a caller's recording (WAV) from Twilio, with the account's credentials when set."""
-
-    def __init__(self, account_sid: str = "", auth_token: str = "", timeout_s: float = 4.0):
-        self.auth = (account_sid, auth_token) if account_sid and auth_token else None
-        self.timeout_s = timeout_s
-
-    def fetch(self, url: str) -> bytes | None:
-        for attempt in range(FETCH_TRIES):
-            try:
-                response = requests.get(url, auth=self.auth, timeout=self.timeout_s)
-            except requests.RequestException as exc:
-                log.warning("recording %s not fetched: %s", url, type(exc).__name__)
-                return None
-            if response.status_code == 200 and response.content:
-                return response.content
-            if response.status_code != 404:
-                log.warning("recording %s answered HTTP %s", url, response.status_code)
-                return None
-            time.sleep(FETCH_PAUSE_S * (attempt + 1))
-        log.warning("recording %s still not there after %d tries", url, FETCH_TRIES)
-        return None
+FETCH_TRIES = 4  # Twilio may still be writing the file when the action arrives: a 404 is tried again
 
 
 @dataclass
@@ -55,7 +27,7 @@ class SpeechService:
     """Recognisers by language (loaded once, before workers fork) and the prompt cache, when available."""
 
     recognizers: dict = field(default_factory=dict)
-    fetcher: object = None
+    fetcher: object = None  # the outbound Twilio port: downloads recordings from allowed hosts
     cache: object = None
     rate_wpm: int = SPEECH_RATE_WPM
     problems: dict = field(default_factory=dict)  # what is unavailable and why, for /api/health
@@ -68,7 +40,7 @@ class SpeechService:
 
     def hear_recording(self, url: str, listen: Listen) -> SpeechHeard:
         """Fetch and recognise a recording against the menu's phrases; bad or missing audio matches nothing."""
-        blob = self.fetcher.fetch(url) if self.fetcher else None
+        blob = self.fetcher.download(url, FETCH_TRIES) if self.fetcher else None
         if blob is None:
             return SpeechHeard("", 0.0)
         try:
@@ -138,9 +110,9 @@ def heard(transcript: Transcript, options: dict[str, list[str]]) -> SpeechHeard:
     return SpeechHeard(transcript.text, transcript.confidence, found.option, found.phrase, found.score, found.confident)
 
 
-def build_speech(settings, languages: set[str]) -> SpeechService:
+def build_speech(settings, languages: set[str], fetcher=None) -> SpeechService:
     """Load what the settings ask for; whatever fails is logged and listed, never raised."""
-    service = SpeechService(fetcher=RecordingFetcher(settings.twilio_account_sid, settings.twilio_auth_token))
+    service = SpeechService(fetcher=fetcher)
     if settings.speech == "off":
         service.problems["recognition"] = "turned off (SPEECH=off)"
     else:

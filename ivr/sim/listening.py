@@ -20,8 +20,8 @@ class CallMedia:
     """The audio side of one simulated call: the caller's voice, and the loopback servers it needed (closed at
     the end of the call)."""
 
-    def __init__(self, transport, voice: CallerVoice | None = None):
-        self.transport = transport
+    def __init__(self, transport, voice: CallerVoice | None = None, recordings_port: int = 0):
+        self.transport, self.recordings_port = transport, recordings_port
         self.voice = voice or CallerVoice()
         self._recordings: RecordingServer | None = None
         self._app_server: AppServer | None = None
@@ -35,7 +35,7 @@ class CallMedia:
             shelf = shelf_of(app)
         else:
             if self._recordings is None:
-                self._recordings = RecordingServer(RecordingShelf())
+                self._recordings = RecordingServer(RecordingShelf(), port=self.recordings_port)
             shelf = self._recordings.shelf
             recording = Recording(recording.sid, f"{self._recordings.base_url}/Recordings/{recording.sid}.wav", duration_s)
         shelf.put(recording.url, blob)

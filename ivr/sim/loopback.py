@@ -40,16 +40,17 @@ class RecordingShelf:
 
 class ShelfFetcher:
     """Installed on the in-process app as its recording fetcher: the simulator's recordings by their Twilio URL
-    (a URL the simulator never made is not there, like Twilio's 404); any other URL goes to the usual fetcher."""
+    (a URL the simulator never made is not there, like Twilio's 404); any other URL goes to the usual downloader
+    (the outbound Twilio adapter, with its host allow-list)."""
 
     def __init__(self, shelf: RecordingShelf, fallback=None):
         self.shelf, self.fallback = shelf, fallback
 
-    def fetch(self, url: str) -> bytes | None:
+    def download(self, url: str, tries: int = 1) -> bytes | None:
         blob = self.shelf.get(url)
         if blob is not None or url.startswith(RECORDINGS_PREFIX) or self.fallback is None:
             return blob
-        return self.fallback.fetch(url)
+        return self.fallback.download(url, tries)
 
 
 def shelf_of(app) -> RecordingShelf | None:
@@ -65,11 +66,12 @@ _INSTALLING = threading.Lock()
 
 
 class RecordingServer:
-    """A loopback HTTP server for a server reached over the network: GET <path> answers the recording or 404."""
+    """A loopback HTTP server for a server reached over the network: GET <path> answers the recording or 404.
+    That server downloads only from TWILIO_MEDIA_HOSTS: list this one's `host:port` there (`port` fixes it)."""
 
-    def __init__(self, shelf: RecordingShelf, host: str = "127.0.0.1"):
+    def __init__(self, shelf: RecordingShelf, host: str = "127.0.0.1", port: int = 0):
         self.shelf = shelf
-        self.httpd = http.server.ThreadingHTTPServer((host, 0), _recording_handler(self))
+        self.httpd = http.server.ThreadingHTTPServer((host, port), _recording_handler(self))
         self.base_url = f"http://{host}:{self.httpd.server_address[1]}"
         self.thread = threading.Thread(target=self.httpd.serve_forever, name="sim-recordings", daemon=True)
         self.thread.start()

@@ -43,7 +43,7 @@ class SimulatedCall:
         self.result = CallResult(self.identity.call_sid)
         self.started_at = (clock or SystemClock()).now()
         self.elapsed_s, self.call_status, self.refused = 0.0, "ringing", False
-        self.media = CallMedia(transport)
+        self.media = CallMedia(transport, recordings_port=options.recordings_port)
         self.upcoming, self.pending = None, NOT_ASKED
         self.wait_for = wait_for  # moves the server's clock (or sleeps) while the caller waits in a queue
 

@@ -14,14 +14,15 @@ from .signature import SignatureChecker
 log = logging.getLogger(__name__)
 
 
-def create_app(settings: Settings | None = None, clock=None) -> Flask:
-    """Build the app for `settings` (default: from the environment)."""
+def create_app(settings: Settings | None = None, clock=None, twilio=None) -> Flask:
+    """Build the app for `settings` (default: from the environment); `twilio`: the outbound Twilio adapter to use
+    (tests pass their fake; by default the real one)."""
     settings = settings or Settings.from_env()
     logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     app = Flask("ivr")
     app.config["JSON_AS_ASCII"] = False
     app.json.ensure_ascii = False
-    services = build(settings, clock)
+    services = build(settings, clock, twilio)
     app.extensions["ivr"] = services
     app.extensions["ivr.signatures"] = SignatureChecker(settings.twilio_auth_token, settings.public_base_url)
     services.calls.fetcher = LocalFirstFetcher(services.calls.fetcher, app)

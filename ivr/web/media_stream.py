@@ -34,34 +34,10 @@ KEYS = re.compile(r"^[0-9*#]$")
 
 
 def init_app(app, redirector=None) -> None:
-    """Serve /voice/stream; `redirector` (default: Twilio's REST API when credentials are set) moves the live call
-    on as soon as an answer is stored, instead of waiting for Twilio to notice the closed socket."""
-    app.extensions["media_stream"] = redirector if redirector is not None else redirector_for(app.extensions["ivr"].settings)
+    """Serve /voice/stream; `redirector` (default: the outbound Twilio adapter when REST is set up) moves the live
+    call on as soon as an answer is stored, instead of waiting for Twilio to notice the closed socket."""
+    app.extensions["media_stream"] = redirector if redirector is not None else app.extensions["ivr"].rest
     app.register_blueprint(bp)
-
-
-class TwilioCallRedirector:
-    """Points a live call at a new TwiML URL with twilio's REST client."""
-
-    def __init__(self, account_sid: str, auth_token: str, base_url: str, client=None):
-        from twilio.rest import Client
-
-        self.client = client or Client(account_sid, auth_token)
-        self.base_url = base_url
-
-    def redirect(self, call_sid: str, path: str) -> bool:
-        try:
-            self.client.calls(call_sid).update(url=self.base_url + path, method="POST")
-        except Exception as exc:  # noqa: BLE001 - the <Redirect> after <Connect> still moves the call on
-            log.warning("REST redirect of call %s failed (%s); its <Redirect> takes the answer", call_sid, exc)
-            return False
-        return True
-
-
-def redirector_for(settings):
-    if settings.twilio_account_sid and settings.twilio_auth_token and settings.public_base_url:
-        return TwilioCallRedirector(settings.twilio_account_sid, settings.twilio_auth_token, settings.public_base_url)
-    return None
 
 
 def handshake_url(checker: SignatureChecker, req) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from fakes import API_TOKEN, TOKEN, FakeRecordingStore
+from fakes import API_TOKEN, TOKEN, FakeTwilio
 
 from ivr.clock import FakeClock
 from ivr.config import Settings
@@ -28,15 +28,15 @@ def ivr_settings(tmp_path) -> Settings:
 
 
 @pytest.fixture
-def recording_store() -> FakeRecordingStore:
-    return FakeRecordingStore()
+def twilio() -> FakeTwilio:
+    """Twilio's REST API and media for the IVR: the simulator's RecordingUrl is not a real file."""
+    return FakeTwilio()
 
 
 @pytest.fixture
-def ivr_app(ivr_settings, clock, recording_store):
+def ivr_app(ivr_settings, clock, twilio):
     """The real IVR; every webhook must carry a valid X-Twilio-Signature."""
-    app = create_app(ivr_settings, clock)
-    app.extensions["ivr"].recordings.store = recording_store  # the simulator's RecordingUrl is not a real file
+    app = create_app(ivr_settings, clock, twilio)
     yield app
     app.extensions["ivr"].engine.dispose()
 

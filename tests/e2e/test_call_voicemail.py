@@ -47,7 +47,7 @@ def test_record_action_carries_twilios_recording_parameters(transport, signed):
     assert (action.params["RecordingDuration"], action.params["Digits"]) == ("12", "#")
 
 
-def test_recording_status_callback_follows_the_action_with_its_own_parameters(transport, signed, recording_store):
+def test_recording_status_callback_follows_the_action_with_its_own_parameters(transport, signed, twilio):
     result = run_call(transport, ["rec:12"], options=signed)
     callback = result.requests[2]
     action = result.requests[1].params
@@ -57,7 +57,7 @@ def test_recording_status_callback_follows_the_action_with_its_own_parameters(tr
         "RecordingUrl": action["RecordingUrl"], "RecordingStatus": "completed", "RecordingDuration": "12",
         "RecordingChannels": "1", "RecordingSource": "RecordVerb"}
     assert "✔ recording status callback completed -> HTTP 204" in result.lines
-    assert recording_store.fetched == [(action["RecordingUrl"], result.call_sid, action["RecordingSid"])]
+    assert twilio.downloads == [action["RecordingUrl"] + ".wav"]
 
 
 def test_silence_skips_the_action_and_falls_through_to_the_redirect(ivr_app, transport, signed, call_record):

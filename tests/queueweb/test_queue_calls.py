@@ -160,14 +160,22 @@ def test_a_restart_while_callers_wait_loses_nobody(calls, clock, queue_settings)
         restarted.extensions["ivr"].engine.dispose()
 
 
-def test_with_rest_credentials_the_waiting_call_is_redirected_at_once(calls, clock):
-    from ivr.telephony import FakeTelephony
+def test_with_rest_credentials_the_waiting_call_is_redirected_at_once(queue_settings, clock):
+    from fakes import FakeTwilio
+    from helpers import TwilioClient
+    from ivr.web import create_app
+    from queue_calls import QueueCalls
 
-    fake = calls.services.queues.telephony = FakeTelephony("https://ivr.example")
-    sid, root = calls.reach("2")
-    calls.status("smith", "available")
-    assert fake.redirects == [(sid, "https://ivr.example/voice/queue/left?node=billing")]
-    assert calls.left(sid, "billing", result="redirected").find("Dial/Client").text == "asmith"
+    fake = FakeTwilio("https://ivr.example")
+    app = create_app(queue_settings, clock, fake)
+    try:
+        calls = QueueCalls(app, TwilioClient(app.test_client()), clock)
+        sid, root = calls.reach("2")
+        calls.status("smith", "available")
+        assert fake.redirects == [(sid, "https://ivr.example/voice/queue/left?node=billing")]
+        assert calls.left(sid, "billing", result="redirected").find("Dial/Client").text == "asmith"
+    finally:
+        app.extensions["ivr"].engine.dispose()
 
 
 def test_queue_announcements_and_the_whisper_play_from_the_prompt_cache(calls, clock, tmp_path):

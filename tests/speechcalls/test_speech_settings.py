@@ -85,12 +85,17 @@ def test_saying_a_choice_at_a_menu_that_does_not_listen_is_a_script_problem():
 
 
 def test_over_http_the_server_downloads_the_recording_from_the_simulators_loopback_server(make_app):
+    import socket
+
     from ivr.sim import CallOptions, HttpTransport, ScriptedCaller, run_call
     from ivr.sim.loopback import AppServer
 
-    server = AppServer(make_app("record"))
+    with socket.socket() as probe:  # a free port for the simulator's recordings, listed in the server's allow-list
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = AppServer(make_app("record", twilio_media_hosts=(f"127.0.0.1:{port}",)))
     try:
-        options = CallOptions(auth_token=TOKEN)
+        options = CallOptions(auth_token=TOKEN, recordings_port=port)
         result = run_call(HttpTransport(server.http_base), caller=ScriptedCaller(["1", "say:환불"]), options=options)
     finally:
         server.close()

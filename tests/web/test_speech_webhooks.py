@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
+from fakes import FakeTwilio
 from helpers import TwilioClient, new_call_sid, said, twilio_params, twiml, verbs
 
 from ivr.web import create_app
@@ -40,14 +41,6 @@ class FakeRecognizer:
         return self.transcript
 
 
-class FakeFetcher:
-    def __init__(self, blobs: dict):
-        self.blobs = blobs
-
-    def fetch(self, url):
-        return self.blobs.get(url)
-
-
 class FakeSynthesizer:
     def __init__(self):
         self.rendered = []
@@ -67,9 +60,8 @@ def flows(tmp_path):
 
 @pytest.fixture
 def listening(settings, clock, flows):
-    app = create_app(replace(settings, flows_dir=flows), clock)
+    app = create_app(replace(settings, flows_dir=flows), clock, FakeTwilio(media={RECORDING: TONE}))
     speech = app.extensions["ivr"].speech
-    speech.fetcher = FakeFetcher({RECORDING: TONE})
     yield app, TwilioClient(app.test_client()), speech
     app.extensions["ivr"].engine.dispose()
 
@@ -132,7 +124,7 @@ def test_words_that_match_nothing_get_the_retry_prompt(listening):
 def test_missing_or_broken_audio_gets_the_retry_path_never_an_error(listening, blob):
     app, twilio, speech = listening
     hear(speech, "요금")
-    speech.fetcher = FakeFetcher({RECORDING: blob} if blob is not None else {})
+    app.extensions["ivr"].twilio.media = {RECORDING: blob} if blob is not None else {}
     sid = new_call_sid()
     twilio.start(sid)
     root = answer(twilio, sid, RecordingUrl=RECORDING, RecordingDuration="2")

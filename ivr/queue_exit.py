@@ -1,0 +1,21 @@
+"""Send a waiting caller out of its queue at once: a REST redirect to its Enqueue action, through the outbound port."""
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+LEFT_PATH = "/voice/queue/left"  # the Enqueue action (ivr/web/queue_twiml.py); Twilio then asks it what follows
+
+
+def left_path(node: str) -> str:
+    return f"{LEFT_PATH}?{urlencode({'node': node})}"
+
+
+class QueueExit:
+    """The queue service's way out for a caller it has connected or overflowed (`leave_queue`)."""
+
+    def __init__(self, telephony):
+        self.telephony = telephony
+
+    def leave_queue(self, call_sid: str, node: str) -> bool:
+        """Point the waiting call at its Enqueue action now; on failure the next wait-URL request does it."""
+        return self.telephony.redirect(call_sid, left_path(node))
