@@ -16,8 +16,12 @@ from .queuecli import callcenter_command, stats_command, worker_command
 
 
 @click.group()
-def main() -> None:
+@click.pass_context
+def main(ctx: click.Context) -> None:
     """Self-hosted IVR for Twilio numbers."""
+    if ctx.invoked_subcommand == "prompts":  # the prompt cache the server plays from: one setting, one place
+        folder = str(Settings.from_env().prompt_cache_dir)
+        ctx.default_map = {"prompts": {name: {"cache_dir": folder} for name in prompts.commands}}
 
 
 @main.command()
@@ -42,8 +46,23 @@ def db_upgrade() -> None:
     from .db import make_engine, upgrade
 
     settings = Settings.from_env()
-    upgrade(make_engine(settings.database))
-    click.echo(f"database at {settings.database} is up to date")
+    engine = make_engine(settings.database)
+    before = _revision(engine)
+    upgrade(engine)
+    after = _revision(engine)
+    where = engine.url.render_as_string(hide_password=True)
+    if before == after:
+        click.echo(f"database at {where} was already at revision {after}: nothing to do")
+    else:
+        click.echo(f"database at {where} upgraded from revision {before or 'none (empty)'} to {after}")
+
+
+def _revision(engine) -> str | None:
+    """The migration the database is at (None: no schema yet)."""
+    from alembic.runtime.migration import MigrationContext
+
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
 
 
 class _UsageErrorExitsOne(click.Command):
