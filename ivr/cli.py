@@ -140,22 +140,38 @@ QUEUE_RESULTS = ["hangup", "bridged", "leave", "redirected", "queue-full", "erro
 @click.option("--handle", "handle_s", default=60.0, show_default=True, help="Seconds a simulated agent talks.")
 @click.option("--patience", default=None, type=float, help="Seconds the caller waits in a queue before hanging up.")
 @click.option("--api-token", envvar="IVR_API_TOKEN", default="", help="For registering --agent with a server.")
+@click.option("--database", "database_url", default="", metavar="URL",
+              help="Keep the in-process call in this database (default: a throwaway SQLite file, never a server's).")
 @click.option("--realtime", is_flag=True, help="Send media stream audio at real time (default: as fast as taken).")
 @click.option("--json", "as_json", is_flag=True, help="Print the call as JSON instead of a transcript.")
 @click.option("-v", "--verbose", is_flag=True, help="Also show each request sent.")
 def call(url, digits, from_number, to_number, auth_token, public_url, account_sid, dial_status, queue_result,
-         voice_path, status_path, max_requests, at, agents, answer_after, handle_s, patience, api_token, realtime,
-         as_json, verbose) -> None:
+         voice_path, status_path, max_requests, at, agents, answer_after, handle_s, patience, api_token,
+         database_url, realtime, as_json, verbose) -> None:
     """Call the IVR as Twilio would: signed webhooks, TwiML carried out, a readable transcript.
 
-    Exits 0 when the call ends normally, 2 on a protocol error (HTTP error, refused signature, invalid TwiML).
+    Without --url the app runs in-process on a throwaway database (or --database). Exits 0 when the call ends
+    normally, 1 when scripted --digits were left unused (the call went another way), 2 on a protocol error
+    (HTTP error, refused signature, invalid TwiML).
     """
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="ivr-call-") as folder:
+        _call(url, digits, from_number, to_number, auth_token, public_url, account_sid, dial_status, queue_result,
+              voice_path, status_path, max_requests, at, agents, answer_after, handle_s, patience, api_token,
+              database_url, realtime, as_json, verbose, folder)
+
+
+def _call(url, digits, from_number, to_number, auth_token, public_url, account_sid, dial_status, queue_result,
+          voice_path, status_path, max_requests, at, agents, answer_after, handle_s, patience, api_token,
+          database_url, realtime, as_json, verbose, folder) -> None:
     from .sim import CallOptions
-    from .sim.console import caller_for, play, transport_for
+    from .sim.console import caller_for, close, play, throwaway_database, transport_for, unused_keys
     from .sim.queueing import parse_agent
 
     try:
-        transport, server_public_url = transport_for(url, at)
+        database_url = database_url or ("" if url else throwaway_database(folder))
+        transport, server_public_url = transport_for(url, at, database_url)
     except ValueError as exc:
         raise click.UsageError(str(exc)) from None
     try:
@@ -167,9 +183,17 @@ def call(url, digits, from_number, to_number, auth_token, public_url, account_si
                           voice_path=voice_path, status_path=status_path, dial_status=dial_status,
                           queue_result=queue_result, max_requests=max_requests, queue_patience_s=patience,
                           agents=simulated, stream_pace=1.0 if realtime else 0.0)
-    result = play(transport, caller_for(digits), options, as_json, verbose, at, api_token)
+    caller = caller_for(digits)
+    try:
+        result = play(transport, caller, options, as_json, verbose, at, api_token)
+    finally:
+        close(transport)
     if result.error:
         sys.exit(2)
+    left = unused_keys(caller, result)
+    if left:
+        click.echo(left, err=True)
+        sys.exit(1)
 
 
 for command in (stats_command, worker_command, callcenter_command, validate_command, schema_command, graph_command, test_command, transcribe, say, prompts):
