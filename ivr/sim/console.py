@@ -12,7 +12,7 @@ from .caller import ScriptedCaller, TerminalCaller
 from .queueing import register_agents
 from .runner import CallOptions, SimulatedCall
 from .transcript import HTTP, CallResult, Entry
-from .transport import FlaskTransport, HttpTransport, Transport
+from .transport import FlaskTransport, HttpTransport, Transport, await_prompt_warming
 
 
 def in_process_transport(at: datetime | None = None, database_url: str = "") -> tuple[Transport, str]:
@@ -29,6 +29,7 @@ def in_process_transport(at: datetime | None = None, database_url: str = "") -> 
     quiet = {} if "LOG_LEVEL" in os.environ else {"log_level": "WARNING"}  # keep the transcript readable
     settings = Settings.from_env(**quiet, **({"database_url": database_url} if database_url else {}))
     app = create_app(settings, FakeClock(at or SystemClock().now()))
+    await_prompt_warming()
     # The simulator's RecordingUrl names no real file: there is nothing for the server to download.
     app.extensions["ivr"].recordings.store = None
     return FlaskTransport(app), settings.public_base_url
