@@ -16,8 +16,12 @@ from .queuecli import callcenter_command, stats_command, worker_command
 
 
 @click.group()
-def main() -> None:
+@click.pass_context
+def main(ctx: click.Context) -> None:
     """Self-hosted IVR for Twilio numbers."""
+    if ctx.invoked_subcommand == "prompts":  # the prompt cache the server plays from: one setting, one place
+        folder = str(Settings.from_env().prompt_cache_dir)
+        ctx.default_map = {"prompts": {name: {"cache_dir": folder} for name in prompts.commands}}
 
 
 @main.command()
@@ -42,8 +46,23 @@ def db_upgrade() -> None:
     from .db import make_engine, upgrade
 
     settings = Settings.from_env()
-    upgrade(make_engine(settings.database))
-    click.echo(f"database at {settings.database} is up to date")
+    engine = make_engine(settings.database)
+    before = _revision(engine)
+    upgrade(engine)
+    after = _revision(engine)
+    where = engine.url.render_as_string(hide_password=True)
+    if before == after:
+        click.echo(f"database at {where} was already at revision {after}: nothing to do")
+    else:
+        click.echo(f"database at {where} upgraded from revision {before or 'none (empty)'} to {after}")
+
+
+def _revision(engine) -> str | None:
+    """The migration the database is at (None: no schema yet)."""
+    from alembic.runtime.migration import MigrationContext
+
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
 
 
 class _UsageErrorExitsOne(click.Command):
@@ -121,6 +140,8 @@ QUEUE_RESULTS = ["hangup", "bridged", "leave", "redirected", "queue-full", "erro
 @click.option("--handle", "handle_s", default=60.0, show_default=True, help="Seconds a simulated agent talks.")
 @click.option("--patience", default=None, type=float, help="Seconds the caller waits in a queue before hanging up.")
 @click.option("--api-token", envvar="IVR_API_TOKEN", default="", help="For registering --agent with a server.")
+@click.option("--database", "database_url", default="", metavar="URL",
+              help="Keep the in-process call in this database (default: a throwaway SQLite file, never a server's).")
 @click.option("--realtime", is_flag=True, help="Send media stream audio at real time (default: as fast as taken).")
 @click.option("--recordings-port", default=0, show_default=True,
               help="With --url: serve the caller's recordings on 127.0.0.1 at this port (0: any free port). The server "
@@ -128,18 +149,32 @@ QUEUE_RESULTS = ["hangup", "bridged", "leave", "redirected", "queue-full", "erro
 @click.option("--json", "as_json", is_flag=True, help="Print the call as JSON instead of a transcript.")
 @click.option("-v", "--verbose", is_flag=True, help="Also show each request sent.")
 def call(url, digits, from_number, to_number, auth_token, public_url, account_sid, dial_status, queue_result,
-         voice_path, status_path, max_requests, at, agents, answer_after, handle_s, patience, api_token, realtime,
-         recordings_port, as_json, verbose) -> None:
+         voice_path, status_path, max_requests, at, agents, answer_after, handle_s, patience, api_token,
+         database_url, realtime, recordings_port, as_json, verbose) -> None:
     """Call the IVR as Twilio would: signed webhooks, TwiML carried out, a readable transcript.
 
-    Exits 0 when the call ends normally, 2 on a protocol error (HTTP error, refused signature, invalid TwiML).
+    Without --url the app runs in-process on a throwaway database (or --database). Exits 0 when the call ends
+    normally, 1 when scripted --digits were left unused (the call went another way), 2 on a protocol error
+    (HTTP error, refused signature, invalid TwiML).
     """
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="ivr-call-") as folder:
+        _call(url, digits, from_number, to_number, auth_token, public_url, account_sid, dial_status, queue_result,
+              voice_path, status_path, max_requests, at, agents, answer_after, handle_s, patience, api_token,
+              database_url, realtime, recordings_port, as_json, verbose, folder)
+
+
+def _call(url, digits, from_number, to_number, auth_token, public_url, account_sid, dial_status, queue_result,
+          voice_path, status_path, max_requests, at, agents, answer_after, handle_s, patience, api_token,
+          database_url, realtime, recordings_port, as_json, verbose, folder) -> None:
     from .sim import CallOptions
-    from .sim.console import caller_for, play, transport_for
+    from .sim.console import caller_for, close, play, throwaway_database, transport_for, unused_keys
     from .sim.queueing import parse_agent
 
     try:
-        transport, server_public_url = transport_for(url, at)
+        database_url = database_url or ("" if url else throwaway_database(folder))
+        transport, server_public_url = transport_for(url, at, database_url)
     except ValueError as exc:
         raise click.UsageError(str(exc)) from None
     try:
@@ -151,9 +186,17 @@ def call(url, digits, from_number, to_number, auth_token, public_url, account_si
                           voice_path=voice_path, status_path=status_path, dial_status=dial_status,
                           queue_result=queue_result, max_requests=max_requests, queue_patience_s=patience,
                           agents=simulated, stream_pace=1.0 if realtime else 0.0, recordings_port=recordings_port)
-    result = play(transport, caller_for(digits), options, as_json, verbose, at, api_token)
+    caller = caller_for(digits)
+    try:
+        result = play(transport, caller, options, as_json, verbose, at, api_token)
+    finally:
+        close(transport)
     if result.error:
         sys.exit(2)
+    left = unused_keys(caller, result)
+    if left:
+        click.echo(left, err=True)
+        sys.exit(1)
 
 
 for command in (stats_command, worker_command, callcenter_command, validate_command, schema_command, graph_command, test_command, transcribe, say, prompts):

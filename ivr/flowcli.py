@@ -2,13 +2,16 @@
 from __future__ import annotations
 
 import json
+import logging
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
 
 from .catalog import FlowCatalog
 from .config import Settings
+from .flow.dataflow import unset_reads
 from .flow.errors import Problem
 from .flow.model import Flow
 from .flow.nodes import MenuNode
@@ -41,10 +44,13 @@ def validate_command(path: Path | None, strict: bool, speech: bool) -> None:
     path = path or Settings.from_env().flows_dir
     folder, only = (path, None) if path.is_dir() else (path.parent, str(path))
     catalog = FlowCatalog(folder)
-    catalog.load()
-    problems = [p for file, ps in sorted(catalog.problems.items()) if only in (None, file) for p in ps]
+    with _quiet(logging.getLogger("ivr.catalog")):  # the catalog logs what it finds; we print it once, below
+        catalog.load()
+    problems = [p for file, ps in sorted(catalog.problems.items()) for p in ps]
+    problems += unset_variable_warnings(catalog)
     if speech:
-        problems += [p for p in unknown_phrase_words(catalog) if only in (None, p.file)]
+        problems += unknown_phrase_words(catalog)
+    problems = list(dict.fromkeys(p for p in problems if only in (None, p.file)))
     for problem in problems:
         click.echo(f"{problem.file}:{problem.line}:{problem.column}: {problem.severity}: {problem.message}")
     errors = sum(p.severity == "error" for p in problems)
@@ -68,6 +74,28 @@ def schema_command(output: Path, check: bool) -> None:
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(text, encoding="utf-8")
     click.echo(f"wrote {output}")
+
+
+@contextmanager
+def _quiet(logger: logging.Logger):
+    was = logger.disabled
+    logger.disabled = True
+    try:
+        yield
+    finally:
+        logger.disabled = was
+
+
+def unset_variable_warnings(catalog: FlowCatalog) -> list[Problem]:
+    """Warnings for prompts reading a variable no way to them sets: the part that reads it is always left out."""
+    files = {name: loaded.flow.path for name, loaded in catalog.current.items()}
+    found = []
+    for read in unset_reads([loaded.flow for loaded in catalog.current.values()]):
+        file = files.get(read.flow, "")
+        message = (f"node {read.node!r} reads {{{read.variable}}} in {'.'.join(map(str, read.field))}, but no way to it "
+                   f"sets {read.variable!r}: the part of the prompt that reads it is always left out")
+        found.append(Problem(file, *catalog.locate(file, ("nodes", read.node, *read.field)), message, "warning"))
+    return found
 
 
 def unknown_phrase_words(catalog: FlowCatalog) -> list[Problem]:

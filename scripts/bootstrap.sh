@@ -14,8 +14,9 @@ if [ -n "$need_apt" ]; then
   if [ "$(id -u)" = 0 ]; then SUDO=""; elif command -v sudo >/dev/null; then SUDO=sudo; else
     echo "bootstrap: please install these Debian packages first:$need_apt" >&2; exit 1; fi
   echo "bootstrap: installing Debian packages:$need_apt"
-  $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq $need_apt
+  # Wait for another apt or dpkg (unattended upgrades, a second make) instead of failing on its lock.
+  $SUDO apt-get -o DPkg::Lock::Timeout=300 update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get -o DPkg::Lock::Timeout=300 install -y -qq $need_apt
 fi
 
 [ -x .venv/bin/python ] || "$PY" -m venv .venv

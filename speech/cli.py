@@ -14,7 +14,7 @@ from speech.errors import BadAudio, SpeechError
 from speech.matching import match
 from speech.model import Prompt, Voice
 
-CACHE_ENV = "IVR_PROMPT_CACHE"
+CACHE_ENV = "PROMPT_CACHE_DIR"  # the server's setting: `ivr prompts` and the server use one cache
 
 
 @click.command()
@@ -105,10 +105,11 @@ def prompts():
 
 
 def _cache_option(function):
-    default = os.environ.get(CACHE_ENV, "var/prompts")
+    # `ivr` fills the default with the server's prompt cache (ivr/cli.py); alone, this is the last resort.
+    default = os.environ.get(CACHE_ENV) or "instance/prompts"
     return click.option(
         "--cache-dir", type=click.Path(file_okay=False, path_type=Path), default=default, show_default=True,
-        help=f"Where prompt files live (env {CACHE_ENV}).",
+        help=f"Where prompt files live (default: the server's, env {CACHE_ENV}).",
     )(function)
 
 
@@ -145,5 +146,5 @@ def prompt_path(text, cache_dir, lang, variant, rate):
 
     found = PromptCache(cache_dir, synthesizer=None).lookup(text, Voice(lang, variant, rate))
     if found is None:
-        raise click.ClickException(f"not cached: {text!r}")
+        raise click.ClickException(f"not cached in {cache_dir}: {text!r}")
     click.echo(found)

@@ -50,3 +50,10 @@ class SpeechSettings(Strict):
     # Words the packaged Korean model knows (`ivr validate --speech` checks a flow's own words).
     yes: dict[str, list[str]] = {"ko": ["네", "예", "응"], "en": ["yes", "yeah", "correct", "right"]}
     no: dict[str, list[str]] = {"ko": ["아니요", "아니"], "en": ["no", "nope", "wrong"]}
+
+
+def check_variable_names(mapping: dict) -> dict:
+    """A mapping whose keys become call variables: each key must be a variable name."""
+    for name in mapping:
+        check_variable_name(name)
+    return mapping

@@ -1,10 +1,14 @@
 """Menus: asking with keys and phrases, branching on a key or a spoken choice, confirming an unsure one."""
 from __future__ import annotations
 
+from .base import Prompt
 from .events import DigitsEntered, NoInput, SpeechHeard
 from .instructions import Gather, Listen, Say
+from .model import Flow
 from .nodes import MenuNode
 from .prompts import pick
+from .state import CallState
+from .stepper import Outcome, Stepper
 
 YES, NO = "1", "2"
 
@@ -17,7 +21,7 @@ def listen_for(node: MenuNode, language: str) -> Listen | None:
     return Listen(language, tuple((key, tuple(words)) for key, words in sorted(phrases.items())))
 
 
-def listening(flow, state) -> Listen | None:
+def listening(flow: Flow, state: CallState) -> Listen | None:
     """What the call's current node listens for now (a pending confirmation listens for yes and no)."""
     node = flow.nodes.get(state.node)
     if not isinstance(node, MenuNode):
@@ -27,12 +31,12 @@ def listening(flow, state) -> Listen | None:
     return listen_for(node, state.language)
 
 
-def _yes_no(flow, language: str) -> Listen:
+def _yes_no(flow: Flow, language: str) -> Listen:
     speech = flow.speech
     return Listen(language, ((YES, tuple(speech.yes.get(language, ()))), (NO, tuple(speech.no.get(language, ())))))
 
 
-def menu_speech(st, node: MenuNode, event: SpeechHeard):
+def menu_speech(st: Stepper, node: MenuNode, event: SpeechHeard) -> Outcome:
     """A confident match acts like its key; an unsure one is confirmed; no match is a wrong answer."""
     if st.state.confirming:
         return confirmation_answered(st, node, event.option)
@@ -47,14 +51,14 @@ def menu_speech(st, node: MenuNode, event: SpeechHeard):
     return st.done()
 
 
-def _ask_confirmation(st, phrase: str) -> None:
+def _ask_confirmation(st: Stepper, phrase: str) -> None:
     speech = st.flow.speech
     language = st.state.language
     text = pick(speech.confirm_prompt, language, st.flow.default_language).replace("{phrase}", phrase)
     st.out.append(Gather((Say(text, language),), 5, 1, "", _yes_no(st.flow, language)))
 
 
-def confirmation_answered(st, node: MenuNode, answer: str | None):
+def confirmation_answered(st: Stepper, node: MenuNode, answer: str | None) -> Outcome:
     """1 / yes takes the choice waiting for confirmation; 2 / no asks the menu again; anything else is a wrong answer."""
     waiting = st.state.confirming
     st.update(confirming="")
@@ -67,17 +71,17 @@ def confirmation_answered(st, node: MenuNode, answer: str | None):
     return st.retry(node, "invalid", node.invalid_prompt, node.max_invalid, node.fallback)
 
 
-def ask_menu(st, node: MenuNode, retry_prompt) -> None:
+def ask_menu(st: Stepper, node: MenuNode, retry_prompt: Prompt | None) -> None:
     seen = st.state.node in st.state.visited
     main = node.short_prompt if seen and node.short_prompt is not None else node.prompt
-    prompts = tuple(st.spoken(p) for p in (retry_prompt, main) if p is not None)
+    prompts = st.prompts(retry_prompt, main)
     timeout = node.timeout_s if node.longest_key == 1 else node.digit_timeout_s
     st.out.append(Gather(prompts, timeout, node.longest_key, "", listen_for(node, st.state.language)))
     if not seen:
         st.update(visited=(*st.state.visited, st.state.node))
 
 
-def menu_digits(st, node: MenuNode, event: DigitsEntered):
+def menu_digits(st: Stepper, node: MenuNode, event: DigitsEntered) -> Outcome:
     if st.state.confirming:
         return confirmation_answered(st, node, event.digits)
     option = node.target(event.digits)
@@ -97,7 +101,7 @@ def menu_digits(st, node: MenuNode, event: DigitsEntered):
     return st.retry(node, "invalid", node.invalid_prompt, node.max_invalid, node.fallback)
 
 
-def choose(st, key: str):
+def choose(st: Stepper, key: str) -> Outcome:
     """Go where a menu option leads (switching language when it says so)."""
     option = st.flow.node(st.state.node).target(key)
     if option.language:
@@ -106,7 +110,7 @@ def choose(st, key: str):
     return st.enter(option.to)
 
 
-def menu_silence(st, node: MenuNode, event: NoInput):
+def menu_silence(st: Stepper, node: MenuNode, event: NoInput) -> Outcome:
     if st.state.confirming:
         return confirmation_answered(st, node, None)
     return st.retry(node, "no_input", node.no_input_prompt, node.max_no_input, node.fallback)

@@ -47,3 +47,32 @@ def fill(text: str, variables: dict, speech: Speech | None = None) -> str:
         return speech.apply(match.group(2), value) if match.group(2) else value
 
     return PLACEHOLDER.sub(substitute, text)
+
+
+# A prompt's parts: sentences and clauses, each ending at . ! ? , ; or a line break (with the spaces after it).
+# A mark inside a word or number ("3.5", "12,000") does not end a part: it must be followed by a space or the end.
+PART = re.compile(r".*?(?:[.!?。,;、](?=\s|$)\s*|\n\s*|$)", re.S)
+CLAUSE_ENDS = ",;、 \t\n"
+
+
+def parts(text: str) -> list[str]:
+    """The sentences and clauses of a prompt, each with its closing mark and the spaces after it."""
+    return [part for part in PART.findall(text) if part]
+
+
+def spoken_text(text: str, variables: dict, speech: Speech | None = None) -> str:
+    """A prompt filled in for speaking: every part that reads a variable which is empty (or unset) is left out.
+
+    "요금 문의, 주문 번호 {order_number}" reads "요금 문의" when no order number was given.
+    """
+    kept = [fill(part, variables, speech) for part in parts(text) if not _reads_empty(part, variables)]
+    return "".join(kept).rstrip(CLAUSE_ENDS)
+
+
+def _reads_empty(part: str, variables: dict) -> bool:
+    return any(str(variables.get(match.group(1), "")) == "" for match in PLACEHOLDER.finditer(part))
+
+
+def read_variables(text: str) -> list[str]:
+    """The variable names a prompt text reads, in order."""
+    return [match.group(1) for match in PLACEHOLDER.finditer(text)]

@@ -9,71 +9,38 @@ The caller's language is always a required skill: a caller who chose English wai
 """
 from __future__ import annotations
 
-from typing import Literal
-
-from pydantic import Field, field_validator
-
-from .base import Prompt, Strict, check_variable_name
+from .base import Prompt
 from .events import DialEnded, QueueLeft
 from .instructions import DialAgent, Enqueue
+from .nodes import EnqueueNode
+from .stepper import ANSWERED, WAIT, Next, Outcome, Stepper
 
-ANSWERED = {"completed", "answered"}
-
-
-class EnqueueNode(Strict):
-    """Wait in a call queue for an agent with the skills; `next` after the agent's call, `on_overflow` when none came."""
-
-    kind: Literal["enqueue"]
-    queue: str
-    skills: dict[str, int] = Field(default_factory=dict)
-    priority: int = Field(0, ge=0, le=100)
-    carry: list[str] = Field(default_factory=list)
-    prompt: Prompt | None = None
-    whisper: Prompt | None = None
-    next: str | None = None
-    on_overflow: str | None = None
-
-    @field_validator("skills")
-    @classmethod
-    def levels_in_range(cls, skills: dict) -> dict:
-        for skill, level in skills.items():
-            if not 1 <= level <= 10:
-                raise ValueError(f"skill {skill!r}: level {level} is out of range (1 to 10)")
-        return skills
-
-    @field_validator("carry")
-    @classmethod
-    def names_ok(cls, names: list) -> list:
-        for name in names:
-            check_variable_name(name)
-        return names
+__all__ = ["EnqueueNode", "agent_dial_ended", "ask_enqueue", "enter_enqueue", "queue_left"]
 
 
-def enter_enqueue(st, node: EnqueueNode):
-    from .kinds import WAIT  # kinds imports the node models, which import this module
-
+def enter_enqueue(st: Stepper, node: EnqueueNode) -> Next:
     st.say(node.prompt)
     st.note("enqueued", queue=node.queue, priority=node.priority)
     st.out.append(_enqueue(st, node))
     return WAIT
 
 
-def _enqueue(st, node: EnqueueNode) -> Enqueue:
+def _enqueue(st: Stepper, node: EnqueueNode) -> Enqueue:
     language = st.state.language
     skills = {**node.skills, language: max(1, node.skills.get(language, 1))}
     carried = tuple((name, str(st.state.variables.get(name, ""))) for name in node.carry)
     return Enqueue(node.queue, tuple(sorted(skills.items())), node.priority, carried, _whisper(st, node, carried), language)
 
 
-def _whisper(st, node: EnqueueNode, carried: tuple) -> str:
+def _whisper(st: Stepper, node: EnqueueNode, carried: tuple) -> str:
     """What the agent hears before the caller is bridged: the node's template, else the queue and carried values."""
     if node.whisper is not None:
-        return st.spoken(node.whisper).text
+        return st.spoken(node.whisper).text  # parts naming a value the caller did not give are left out
     told = ", ".join(f"{name.replace('_', ' ')} {value}" for name, value in carried if value)
     return ", ".join(part for part in (node.queue, told) if part)
 
 
-def queue_left(st, node: EnqueueNode, event: QueueLeft):
+def queue_left(st: Stepper, node: EnqueueNode, event: QueueLeft) -> Outcome:
     st.note("queue_left", outcome=event.outcome, entry=event.entry)
     if event.outcome == "assigned":
         st.out.append(DialAgent(event.contact, event.ring_timeout_s, event.entry))
@@ -84,18 +51,15 @@ def queue_left(st, node: EnqueueNode, event: QueueLeft):
     return st.enter(node.on_overflow)
 
 
-def agent_dial_ended(st, node: EnqueueNode, event: DialEnded):
+def agent_dial_ended(st: Stepper, node: EnqueueNode, event: DialEnded) -> Outcome:
     answered = event.status in ANSWERED
     st.note("agent_dial_ended", status=event.status, duration_s=event.duration_s)
     if answered:
         return st.enter(node.next)
-    ask(st, node)
+    st.ask(node)
     return st.done()
 
 
-def ask(st, node: EnqueueNode) -> None:
+def ask_enqueue(st: Stepper, node: EnqueueNode, retry_prompt: Prompt | None = None) -> None:
     """A repeated request or an event the node does not wait for: file again (the shell keeps the entry)."""
     st.out.append(_enqueue(st, node))
-
-
-REACT = {("enqueue", QueueLeft): queue_left, ("enqueue", DialEnded): agent_dial_ended}

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import secrets
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ..clock import FakeClock
 from ..config import Settings
 from ..flow.errors import FlowLoadError, Problem
 from ..sim import CallOptions, FlaskTransport, ScriptedCaller, run_call
+from ..sim.transport import await_prompt_warming
 from .fetch import CannedFetcher
 from .loader import LoadedTest, caller, check_against_flows, dialed, find_test_files, read_test_file
 from .model import Case
@@ -52,20 +53,39 @@ class Outcome:
         return 1 if self.failed else 0
 
 
-def run_flow_tests(paths: list[Path], flows_dir: Path, name_filter: str | None = None) -> Outcome:
-    """Read every test file first (any invalid one stops the run), then run their cases against `flows_dir`."""
+PROMPT_MODES = ("say", "synth")  # Twilio speaks the text (<Say>), or plays what the server synthesised (<Play>)
+
+
+def run_flow_tests(paths: list[Path], flows_dir: Path, name_filter: str | None = None,
+                   prompt_modes: tuple[str, ...] = PROMPT_MODES) -> Outcome:
+    """Read every test file first (any invalid one stops the run), then run their cases against `flows_dir`,
+    once per prompt mode: a case must hear the same words whether prompts are said or synthesised."""
     loaded, problems = _read_all(find_test_files(paths))
     if problems:
         return Outcome(problems)
     wanted = [(test, case) for test in loaded for case in test.test.cases
               if not name_filter or name_filter.casefold() in case.name.casefold()]
+    outcome = Outcome()
+    for mode in prompt_modes:
+        ran = _run_in_mode(loaded, wanted, flows_dir, mode, len(prompt_modes) > 1)
+        if ran.problems:
+            return ran
+        outcome.results += ran.results
+        outcome.notes += [n for n in ran.notes if n not in outcome.notes]
+    return outcome
+
+
+def _run_in_mode(loaded: list[LoadedTest], wanted: list, flows_dir: Path, mode: str, named: bool) -> Outcome:
     speaking = sum(1 for _, case in wanted if speaks(case))
     with tempfile.TemporaryDirectory(prefix="ivr-flowtest-") as folder, \
-            TestServer(flows_dir, Path(folder), speech=speaking > 0) as server:
+            TestServer(flows_dir, Path(folder), speech=speaking > 0, prompts=mode) as server:
         problems = server.flow_errors() + [p for test in loaded for p in check_against_flows(test, server.catalog)]
         if problems:
             return Outcome(problems)
-        return Outcome(results=[server.run(test, case) for test, case in wanted], notes=server.notes(speaking))
+        results = [server.run(test, case) for test, case in wanted]
+        if named:
+            results = [replace(r, name=f"{r.name} [{mode}]") for r in results]
+        return Outcome(results=results, notes=server.notes(speaking))
 
 
 def speaks(case: Case) -> bool:
@@ -90,19 +110,20 @@ class TestServer:
 
     __test__ = False  # not a pytest class
 
-    def __init__(self, flows_dir: Path, folder: Path, speech: bool = False):
+    def __init__(self, flows_dir: Path, folder: Path, speech: bool = False, prompts: str = "say"):
         self.clock = FakeClock()
         self.token, self.api_token = secrets.token_hex(16), secrets.token_hex(16)
         self.settings = Settings.from_env(
             {}, database_url=f"sqlite:///{folder / 'flowtest.sqlite3'}", flows_dir=Path(flows_dir),
             twilio_auth_token=self.token, api_token=self.api_token, reload_interval_s=0,
             recordings_dir=folder / "recordings", log_level="CRITICAL", speech="auto" if speech else "off",
-            prompts="say")
+            prompts=prompts, prompt_cache_dir=folder / "prompts")
 
     def __enter__(self) -> "TestServer":
         from ..web import create_app
 
         self.app = create_app(self.settings, self.clock)
+        await_prompt_warming()
         self.services = self.app.extensions["ivr"]
         self.services.recordings.store = None  # the simulator's RecordingUrl names no real file to download
         self.server_fetcher = self.services.calls.fetcher

@@ -12,32 +12,60 @@ from .caller import ScriptedCaller, TerminalCaller
 from .queueing import register_agents
 from .runner import CallOptions, SimulatedCall
 from .transcript import HTTP, CallResult, Entry
-from .transport import FlaskTransport, HttpTransport, Transport
+from .transport import FlaskTransport, HttpTransport, Transport, await_prompt_warming
 
 
-def in_process_transport(at: datetime | None = None) -> tuple[Transport, str]:
+def in_process_transport(at: datetime | None = None, database_url: str = "") -> tuple[Transport, str]:
     """The app built from the environment, driven through Flask's test client; and its PUBLIC_BASE_URL.
 
     The app's clock starts at `at` (default: now) and moves only while the caller waits in a queue or talks
-    to an agent, so minutes in a queue take no time.
+    to an agent, so minutes in a queue take no time. It keeps its calls in `database_url`: the caller passes a
+    throwaway database, so a simulated call never shares a running server's (its queue offers would time out).
     """
     from ..clock import FakeClock, SystemClock
     from ..config import Settings
     from ..web import create_app
 
     quiet = {} if "LOG_LEVEL" in os.environ else {"log_level": "WARNING"}  # keep the transcript readable
-    settings = Settings.from_env(**quiet)
+    settings = Settings.from_env(**quiet, **({"database_url": database_url} if database_url else {}))
     app = create_app(settings, FakeClock(at or SystemClock().now()))
+    await_prompt_warming()
     # The simulator's RecordingUrl names no real file: there is nothing for the server to download.
     app.extensions["ivr"].recordings.store = None
     return FlaskTransport(app), settings.public_base_url
 
 
-def transport_for(url: str | None, at: datetime | None = None) -> tuple[Transport, str]:
-    """HTTP to `url`, or the app in-process when no URL is given."""
+def transport_for(url: str | None, at: datetime | None = None, database_url: str = "") -> tuple[Transport, str]:
+    """HTTP to `url`, or the app in-process (on `database_url`) when no URL is given."""
     if url and at:
-        raise ValueError("--at sets the clock of the in-process app; a server at --url keeps its own clock")
-    return (HttpTransport(url), "") if url else in_process_transport(at)
+        raise ValueError("--at sets the clock of the in-process app; a server at --url keeps its own clock "
+                         "(run the call in-process, without --url, to choose when it happens)")
+    if url and database_url:
+        raise ValueError("--database is for the in-process app; a server at --url uses its own database")
+    return (HttpTransport(url), "") if url else in_process_transport(at, database_url)
+
+
+def throwaway_database(folder: str) -> str:
+    """A fresh SQLite file in `folder` (a temporary directory the caller removes after the call)."""
+    return f"sqlite:///{os.path.join(folder, 'call.sqlite3')}"
+
+
+def unused_keys(caller, result: CallResult) -> str | None:
+    """What to say when the scripted keys were not all used (the call went another way than the script meant)."""
+    left = getattr(caller, "remaining", None) if isinstance(caller, ScriptedCaller) else None
+    if not left:
+        return None
+    heard = result.said_texts[-1] if result.said_texts else ""
+    last = f" after “{heard[:60]}{'…' if len(heard) > 60 else ''}”" if heard else ""
+    return (f"✖ the call ended ({result.end_reason}){last} with {len(left)} scripted "
+            f"key{'s' if len(left) != 1 else ''} unused: {','.join(left)}")
+
+
+def close(transport: Transport) -> None:
+    """Let go of the in-process app's database (its throwaway file is removed after the call)."""
+    app = getattr(transport, "app", None)
+    if app is not None:
+        app.extensions["ivr"].engine.dispose()
 
 
 def caller_for(digits: list[str] | None):

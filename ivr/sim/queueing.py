@@ -12,6 +12,7 @@ import json
 import re
 from dataclasses import dataclass, field
 
+from . import listening
 from . import verbs as v
 from .errors import ProtocolError
 from .steps import End, Next, check_twiml
@@ -79,12 +80,24 @@ def _wait_params(queue_sid: str, waited: int) -> dict:
             "CurrentQueueSize": "1", "MaxQueueSize": "1000"}
 
 
+def _spoken(call, verb, url: str) -> tuple[str, str] | None:
+    """(language, text) the caller hears from a <Say>, or from a <Play> of a prompt our server synthesised."""
+    if isinstance(verb, v.Say):
+        return verb.language, verb.text
+    if isinstance(verb, v.Play) and not verb.digits:
+        return listening.prompt_words(call.transport, call.addressing, verb, url)
+    return None
+
+
 def _segment(call, document: v.Document) -> str:
     """Carry out one wait document: says, plays and pauses take time; <Leave> or <Hangup> end the wait."""
     for verb in document.verbs:
-        if isinstance(verb, v.Say):
-            call.transcript.add("say", f"🔊 [{verb.language}] {verb.text}", said=verb.text)
-            call.pass_time(max(1.0, len(verb.text) / CHARACTERS_PER_SECOND))
+        words = _spoken(call, verb, document.url)
+        if words is not None:
+            language, text = words
+            shown = f"  ▶ {listening.shown_prompt(verb.url)}" if isinstance(verb, v.Play) else ""
+            call.transcript.add("say", f"🔊 [{language}] {text}{shown}", said=text)
+            call.pass_time(max(1.0, len(text) / CHARACTERS_PER_SECOND))
         elif isinstance(verb, (v.Play, v.Pause)):
             seconds = verb.length_s if isinstance(verb, v.Pause) else PLAY_SECONDS
             call.transcript.add("pause", f"♫ hold {seconds} s")
@@ -135,7 +148,8 @@ def _whisper(call, url: str, contact: str) -> None:
     answer = call._send("POST", url, params, None)
     check_twiml(answer, "POST", url)
     document = v.parse(answer.body, url)
-    heard = " ".join(verb.text for verb in document.verbs if isinstance(verb, v.Say))
+    spoken = (_spoken(call, verb, url) for verb in document.verbs)
+    heard = " ".join(words[1] for words in spoken if words is not None)
     call.transcript.add("whisper", f"🎧 {contact} hears: {heard}" if heard else f"🎧 {contact}: the caller is gone")
 
 

@@ -1,6 +1,8 @@
 """One way to send a webhook, two carriers: real HTTP with requests, or the Flask app in-process."""
 from __future__ import annotations
 
+import threading
+
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -72,3 +74,11 @@ class FlaskTransport:
         """A JSON API request (the simulator registers its agents this way)."""
         reply = self.client.open(path, method=method, json=body, headers=headers)
         return Answer(reply.status_code, reply.content_type or "", reply.get_data(as_text=True))
+
+
+def await_prompt_warming() -> None:
+    """Let an in-process app's background prompt rendering finish before a call: pyttsx3 silences its chatter by
+    swapping the process's sys.stdout while it renders, which would swallow a transcript printed meanwhile."""
+    for thread in threading.enumerate():
+        if thread.name == "prompt-warm":
+            thread.join()

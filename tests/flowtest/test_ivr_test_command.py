@@ -35,8 +35,17 @@ def test_passing_tests_are_listed_and_exit_zero(flows):
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     assert lines[0].endswith("language.yaml")
-    assert lines[1:3] == ["  PASS  Key 1 chooses Korean", "  PASS  Key 2 chooses English"]
-    assert lines[-1] == "✔ 5 cases passed"
+    assert lines[1:3] == ["  PASS  Key 1 chooses Korean [say]", "  PASS  Key 2 chooses English [say]"]
+    assert "  PASS  Key 1 chooses Korean [synth]" in lines  # every case runs with <Say> and with synthesised prompts
+    assert lines[-1] == "✔ 10 cases passed"
+
+
+def test_prompts_chooses_one_prompt_mode(flows):
+    result = ivr_test("--flows", str(flows), "--prompts", "synth", "-v", "-k", "Key 2 chooses English")
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert "  PASS  Key 2 chooses English" in lines and result.output.count("PASS") == 1
+    assert any(line.startswith("          🔊 [en] For delivery status, press 1.") and "▶ /prompts/" in line for line in lines)
 
 
 def test_a_prompt_edited_under_its_tests_fails_them_with_what_was_heard(flows):
@@ -45,16 +54,17 @@ def test_a_prompt_edited_under_its_tests_fails_them_with_what_was_heard(flows):
     result = ivr_test("--flows", str(flows), str(flows / "tests" / "orders.yaml"))
     assert result.exit_code == 1, result.output
     lines = result.output.splitlines()
-    at = lines.index("  FAIL  English caller hears a delivered order")
+    at = lines.index("  FAIL  English caller hears a delivered order [say]")
     assert lines[at + 1:at + 3] == [
         "        never heard 'Thank you for calling. Goodbye.' after "
         "'Order number 1 0 0 3 was delivered on March 2, 2026.'",
         "        heard:"]
     assert "          🔊 [en-US] Thanks for calling. Bye." in lines[at:]
     assert "          http GET /demo/orders/1003 -> 200 (this server)" in lines[at:]
-    assert "  FAIL  Silence after the result ends the call" in lines
-    assert "  PASS  Korean caller hears a delivered order" in lines  # the Korean goodbye is unchanged
-    assert lines[-1] == "✖ 2 failed, 12 passed"
+    assert "  FAIL  Silence after the result ends the call [say]" in lines
+    assert "  FAIL  English caller hears a delivered order [synth]" in lines
+    assert "  PASS  Korean caller hears a delivered order [say]" in lines  # the Korean goodbye is unchanged
+    assert lines[-1] == "✖ 4 failed, 24 passed"
 
 
 def test_an_invalid_test_file_is_reported_by_line_and_column_and_exits_two(flows, tmp_path):
@@ -108,7 +118,8 @@ def test_k_runs_only_the_cases_whose_name_matches(flows):
     result = ivr_test("--flows", str(flows), "-k", "voicemail")
     assert result.exit_code == 0, result.output
     cases = [line for line in result.output.splitlines() if line.startswith("  PASS")]
-    assert cases == ["  PASS  Weekday evening is closed and goes to voicemail"]
+    assert cases == ["  PASS  Weekday evening is closed and goes to voicemail [say]",
+                     "  PASS  Weekday evening is closed and goes to voicemail [synth]"]
 
 
 def test_verbose_shows_what_passing_cases_heard(flows):
@@ -119,4 +130,4 @@ def test_verbose_shows_what_passing_cases_heard(flows):
 def test_flows_dir_comes_from_the_environment_by_default(flows):
     result = CliRunner().invoke(main, ["test", "-k", "Key 2 chooses English"], env={"FLOWS_DIR": str(flows)})
     assert result.exit_code == 0, result.output
-    assert "  PASS  Key 2 chooses English" in result.output.splitlines()
+    assert "  PASS  Key 2 chooses English [say]" in result.output.splitlines()

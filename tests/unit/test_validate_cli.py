@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import jsonschema
@@ -78,3 +80,24 @@ def test_the_schema_rejects_an_unknown_node_kind():
     schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate({"name": "x", "start": "a", "nodes": {"a": {"kind": "dance"}}}, schema)
+
+
+def test_each_problem_is_printed_once(flows):
+    main_yaml = flows / "main.yaml"
+    main_yaml.write_text(main_yaml.read_text().replace("2: {to: billing,", "2: {to: biling,"))
+    # A real process: the catalog's log lines go to the terminal too, where a person would read them twice.
+    done = subprocess.run([sys.executable, "-m", "ivr.cli", "validate", str(flows)], capture_output=True, text=True)
+    assert (done.stdout + done.stderr).count("leads to 'biling', which is not defined") == 1
+
+
+def test_a_prompt_reading_a_variable_no_way_sets_is_a_warning(flows):
+    main_yaml = flows / "main.yaml"
+    text = main_yaml.read_text().replace('"Connecting you to technical support."', '"Connecting you. Your ticket {ticket}."')
+    main_yaml.write_text(text)
+    line = next(i for i, row in enumerate(text.splitlines(), 1) if "{ticket}" in row)
+    result = run("validate", str(flows))
+    assert result.exit_code == 0
+    assert (f"{main_yaml}:{line}:" in result.output
+            and "warning: node 'support' reads {ticket} in prompt.en, but no way to it sets 'ticket'" in result.output)
+    assert result.output.strip().endswith("2 flow(s) valid, 0 error(s), 1 warning(s)")
+    assert run("validate", "--strict", str(flows)).exit_code == 1

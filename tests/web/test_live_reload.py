@@ -50,7 +50,7 @@ def test_a_broken_edit_keeps_the_last_good_version_and_shows_in_api_flows(live, 
     main = [f for f in body["flows"] if f["name"] == "main"][0]
     assert main["version"] == version and main["status"] == "serving last good version; the file has errors"
     assert [p["text"] for p in body["problems"][str(flows / "main.yaml")]] == [
-        f"{flows}/main.yaml:20:11: node 'welcome' leads to 'ofice_hours', which is not defined"]
+        f"{flows}/main.yaml:25:11: node 'language' leads to 'ofice_hours', which is not defined"]
 
 
 def test_a_call_in_progress_keeps_its_version_through_an_edit(live, flows):

@@ -12,11 +12,17 @@ def after_hours(clock):
     clock.current = datetime(2026, 3, 2, 12, 0, tzinfo=timezone.utc)  # 21:00 in Seoul
 
 
+def call_after_hours(twilio, sid, key="1"):
+    """A call at a closed center: the caller chooses a language (1 Korean, 2 English), then hears we are closed."""
+    twilio.start(sid)
+    return twiml(twilio.press(sid, "choose_language/choose", key))
+
+
 def test_after_hours_caller_hears_closed_message_and_records(twilio, clock):
     after_hours(clock)
-    root = twiml(twilio.start(new_call_sid()))
-    assert said(root)[1].startswith("지금은 상담 시간이 아닙니다.")
-    assert verbs(root) == ["Say", "Say", "Say", "Record", "Redirect"]
+    root = call_after_hours(twilio, new_call_sid())
+    assert said(root)[0].startswith("지금은 상담 시간이 아닙니다.")
+    assert verbs(root) == ["Say", "Say", "Record", "Redirect"]
     record = root.find("Record").attrib
     assert record == {"action": "/voice/record?node=voicemail", "method": "POST", "maxLength": "120", "timeout": "5",
                       "finishOnKey": "#", "playBeep": "true", "trim": "trim-silence",
@@ -32,7 +38,7 @@ def leave_message(twilio, sid, duration="17"):
 def test_a_voicemail_is_kept_with_the_call_and_listed_for_handling(twilio, api, clock):
     after_hours(clock)
     sid = new_call_sid()
-    twilio.start(sid)
+    call_after_hours(twilio, sid)
     root = leave_message(twilio, sid)
     assert said(root) == ["메시지가 저장되었습니다. 빠르게 연락드리겠습니다."] and verbs(root)[-1] == "Hangup"
     listed = api.get("/api/recordings?status=new").get_json()["recordings"]
@@ -44,7 +50,7 @@ def test_a_voicemail_is_kept_with_the_call_and_listed_for_handling(twilio, api, 
 def test_no_recording_falls_through_and_nothing_is_kept(twilio, api, clock):
     after_hours(clock)
     sid = new_call_sid()
-    twilio.start(sid)
+    call_after_hours(twilio, sid)
     root = twiml(twilio.post("/voice/record?node=voicemail", twilio_params(sid)))
     assert verbs(root)[-1] == "Hangup"
     assert api.get("/api/recordings").get_json()["recordings"] == []
@@ -55,7 +61,7 @@ def test_no_recording_falls_through_and_nothing_is_kept(twilio, api, clock):
 def test_recording_status_before_the_action_makes_one_row_not_two(twilio, api, clock):
     after_hours(clock)
     sid = new_call_sid()
-    twilio.start(sid)
+    call_after_hours(twilio, sid)
     status = twilio_params(sid, RecordingSid="RE" + "a" * 32, RecordingUrl=RECORDING_URL, RecordingStatus="completed",
                            RecordingDuration="17", RecordingChannels="1", RecordingSource="RecordVerb")
     assert twilio.post("/voice/recording-status", status).status_code == 204
