@@ -22,6 +22,8 @@ from .db import make_engine, upgrade, writer_lock_for
 from .flow.texts import static_prompts
 from .http_fetch import RequestsJsonFetcher
 from .repository import SqlAlchemyUnitOfWork
+from .secret_key import derived, server_secret
+from .sensitive import Sealer
 from .service import CallService
 from .speech_service import SpeechService, build_speech
 from .queuefiles import read_agents
@@ -71,7 +73,7 @@ def build(settings: Settings, clock=None) -> Services:
     catalog.load()
     uow = partial(SqlAlchemyUnitOfWork, sessionmaker(engine, expire_on_commit=False), writer_lock_for(engine))
     store = RecordingStore(settings.recordings_dir, settings.twilio_account_sid, settings.twilio_auth_token)
-    calls = CallService(uow, catalog, clock, RequestsJsonFetcher())
+    calls = CallService(uow, catalog, clock, RequestsJsonFetcher(), Sealer(derived(server_secret(settings), "sensitive-values")))
     languages = {lang for lf in catalog.current.values() for lang in lf.flow.languages}
     speech = build_speech(settings, languages)
     services = Services(settings, engine, catalog, calls, clock, RecordingService(uow, clock, store), speech)

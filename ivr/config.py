@@ -27,6 +27,17 @@ def _choice(env, name: str, allowed: tuple[str, ...]) -> str:
     return value
 
 
+def _seconds(env, name: str, default: float) -> float:
+    raw = env.get(name) or str(default)
+    try:
+        value = float(raw)
+    except ValueError:
+        raise SettingsError(f"{name}={raw!r}: give a number of seconds") from None
+    if not 0 < value <= 60:
+        raise SettingsError(f"{name}={raw!r}: give a number of seconds above 0 and at most 60")
+    return value
+
+
 @dataclass(frozen=True)
 class Settings:
     """Everything the server reads from its environment; see the README's configuration reference."""
@@ -51,6 +62,9 @@ class Settings:
     log_level: str = "INFO"
     apology: tuple[tuple[str, str], ...] = APOLOGY
     say_languages: dict = field(default_factory=lambda: dict(SAY_LANGUAGES))
+    secret_key: str = ""          # IVR_SECRET_KEY: names prompt files, seals sensitive variables
+    secret_key_file: Path = PROJECT_ROOT / "instance" / "secret_key"  # made (0600) when IVR_SECRET_KEY is unset
+    prompt_render_timeout_s: float = 3.0  # longer than this, a prompt is spoken by <Say> instead
 
     @classmethod
     def from_env(cls, env: dict | None = None, **overrides) -> "Settings":
@@ -74,6 +88,9 @@ class Settings:
             prompt_cache_dir=Path(env.get("PROMPT_CACHE_DIR") or PROJECT_ROOT / "instance" / "prompts"),
             recordings_dir=Path(env.get("RECORDINGS_DIR") or PROJECT_ROOT / "instance" / "recordings"),
             log_level=env.get("LOG_LEVEL", "INFO").upper(),
+            secret_key=env.get("IVR_SECRET_KEY", ""),
+            secret_key_file=Path(env.get("IVR_SECRET_KEY_FILE") or PROJECT_ROOT / "instance" / "secret_key"),
+            prompt_render_timeout_s=_seconds(env, "PROMPT_RENDER_TIMEOUT_S", 3.0),
         )
         values.update(overrides)
         return cls(**values)

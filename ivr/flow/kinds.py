@@ -17,7 +17,7 @@ from .survey import ask_question, survey_answered, survey_no_input
 
 WAIT = object()  # returned by an enter function when the node waits for the caller
 ANSWERED = {"completed", "answered"}
-MASK = "****"
+MASK = queueing.MASK  # how a sensitive value shows wherever a person could read it
 
 
 # -- entering ---------------------------------------------------------------

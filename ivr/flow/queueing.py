@@ -16,6 +16,9 @@ from pydantic import Field, field_validator
 from .base import Prompt, Strict, check_variable_name
 from .events import DialEnded, QueueLeft
 from .instructions import DialAgent, Enqueue
+from .prompts import Speech, fill, pick
+
+MASK = "****"
 
 ANSWERED = {"completed", "answered"}
 
@@ -61,14 +64,17 @@ def enter_enqueue(st, node: EnqueueNode):
 def _enqueue(st, node: EnqueueNode) -> Enqueue:
     language = st.state.language
     skills = {**node.skills, language: max(1, node.skills.get(language, 1))}
-    carried = tuple((name, str(st.state.variables.get(name, ""))) for name in node.carry)
+    hidden = st.flow.sensitive_variables  # a caller's PIN is not the agent's to hear, nor the queue's to keep
+    carried = tuple((name, MASK if name in hidden else str(st.state.variables.get(name, ""))) for name in node.carry)
     return Enqueue(node.queue, tuple(sorted(skills.items())), node.priority, carried, _whisper(st, node, carried), language)
 
 
 def _whisper(st, node: EnqueueNode, carried: tuple) -> str:
     """What the agent hears before the caller is bridged: the node's template, else the queue and carried values."""
     if node.whisper is not None:
-        return st.spoken(node.whisper).text
+        shown = {**st.state.variables, **{name: MASK for name in st.flow.sensitive_variables}}
+        template = pick(node.whisper, st.state.language, st.flow.default_language)
+        return fill(template, shown, Speech(st.state.language, st.flow.currency))
     told = ", ".join(f"{name.replace('_', ' ')} {value}" for name, value in carried if value)
     return ", ".join(part for part in (node.queue, told) if part)
 
