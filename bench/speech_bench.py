@@ -74,7 +74,7 @@ def prompt_renders(synthesizer) -> None:
     print("\n## (d) Prompt render times (8 kHz WAV through PromptCache)\n")
     prompts = [Prompt(f"{n}번 {text}을 원하시면 {n}번을 누르세요", Voice("ko")) for n, text in enumerate(GRAMMAR * 5)]
     with tempfile.TemporaryDirectory() as folder:
-        cache = PromptCache(Path(folder), synthesizer)
+        cache = PromptCache(Path(folder), synthesizer, os.urandom(32))
         cold = _timed_each(prompts, lambda p: cache.get(p.text, p.voice))
         warm = _timed_each(prompts, lambda p: cache.get(p.text, p.voice))
     print("| | prompts | mean ms | max ms |\n|---|---|---|---|")

@@ -23,6 +23,8 @@ from .flow.texts import static_prompts
 from .http_fetch import RequestsJsonFetcher
 from .outbound.twilio_rest import TwilioRest
 from .repository import SqlAlchemyUnitOfWork
+from .secret_key import derived, server_secret
+from .sensitive import Sealer
 from .service import CallService
 from .speech_service import SpeechService, build_speech
 from .queue_exit import QueueExit
@@ -80,7 +82,7 @@ def build(settings: Settings, clock=None, twilio=None) -> Services:
     catalog.load()
     uow = partial(SqlAlchemyUnitOfWork, sessionmaker(engine, expire_on_commit=False), writer_lock_for(engine))
     store = RecordingStore(settings.recordings_dir, twilio)
-    calls = CallService(uow, catalog, clock, RequestsJsonFetcher())
+    calls = CallService(uow, catalog, clock, RequestsJsonFetcher(), Sealer(derived(server_secret(settings), "sensitive-values")))
     languages = {lang for lf in catalog.current.values() for lang in lf.flow.languages}
     speech = build_speech(settings, languages, twilio)
     services = Services(settings, engine, catalog, calls, clock, RecordingService(uow, clock, store), speech,

@@ -52,6 +52,17 @@ def _positive_int(env, name: str, default: int) -> int:
     return int(text)
 
 
+def _seconds(env, name: str, default: float) -> float:
+    raw = env.get(name) or str(default)
+    try:
+        value = float(raw)
+    except ValueError:
+        raise SettingsError(f"{name}={raw!r}: give a number of seconds") from None
+    if not 0 < value <= 60:
+        raise SettingsError(f"{name}={raw!r}: give a number of seconds above 0 and at most 60")
+    return value
+
+
 @dataclass(frozen=True)
 class Settings:
     """Everything the server reads from its environment; see the README's configuration reference."""
@@ -79,6 +90,9 @@ class Settings:
     twilio_api_base_url: str = "https://api.twilio.com"  # Twilio's REST API, or a stand-in in tests
     twilio_media_hosts: tuple[str, ...] = DEFAULT_MEDIA_HOSTS  # where recordings may be downloaded from
     twilio_media_max_bytes: int = 64_000_000
+    secret_key: str = ""          # IVR_SECRET_KEY: names prompt files, seals sensitive variables
+    secret_key_file: Path = PROJECT_ROOT / "instance" / "secret_key"  # made (0600) when IVR_SECRET_KEY is unset
+    prompt_render_timeout_s: float = 3.0  # longer than this, a prompt is spoken by <Say> instead
 
     @classmethod
     def from_env(cls, env: dict | None = None, **overrides) -> "Settings":
@@ -105,6 +119,9 @@ class Settings:
             twilio_api_base_url=_base_url(env, "TWILIO_API_BASE_URL", "https://api.twilio.com"),
             twilio_media_hosts=_media_hosts(env),
             twilio_media_max_bytes=_positive_int(env, "TWILIO_MEDIA_MAX_BYTES", 64_000_000),
+            secret_key=env.get("IVR_SECRET_KEY", ""),
+            secret_key_file=Path(env.get("IVR_SECRET_KEY_FILE") or PROJECT_ROOT / "instance" / "secret_key"),
+            prompt_render_timeout_s=_seconds(env, "PROMPT_RENDER_TIMEOUT_S", 3.0),
         )
         values.update(overrides)
         return cls(**values)

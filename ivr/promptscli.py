@@ -23,13 +23,13 @@ def flow_prompts(catalog: FlowCatalog) -> list[Prompt]:
 @prompts.command("build")
 def build_prompts() -> None:
     """Render every fixed prompt of the flows in FLOWS_DIR into PROMPT_CACHE_DIR (with a progress bar)."""
-    from speech.prompts_cli import render_into_cache
+    from speech.prompts_cli import render_into_cache, server_cache_key
 
     settings = Settings.from_env()
     catalog = FlowCatalog(settings.flows_dir)
     catalog.load()
     wanted = flow_prompts(catalog)
-    report = render_into_cache(settings.prompt_cache_dir, wanted)
+    report = render_into_cache(settings.prompt_cache_dir, wanted, server_cache_key())
     click.echo(f"{len(wanted)} prompts of {len(catalog.current)} flows: {report.rendered} rendered, "
                f"{report.cached} already cached, {len(report.failed)} failed -> {settings.prompt_cache_dir}")
     for prompt, reason in report.failed:

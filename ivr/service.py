@@ -46,8 +46,9 @@ class CallInfo:
 class CallService:
     """Runs the engine for a call inside units of work; knows nothing of HTTP or TwiML."""
 
-    def __init__(self, uow: Callable[[], SqlAlchemyUnitOfWork], catalog: FlowCatalog, clock, fetcher=None):
+    def __init__(self, uow: Callable[[], SqlAlchemyUnitOfWork], catalog: FlowCatalog, clock, fetcher=None, sealer=None):
         self.uow, self.catalog, self.clock, self.fetcher = uow, catalog, clock, fetcher
+        self.sealer = sealer  # seals sensitive variables before they are stored (None: stored as they are)
         self._stored_versions: set[str] = set()
         self.queues = None  # the QueueService that files Enqueue instructions (set by the bootstrap)
 
@@ -159,6 +160,7 @@ class CallService:
             flow_name=loaded.flow.name, flow_version=loaded.flow.version, started_at=now,
         )
         _apply(row, state, now)
+        self._seal(row, loaded.flow)
         uow.calls.add(row)
         instructions = self._file(uow, row, instructions, now)
         started = JournalEntry(now, "call_started", "", {"from": info.from_number, "to": info.to_number, "flow": loaded.flow.name})
@@ -168,11 +170,19 @@ class CallService:
     def _step(self, uow: SqlAlchemyUnitOfWork, row: CallRow, event: Event) -> Reply:
         now = self.clock.now()
         flow = self._flow_of(uow, row).flow
-        instructions, state = step(flow, _state_of(row), event, now)
+        instructions, state = step(flow, self._opened(_state_of(row)), event, now)
         _apply(row, state, now)
+        self._seal(row, flow)
         instructions = self._file(uow, row, instructions, now)
         self._save(uow, row, state.journal)
         return Reply(instructions, state.node)
+
+    def _seal(self, row: CallRow, flow) -> None:
+        if self.sealer is not None:
+            row.variables = self.sealer.seal(row.variables, flow.sensitive_variables)
+
+    def _opened(self, state: CallState) -> CallState:
+        return state if self.sealer is None else state.but(variables=self.sealer.open(state.variables))
 
     def _file(self, uow: SqlAlchemyUnitOfWork, row: CallRow, instructions: list, now) -> list:
         """Enqueue instructions are filed in the call's transaction; the entry's id goes into the wait URL."""

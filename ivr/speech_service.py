@@ -11,8 +11,9 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from speech import BadAudio, SpeechError, Transcript, Voice, match
+from speech import BadAudio, Prompt, SpeechError, Transcript, Voice, match
 from speech.audio import read_audio
+from speech.endpoint import recording_cut_off
 
 from .flow.events import SpeechHeard
 from .flow.instructions import Listen
@@ -20,6 +21,7 @@ from .flow.instructions import Listen
 log = logging.getLogger(__name__)
 SPEECH_RATE_WPM = 175  # espeak-ng words per minute for prompts
 FETCH_TRIES = 4  # Twilio may still be writing the file when the action arrives: a 404 is tried again
+MAX_WARNINGS = 1000  # distinct failures logged per process; past that, the log is not flooded
 
 
 @dataclass
@@ -32,7 +34,6 @@ class SpeechService:
     rate_wpm: int = SPEECH_RATE_WPM
     problems: dict = field(default_factory=dict)  # what is unavailable and why, for /api/health
     _warned: set = field(default_factory=set)
-    _lock: threading.Lock = field(default_factory=threading.Lock)
 
     # -- recognition ------------------------------------------------------------
     def listens(self, language: str) -> bool:
@@ -48,9 +49,10 @@ class SpeechService:
         except (BadAudio, ValueError) as exc:
             log.warning("recording %s is not audio we can read: %s", url, exc)
             return SpeechHeard("", 0.0)
-        return self.hear(listen, lambda recognizer, grammar: recognizer.transcribe(audio, grammar))
+        cut_off = recording_cut_off(audio)
+        return self.hear(listen, lambda recognizer, grammar: recognizer.transcribe(audio, grammar), cut_off)
 
-    def hear(self, listen: Listen, transcribe) -> SpeechHeard:
+    def hear(self, listen: Listen, transcribe, cut_off: bool = False) -> SpeechHeard:
         recognizer = self.recognizers.get(listen.language)
         if recognizer is None:
             return SpeechHeard("", 0.0)
@@ -61,53 +63,60 @@ class SpeechService:
         except SpeechError as exc:
             log.warning("recognition failed: %s", exc)
             return SpeechHeard("", 0.0)
-        return heard(transcript, options)
+        return heard(transcript, options, cut_off)
 
     # -- synthesis --------------------------------------------------------------
     def prompt_path(self, text: str, language: str) -> Path | None:
-        """The cached WAV for a prompt (rendered now if new); None when synthesis is unavailable."""
+        """The cached WAV for a prompt (rendered now if new, within the render budget); None means <Say>."""
         if self.cache is None:
             return None
         voice = Voice(language=language, rate_wpm=self.rate_wpm)
-        cached = self.cache.lookup(text, voice)  # the common case: a file check, no lock
+        cached = self.cache.lookup(text, voice)  # the common case: a file check
         if cached is not None:
             return cached
         try:
-            with self._lock:  # pyttsx3 keeps one engine per process: one render at a time
-                return self.cache.get(text, voice)
+            return self.cache.render(text, voice)  # in this process's renderer child, never in-process
         except SpeechError as exc:
-            self._warn_once("synthesis", f"prompt synthesis failed, using <Say>: {exc}")
+            name = self.cache.path_for(text, voice).stem  # the text may hold a caller's secret: never logged
+            self._warn_once(f"synthesis:{name}", f"prompt {name} not synthesised, spoken by <Say>: {exc}")
             return None
 
     def warm(self, texts: list[tuple[str, str]]) -> None:
-        """Render these (text, language) prompts in the background, so the first callers hear no delay."""
+        """Render these (text, language) prompts ahead of callers, in a process of its own (no thread here:
+        gunicorn forks this process right after start, and threads and locks do not survive a fork)."""
         if self.cache is None or not texts:
             return
-        threading.Thread(target=self._render_all, args=(texts,), name="prompt-warm", daemon=True).start()
+        from speech.render_process import warm_in_background
 
-    def _render_all(self, texts: list[tuple[str, str]]) -> None:
-        for text, language in texts:
-            self.prompt_path(text, language)
-        log.info("prompt cache warm: %d prompts", len(texts))
+        prompts = [Prompt(text, Voice(language=language, rate_wpm=self.rate_wpm)) for text, language in texts]
+        missing = [p for p in prompts if self.cache.lookup(p.text, p.voice) is None]
+        if missing:
+            warm_in_background(self.cache.directory, self.cache.key, missing)
 
     def status(self) -> dict:
         return {"recognition": sorted(self.recognizers), "synthesis": self.cache is not None,
                 "problems": dict(self.problems)}
 
     def _warn_once(self, key: str, message: str) -> None:
-        if key not in self._warned:
+        if key not in self._warned and len(self._warned) < MAX_WARNINGS:
             self._warned.add(key)
             log.warning(message)
 
 
-def heard(transcript: Transcript, options: dict[str, list[str]]) -> SpeechHeard:
-    """The engine's event for a transcript: the matched option (if any) and whether it is sure."""
+def heard(transcript: Transcript, options: dict[str, list[str]], cut_off: bool = False) -> SpeechHeard:
+    """The engine's event for a transcript: the matched option (if any) and whether it is sure.
+
+    Words cut off before the caller finished (`cut_off`: the stream or the recording stopped mid-speech)
+    are never sure: "배송" of an unfinished "배송 조회" may be the start of something else."""
     if transcript.empty:
         return SpeechHeard("", 0.0)
     found = match(transcript.texts or [transcript.text], options)
     if found is None:
         return SpeechHeard(transcript.text, transcript.confidence)
-    return SpeechHeard(transcript.text, transcript.confidence, found.option, found.phrase, found.score, found.confident)
+    if cut_off and found.confident:
+        log.info("speech cut off before its end: %r is confirmed, not taken", found.phrase)
+    sure = found.confident and not cut_off
+    return SpeechHeard(transcript.text, transcript.confidence, found.option, found.phrase, found.score, sure)
 
 
 def build_speech(settings, languages: set[str], fetcher=None) -> SpeechService:
@@ -118,7 +127,7 @@ def build_speech(settings, languages: set[str], fetcher=None) -> SpeechService:
     else:
         _load_recognizers(service, languages)
     if settings.prompts == "synth":
-        _load_synthesizer(service, settings.prompt_cache_dir)
+        _load_synthesizer(service, settings)
     else:
         service.problems["synthesis"] = "prompts are spoken by Twilio <Say> (PROMPTS=say)"
     return service
@@ -127,7 +136,7 @@ def build_speech(settings, languages: set[str], fetcher=None) -> SpeechService:
 # One model and one synthesiser per process, whatever the number of apps built in it (tests build many;
 # gunicorn --preload builds one before forking, so workers share the model's memory).
 _LOADED: dict = {}
-_LOADING = threading.Lock()
+_LOADING = threading.RLock()
 
 
 def _once(key, load):
@@ -138,10 +147,11 @@ def _once(key, load):
 
 
 def process_synthesizer():
-    """The process's one Pyttsx3Synthesizer, loaded on first use (pyttsx3 keeps one engine per process)."""
-    from speech.pyttsx3_synthesizer import Pyttsx3Synthesizer
+    """This process's one ProcessSynthesizer: it renders in a child process of its own, started on first use
+    (after any fork), so espeak's state is never shared between processes."""
+    from speech.render_process import ProcessSynthesizer
 
-    return _once("pyttsx3", lambda: Pyttsx3Synthesizer().load())
+    return _once("renderer", ProcessSynthesizer)
 
 
 def _load_recognizers(service: SpeechService, languages: set[str]) -> None:
@@ -155,11 +165,18 @@ def _load_recognizers(service: SpeechService, languages: set[str]) -> None:
             log.warning("speech recognition for %r unavailable, its menus take keys only: %s", language, exc)
 
 
-def _load_synthesizer(service: SpeechService, directory: Path) -> None:
+def _load_synthesizer(service: SpeechService, settings) -> None:
     from speech.prompt_cache import PromptCache
+    from speech.render_process import Budgeted
+
+    from .secret_key import derived, server_secret
 
     try:
-        service.cache = PromptCache(directory, process_synthesizer())
-    except (SpeechError, OSError, RuntimeError) as exc:
+        synthesizer = _once("renderer-checked", lambda: process_synthesizer().check())
+        key = derived(server_secret(settings), "prompt-names")
+        service.cache = PromptCache(settings.prompt_cache_dir, Budgeted(synthesizer, settings.prompt_render_timeout_s), key)
+        if service.cache.purge_legacy():
+            log.info("removed prompt files of the older naming (guessable names, text sidecars)")
+    except (SpeechError, OSError, RuntimeError, ValueError) as exc:
         service.problems["synthesis"] = f"unavailable, prompts use <Say>: {exc}"
         log.warning("prompt synthesis unavailable, prompts use <Say>: %s", exc)

@@ -125,11 +125,11 @@ def _voice_options(function):
 @_voice_options
 def render_prompts(source, cache_dir, lang, variant, rate):
     """Render every prompt of SOURCE (one text per line, '-' for stdin) into the cache."""
-    from speech.prompts_cli import render_into_cache
+    from speech.prompts_cli import render_into_cache, server_cache_key
 
     voice = Voice(lang, variant, rate)
     texts = [line.strip() for line in source if line.strip()]
-    report = render_into_cache(cache_dir, [Prompt(t, voice) for t in texts])
+    report = render_into_cache(cache_dir, [Prompt(t, voice) for t in texts], server_cache_key())
     click.echo(f"{report.rendered} rendered, {report.cached} cached, {len(report.failed)} failed")
     for prompt, reason in report.failed:
         click.echo(f"failed: {prompt.text!r}: {reason}", err=True)
@@ -143,8 +143,9 @@ def render_prompts(source, cache_dir, lang, variant, rate):
 def prompt_path(text, cache_dir, lang, variant, rate):
     """Print the cached file of TEXT; exit 1 when it was never rendered."""
     from speech.prompt_cache import PromptCache
+    from speech.prompts_cli import server_cache_key
 
-    found = PromptCache(cache_dir, synthesizer=None).lookup(text, Voice(lang, variant, rate))
+    found = PromptCache(cache_dir, None, server_cache_key()).lookup(text, Voice(lang, variant, rate))
     if found is None:
         raise click.ClickException(f"not cached in {cache_dir}: {text!r}")
     click.echo(found)

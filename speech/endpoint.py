@@ -9,6 +9,10 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
+from speech.audio import Audio, rms
+
+FRAME_S = 0.02  # Twilio's media frames; recordings are judged in the same steps
+
 
 class EndReason(str, enum.Enum):
     SPEECH_ENDED = "speech_ended"
@@ -40,6 +44,13 @@ class SilenceTimer:
     @property
     def speech_started(self) -> bool:
         return self.speech_s >= self.settings.min_speech_s
+
+    @property
+    def cut_off(self) -> bool:
+        """The audio stopped while the caller was still speaking (no end of speech heard), or the caller
+        spoke past the longest utterance: what was heard may be only part of what was meant."""
+        s = self.settings
+        return self.speech_started and (self.speech_s >= s.max_speech_s or self.trailing_silence_s < s.silence_s)
 
     def observe(self, level_rms: float, duration_s: float) -> EndReason | None:
         loud = level_rms >= self._threshold()
@@ -74,3 +85,15 @@ class SilenceTimer:
         if self.speech_s >= s.max_speech_s:
             return EndReason.TOO_LONG
         return None
+
+
+def recording_cut_off(audio: Audio, settings: EndpointSettings | None = None) -> bool:
+    """A whole recording run through the timer: True when it ends before the caller stopped speaking
+    (Twilio's maxLength, or a hang-up, cut the words short)."""
+    timer = SilenceTimer(settings)
+    step = max(2, int(audio.rate_hz * FRAME_S) * 2)
+    for start in range(0, len(audio.pcm) - 1, step):
+        chunk = audio.pcm[start:start + step]
+        chunk = chunk[: len(chunk) // 2 * 2]
+        timer.observe(rms(chunk), len(chunk) / 2 / audio.rate_hz)
+    return timer.cut_off

@@ -5,6 +5,11 @@ A vosk grammar cannot reject speech outside it and often returns the right phras
 scores 100, anything else its fuzzy similarity, less a small penalty per rank below the best. Below
 `threshold` nothing matches; below `confirm_below`, or when another option scores nearly as well, the
 match is low-confidence and the IVR should confirm it ("요금 문의 맞으신가요?").
+
+Because a grammar forces any speech into its own words, speech outside it ("안녕하세요 날씨가 좋네요")
+comes back as a salad of menu words ("연결 요금 조회 기술 요금") that holds a phrase word for word. So
+before anything else, the best hypothesis must be mostly explained by some phrase (`min_coverage` of
+its characters in common, in order): a transcript far from every phrase is not understood at all.
 """
 from __future__ import annotations
 
@@ -14,11 +19,13 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz
+from rapidfuzz.distance import LCSseq
 
 THRESHOLD = 60.0
 CONFIRM_BELOW = 85.0
 RANK_PENALTY = 5.0
 AMBIGUITY_MARGIN = 10.0
+MIN_COVERAGE = 0.5  # share of what was heard that the closest phrase must explain
 SCORERS: dict[str, Callable[[str, str], float]] = {
     "token_set": fuzz.token_set_ratio,
     "partial": fuzz.partial_ratio,
@@ -45,6 +52,7 @@ class MatchSettings:
     rank_penalty: float = RANK_PENALTY
     ambiguity_margin: float = AMBIGUITY_MARGIN
     scorer: str = "token_set"
+    min_coverage: float = MIN_COVERAGE
 
 
 def match(
@@ -58,6 +66,8 @@ def match(
     `options` maps an option key (what the flow branches on) to the phrases that choose it.
     """
     settings = settings or MatchSettings(threshold=threshold)
+    if not understood(alternatives, options, settings.min_coverage):
+        return None
     sure = _exact(alternatives, options) or _contained(alternatives, options)
     if sure is not None:
         return sure
@@ -71,6 +81,20 @@ def match(
     runner_up = ranked[1][1][0] if len(ranked) > 1 else 0.0
     sure = score >= settings.confirm_below and score - runner_up >= settings.ambiguity_margin
     return Match(option, phrase, round(score, 1), sure)
+
+
+def understood(alternatives: Sequence[str], options: Mapping[str, Sequence[str]], min_coverage: float) -> bool:
+    """Some phrase explains at least `min_coverage` of the best (first non-empty) hypothesis."""
+    best = next((text for text in map(normalize, alternatives) if text), "")
+    phrases = [normalize(p) for phrases in options.values() for p in phrases]
+    return bool(best) and max((coverage(best, p) for p in phrases), default=0.0) >= min_coverage
+
+
+def coverage(heard: str, phrase: str) -> float:
+    """The share of the heard characters (spaces aside) that the phrase has too, in the same order:
+    "배송 조회 고장" by "배송 조회" 0.67, "연결 요금 조회 기술 요금" by "요금" 0.2."""
+    heard, phrase = heard.replace(" ", ""), phrase.replace(" ", "")
+    return LCSseq.similarity(heard, phrase) / len(heard) if heard else 0.0
 
 
 def _exact(alternatives: Sequence[str], options: Mapping[str, Sequence[str]]) -> Match | None:

@@ -1,14 +1,18 @@
 """PromptCache: synthesised prompts kept as WAV files on disk, keyed by what they say and how.
 
-A file's name is a hash of (text, language, variant, rate), so a changed prompt gets a new file and an
-unchanged one is never rendered twice. Files are written to a temporary name and renamed, so a reader
-(Twilio fetching <Play>) never sees half a file, and several workers may fill one cache at once.
+A file's name is an HMAC, under the server's secret key, of (text, language, variant, rate): a changed
+prompt gets a new file and an unchanged one is never rendered twice, and nobody without the key can
+work out a name from a guessed text (a PIN read back, say). Only the audio is kept, never the text.
+Files are written to a temporary name and renamed, so a reader (Twilio fetching <Play>) never sees half
+a file, and several workers may fill one cache at once.
 """
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 import os
+import re
 import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -20,6 +24,9 @@ from speech.model import Prompt, Voice
 from speech.ports import Synthesizer
 
 FORMAT = "wav-pcm16-8k-v1"  # part of the key: a change of output format renders everything anew
+KEY_HEX_CHARS = 40  # 160 bits of HMAC-SHA256; older caches used 32 characters of a bare hash
+PROMPT_NAME = re.compile(rf"^[0-9a-f]{{{KEY_HEX_CHARS}}}\.wav$")
+LEGACY = re.compile(r"^([0-9a-f]{32}\.wav|[0-9a-f]{16,64}\.txt)$")  # guessable names, plain-text sidecars
 
 Progress = Callable[[int, int, Prompt], None]
 
@@ -34,12 +41,24 @@ class RenderReport:
 
 
 class PromptCache:
-    def __init__(self, directory: Path, synthesizer: Synthesizer) -> None:
+    def __init__(self, directory: Path, synthesizer: Synthesizer, key: bytes) -> None:
+        if len(key) < 16:
+            raise ValueError("the prompt cache needs a secret key of at least 16 bytes")
         self.directory = Path(directory)
         self.synthesizer = synthesizer
+        self.key = key
 
     def path_for(self, text: str, voice: Voice) -> Path:
-        return self.directory / f"{prompt_key(text, voice)}.wav"
+        return self.directory / f"{prompt_key(text, voice, self.key)}.wav"
+
+    def purge_legacy(self) -> int:
+        """Delete files of the older naming (bare hashes, text sidecars); how many went."""
+        gone = 0
+        for path in self.directory.glob("*") if self.directory.is_dir() else ():
+            if LEGACY.match(path.name):
+                path.unlink(missing_ok=True)
+                gone += 1
+        return gone
 
     def lookup(self, text: str, voice: Voice) -> Path | None:
         """The cached file, or None when the prompt was never rendered."""
@@ -54,7 +73,7 @@ class PromptCache:
         """Render (again) and store atomically."""
         audio = self.synthesizer.render(text, voice)
         if not audio.pcm:
-            raise SynthesisFailed(f"no audio for {text!r}")
+            raise SynthesisFailed("the synthesiser gave no audio")
         path = self.path_for(text, voice)
         write_atomically(path, to_wav(audio))
         return path
@@ -80,10 +99,11 @@ class PromptCache:
             report.failed.append((prompt, str(exc)))
 
 
-def prompt_key(text: str, voice: Voice) -> str:
-    """Hex digest of everything that changes the audio."""
+def prompt_key(text: str, voice: Voice, key: bytes) -> str:
+    """HMAC-SHA256 (hex) under `key` of everything that changes the audio."""
     fields = [FORMAT, text, voice.language, voice.variant, voice.rate_wpm]
-    return hashlib.sha256(json.dumps(fields, ensure_ascii=False).encode()).hexdigest()[:32]
+    message = json.dumps(fields, ensure_ascii=False).encode()
+    return hmac.new(key, message, hashlib.sha256).hexdigest()[:KEY_HEX_CHARS]
 
 
 def write_atomically(path: Path, data: bytes) -> None:

@@ -10,15 +10,24 @@ from speech.model import Prompt
 from speech.prompt_cache import PromptCache, RenderReport
 
 
-def render_into_cache(cache_dir: Path, prompts: list[Prompt]) -> RenderReport:
+def render_into_cache(cache_dir: Path, prompts: list[Prompt], key: bytes) -> RenderReport:
     from speech.pyttsx3_synthesizer import Pyttsx3Synthesizer
 
     try:
-        cache = PromptCache(cache_dir, Pyttsx3Synthesizer().load())
+        cache = PromptCache(cache_dir, Pyttsx3Synthesizer().load(), key)
         with _progress_bar(len(prompts)) as advance:
             return cache.render_all(prompts, progress=advance)
     except SpeechError as exc:
         raise click.ClickException(str(exc)) from exc
+
+
+def server_cache_key() -> bytes:
+    """The key the server names prompt files with (IVR_SECRET_KEY, or its instance key file), so a prompt
+    rendered here is the file the server looks for."""
+    from ivr.config import Settings
+    from ivr.secret_key import derived, server_secret
+
+    return derived(server_secret(Settings.from_env()), "prompt-names")
 
 
 def _progress_bar(total: int):

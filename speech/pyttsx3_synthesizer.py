@@ -60,7 +60,7 @@ class Pyttsx3Synthesizer:
             audio = self._save(text, voice, path)
             if audio.pcm:
                 return audio
-        raise SynthesisFailed(f"espeak-ng produced no audio for {text!r} ({voice.espeak_name})")
+        raise SynthesisFailed(f"espeak-ng produced no audio ({voice.espeak_name})")  # the text may be a secret
 
     def _save(self, text: str, voice: Voice, path: Path) -> Audio:
         path.unlink(missing_ok=True)

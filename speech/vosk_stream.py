@@ -38,6 +38,11 @@ class VoskStream:
             self.end_reason = reason
             self.finish()
 
+    @property
+    def cut_off(self) -> bool:
+        """The stream ended while the caller was still speaking: the transcript may be only part of it."""
+        return self.timer.cut_off
+
     def finish(self) -> Transcript:
         """The final transcript now; later calls return the same."""
         if self.final is None:

@@ -18,7 +18,7 @@ from .schedule import is_open
 from .stepper import ANSWERED, WAIT, Handlers, Next, Outcome, Stepper
 from .survey import ask_question, survey_answered, survey_no_input
 
-MASK = "****"
+MASK = queueing.MASK  # how a sensitive value shows wherever a person could read it
 
 
 # -- entering ---------------------------------------------------------------

@@ -39,3 +39,10 @@ class Flow(Strict):
 
     def node(self, name: str):
         return self.nodes[name]
+
+    @property
+    def sensitive_variables(self) -> frozenset[str]:
+        """What `sensitive: true` gathers collect: sealed when stored, masked wherever a person sees it."""
+        from .nodes import GatherNode
+
+        return frozenset(n.variable for n in self.nodes.values() if isinstance(n, GatherNode) and n.sensitive)

@@ -15,6 +15,8 @@ from .instructions import DialAgent, Enqueue
 from .nodes import EnqueueNode
 from .stepper import ANSWERED, WAIT, Next, Outcome, Stepper
 
+MASK = "****"  # how a sensitive value shows wherever a person could read it
+
 __all__ = ["EnqueueNode", "agent_dial_ended", "ask_enqueue", "enter_enqueue", "queue_left"]
 
 
@@ -28,14 +30,16 @@ def enter_enqueue(st: Stepper, node: EnqueueNode) -> Next:
 def _enqueue(st: Stepper, node: EnqueueNode) -> Enqueue:
     language = st.state.language
     skills = {**node.skills, language: max(1, node.skills.get(language, 1))}
-    carried = tuple((name, str(st.state.variables.get(name, ""))) for name in node.carry)
+    hidden = st.flow.sensitive_variables  # a caller's PIN is not the agent's to hear, nor the queue's to keep
+    carried = tuple((name, MASK if name in hidden else str(st.state.variables.get(name, ""))) for name in node.carry)
     return Enqueue(node.queue, tuple(sorted(skills.items())), node.priority, carried, _whisper(st, node, carried), language)
 
 
 def _whisper(st: Stepper, node: EnqueueNode, carried: tuple) -> str:
     """What the agent hears before the caller is bridged: the node's template, else the queue and carried values."""
     if node.whisper is not None:
-        return st.spoken(node.whisper).text  # parts naming a value the caller did not give are left out
+        shown = {**st.state.variables, **{name: MASK for name in st.flow.sensitive_variables if name in st.state.variables}}
+        return st.spoken(node.whisper, shown).text  # parts naming a value the caller did not give are left out
     told = ", ".join(f"{name.replace('_', ' ')} {value}" for name, value in carried if value)
     return ", ".join(part for part in (node.queue, told) if part)
 

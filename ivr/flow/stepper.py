@@ -68,10 +68,11 @@ class Stepper:
         """A template (a URL, a number, a variable's value) with every variable filled in, empty ones too."""
         return fill(template, self.state.variables, self._speech())
 
-    def spoken(self, prompt: Prompt) -> Say:
+    def spoken(self, prompt: Prompt, variables: dict | None = None) -> Say:
         """A prompt in the caller's language; the parts whose variables are empty are left out."""
         text = pick(prompt, self.state.language, self.flow.default_language)
-        return Say(spoken_text(text, self.state.variables, self._speech()), self.state.language)
+        values = self.state.variables if variables is None else variables
+        return Say(spoken_text(text, values, self._speech()), self.state.language)
 
     def prompts(self, *prompts: Prompt | None) -> tuple[Say, ...]:
         """The prompts given, spoken, without those left with nothing to say."""

@@ -1,5 +1,5 @@
 """Listening menus in the simulator: the caller's answer by voice to a <Record> or a <Connect><Stream>, and the
-words of our own synthesised prompts (the `.txt` beside each `/prompts/<key>.wav`) shown as speech."""
+words of our own synthesised prompts (which the server puts on each `<Play>` for the simulator) shown as speech."""
 from __future__ import annotations
 
 import re
@@ -105,14 +105,10 @@ def stream_answer(media: CallMedia, url: str, headers: dict, start: StreamStart,
     return run, f"🎙 {what} over the media stream ({run.frames} frames, {run.audio_s:.1f} s); {ended}"
 
 
-def prompt_words(transport, addressing, play: v.Play, document_url: str) -> tuple[str, str] | None:
-    """(language, text) of a prompt our own server synthesised, from its `.txt` sidecar; None for other audio."""
-    url = addressing.resolve(play.url, document_url)
-    if not url.startswith(addressing.public_url + "/prompts/") or not PROMPT.search(url):
-        return None
-    answer = transport.send("GET", addressing.local(url[:-4] + ".txt"), {}, {})
-    text = answer.body.strip() if answer.status == 200 else ""
-    return (language_of(text), text) if text else None
+def prompt_words(play: v.Play) -> tuple[str, str] | None:
+    """(language, text) of a prompt our own server synthesised, as it told us on the <Play>; None for other audio."""
+    text = play.text.strip()
+    return (language_of(text), text) if text and PROMPT.search(play.url) else None
 
 
 def shown_prompt(url: str) -> str:

@@ -85,7 +85,7 @@ def _spoken(call, verb, url: str) -> tuple[str, str] | None:
     if isinstance(verb, v.Say):
         return verb.language, verb.text
     if isinstance(verb, v.Play) and not verb.digits:
-        return listening.prompt_words(call.transport, call.addressing, verb, url)
+        return listening.prompt_words(verb)
     return None
 
 

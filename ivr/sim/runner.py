@@ -168,7 +168,7 @@ class SimulatedCall:
         self.elapsed_s += max(1.0, len(say.text) / CHARACTERS_PER_SECOND) * max(1, say.loop)
 
     def _play_audio(self, play: v.Play, url: str) -> None:
-        words = None if play.digits else listening.prompt_words(self.transport, self.addressing, play, url)
+        words = None if play.digits else listening.prompt_words(play)
         if words is not None:
             language, text = words
             self.transcript.add("say", f"🔊 [{language}] {text}  ▶ {listening.shown_prompt(play.url)}", said=text)

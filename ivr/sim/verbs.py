@@ -23,6 +23,7 @@ class Play:
     url: str
     loop: int = 1
     digits: str = ""
+    text: str = ""  # the words of a prompt our own server synthesised (its `ivrText`), when it said them
 
 
 @dataclass(frozen=True)
@@ -166,7 +167,7 @@ def _say(element: ET.Element) -> Say:
 
 
 def _play(element: ET.Element) -> Play:
-    return Play(_text(element), _int(element, "loop", 1), element.get("digits", ""))
+    return Play(_text(element), _int(element, "loop", 1), element.get("digits", ""), element.get("ivrText", ""))
 
 
 def _pause(element: ET.Element) -> Pause:

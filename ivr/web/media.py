@@ -3,46 +3,47 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from pathlib import Path
 
 from flask import Blueprint, abort, current_app, send_file
 
+from speech.prompt_cache import PROMPT_NAME
+
 bp = Blueprint("prompts", __name__, url_prefix="/prompts")
-PROMPT_FILE = re.compile(r"^[0-9a-f]{16,64}\.(wav|txt)$")
+SHOW_TEXT_HEADER = "X-IVR-Prompt-Text"  # the simulator asks to see the words of each <Play> it is sent
+TEXT_ATTRIBUTE = "ivrText"  # never sent to Twilio: it only answers a request that asked for it
 
 
 @dataclass
 class Media:
-    """Per request: the speech service, and the media-stream URL when menus listen by streaming."""
+    """Per request: the speech service, the media-stream URL when menus listen by streaming, and whether
+    the requester (the simulator) asked to see each prompt's words beside its audio."""
 
     speech: object
     stream_url: str | None = None
+    show_text: bool = False
 
     def prompt_url(self, text: str, language: str) -> str | None:
         path = self.speech.prompt_path(text, language)
-        if path is None:
-            return None
-        _keep_text(path, text)
-        return f"/prompts/{path.name}"
+        return None if path is None else f"/prompts/{path.name}"
 
     def listens(self, language: str) -> bool:
         return self.speech.listens(language)
 
 
 def speak(response, text: str, language: str, say_languages: dict, media=None) -> None:
-    """A prompt: <Play> of its synthesised file from the cache, or Twilio's <Say> when there is none."""
+    """A prompt: <Play> of its synthesised file from the cache, or Twilio's <Say> when there is none.
+
+    The words are never kept beside the audio (they may hold a caller's secret); a requester that
+    asked for them (the simulator, over the same signed webhook) finds them on the <Play> itself."""
     url = media.prompt_url(text, language) if media else None
     if url:
-        response.play(url)
+        response.play(url, **({TEXT_ATTRIBUTE: text} if media.show_text else {}))
     else:
         response.say(text, language=say_languages.get(language, language))
 
 
-def _keep_text(path: Path, text: str) -> None:
-    # The words beside the audio: the simulator and people reading logs see what a file says.
-    sidecar = path.with_suffix(".txt")
-    if not sidecar.exists():
-        sidecar.write_text(text, encoding="utf-8")
+def shows_text(request) -> bool:
+    return request.headers.get(SHOW_TEXT_HEADER) == "1"
 
 
 def stream_url(settings, request) -> str | None:
@@ -55,12 +56,11 @@ def stream_url(settings, request) -> str | None:
 
 @bp.get("/<name>")
 def prompt_file(name: str):
-    """A rendered prompt (Twilio fetches it for <Play>), or the text it says."""
+    """A rendered prompt's audio (Twilio fetches it for <Play>); nothing else is served from the cache."""
     speech = current_app.extensions["ivr"].speech
-    if not PROMPT_FILE.match(name) or speech.cache is None:
+    if not PROMPT_NAME.match(name) or speech.cache is None:
         abort(404)
-    path = Path(speech.cache.directory) / name
+    path = speech.cache.directory / name
     if not path.is_file():
         abort(404)
-    mimetype = "audio/wav" if name.endswith(".wav") else "text/plain; charset=utf-8"
-    return send_file(path, mimetype=mimetype, max_age=86400)
+    return send_file(path, mimetype="audio/wav", max_age=86400)

@@ -147,7 +147,7 @@ class StreamListener:
         self.over = True
         if transcript is None or transcript.empty:
             return  # silence: the webhook after the stream finds nothing and the menu hears NoInput
-        self._store(heard(transcript, self.options))
+        self._store(heard(transcript, self.options, cut_off=bool(getattr(self.stream, "cut_off", False))))
 
     def _store(self, event) -> None:
         self.over = True

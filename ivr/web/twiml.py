@@ -81,8 +81,9 @@ def _listen(response: VoiceResponse, gather: Gather, node: str, media) -> None:
         stream.parameter(name="node", value=node)
         response.redirect(f"{action_url(SPEECH_PATH, node)}&via=stream", method="POST")
         return
+    # Not trimmed: the silence after the words is how the server knows the caller finished, not cut off.
     response.record(action=action_url(SPEECH_PATH, node), method="POST", max_length=LISTEN_MAX_S,
-                    timeout=LISTEN_SILENCE_S, finish_on_key="0123456789*#", play_beep=False, trim="trim-silence")
+                    timeout=LISTEN_SILENCE_S, finish_on_key="0123456789*#", play_beep=False, trim="do-not-trim")
 
 
 def _record(response: VoiceResponse, record: Record, node: str) -> None:

@@ -8,7 +8,7 @@ from flask import Blueprint, Response, current_app, request
 from ..service import CallInfo, Reply
 from .twilio_form import BadWebhook, call_info, dial_event, gather_event, recording_event
 from ..flow.events import NoInput
-from .media import Media, stream_url
+from .media import Media, shows_text, stream_url
 from .twiml import fallback, render
 
 log = logging.getLogger(__name__)
@@ -27,7 +27,7 @@ def _xml(body: str, status: int = 200) -> Response:
 def media() -> Media:
     """What this request's TwiML may use: cached prompt audio, and how menus listen."""
     services = _services()
-    return Media(services.speech, stream_url(services.settings, request))
+    return Media(services.speech, stream_url(services.settings, request), shows_text(request))
 
 
 def _reply(reply: Reply) -> Response:

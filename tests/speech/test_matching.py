@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from speech.matching import Match, MatchSettings, grammar_of, match, normalize
+from speech.matching import Match, MatchSettings, coverage, grammar_of, match, normalize
 
 from speech_menu import MENU
 
@@ -77,3 +77,41 @@ def test_a_phrase_heard_whole_with_a_stray_word_is_sure_when_it_explains_most_of
 def test_two_phrases_of_the_same_length_heard_together_are_not_sure():
     found = match(["요금 고장"], {"2": ["요금"], "3": ["고장"]})
     assert found is None or not found.confident
+
+
+SAMPLE_MENU = {"1": ["배송 조회", "배송"], "2": ["요금", "환불", "결제 문의"], "3": ["기술 지원", "고장"],
+               "0": ["상담원 연결", "상담원"]}
+
+
+@pytest.mark.parametrize(
+    "said, heard",
+    [
+        ("안녕하세요 날씨가 좋네요", "연결 요금 조회 기술 요금"),  # what vosk's menu grammar made of them
+        ("오늘 점심 뭐 먹지", "문의 지원 기술 환불 기술"),
+        ("네 그렇습니다 고맙습니다", "조회 기술 지원 환불 기술"),
+        ("(free words)", "오늘 날씨 정말 좋네요"),
+    ],
+)
+def test_speech_far_from_every_phrase_is_not_understood_even_when_it_holds_a_phrase(said, heard):
+    assert match([heard], SAMPLE_MENU) is None
+
+
+@pytest.mark.parametrize(
+    "heard, option",
+    [
+        ("배송 조회 고장", "1"),  # one stray word: the phrase explains two thirds
+        ("환불", "2"),
+        ("상담원 연결 해주세요", "0"),  # half of it is the phrase
+    ],
+)
+def test_speech_mostly_explained_by_a_phrase_is_still_understood(heard, option):
+    found = match([heard], SAMPLE_MENU)
+    assert found is not None and found.option == option
+
+
+@pytest.mark.parametrize(
+    "heard, phrase, share",
+    [("배송 조회 고장", "배송 조회", 0.67), ("연결 요금 조회 기술 요금", "요금", 0.2), ("요금", "요금 문의", 1.0), ("", "요금", 0.0)],
+)
+def test_coverage_is_the_share_of_what_was_heard_that_the_phrase_explains(heard, phrase, share):
+    assert round(coverage(heard, phrase), 2) == share

@@ -8,6 +8,8 @@ from speech.errors import SynthesisFailed
 from speech.model import Prompt, Voice
 from speech.prompt_cache import PromptCache
 
+KEY = b"k" * 32  # a test's own key; the server's comes from IVR_SECRET_KEY or its instance key file
+
 
 class CountingSynthesizer:
     """Wraps a real synthesizer and counts renders."""
@@ -23,7 +25,7 @@ class CountingSynthesizer:
 
 def test_a_cache_hit_returns_the_same_file_without_rendering_again(synthesizer, tmp_path):
     counting = CountingSynthesizer(synthesizer)
-    cache = PromptCache(tmp_path, counting)
+    cache = PromptCache(tmp_path, key=KEY, synthesizer=counting)
     first = cache.get("요금 문의는 2번", Voice("ko"))
     mtime = first.stat().st_mtime_ns
     again = cache.get("요금 문의는 2번", Voice("ko"))
@@ -31,24 +33,24 @@ def test_a_cache_hit_returns_the_same_file_without_rendering_again(synthesizer, 
 
 
 def test_a_prompt_never_rendered_is_not_found(synthesizer, tmp_path):
-    assert PromptCache(tmp_path, synthesizer).lookup("없는 안내", Voice("ko")) is None
+    assert PromptCache(tmp_path, key=KEY, synthesizer=synthesizer).lookup("없는 안내", Voice("ko")) is None
 
 
 def test_text_language_variant_and_rate_each_make_a_different_file(synthesizer, tmp_path):
-    cache = PromptCache(tmp_path, synthesizer)
+    cache = PromptCache(tmp_path, key=KEY, synthesizer=synthesizer)
     voices = [Voice("ko"), Voice("ko", "f3"), Voice("ko", rate_wpm=150), Voice("en")]
     paths = {cache.path_for("1", v) for v in voices} | {cache.path_for("2", Voice("ko"))}
     assert len(paths) == 5
 
 
 def test_cached_files_are_8_khz_wavs_and_no_temporary_file_is_left(synthesizer, tmp_path):
-    path = PromptCache(tmp_path, synthesizer).get("배송 조회는 1번", Voice("ko"))
+    path = PromptCache(tmp_path, key=KEY, synthesizer=synthesizer).get("배송 조회는 1번", Voice("ko"))
     assert from_wav(path.read_bytes()).rate_hz == 8000
     assert [p.name for p in tmp_path.iterdir()] == [path.name]
 
 
 def test_render_all_renders_the_missing_counts_the_cached_and_reports_the_failed(synthesizer, tmp_path):
-    cache = PromptCache(tmp_path, CountingSynthesizer(synthesizer))
+    cache = PromptCache(tmp_path, key=KEY, synthesizer=CountingSynthesizer(synthesizer))
     cache.get("요금", Voice("ko"))
     seen = []
     prompts = [Prompt("요금"), Prompt("기술 지원"), Prompt("기술 지원"), Prompt(" ")]
@@ -58,7 +60,7 @@ def test_render_all_renders_the_missing_counts_the_cached_and_reports_the_failed
 
 
 def test_two_threads_filling_the_cache_at_once_both_get_valid_files(synthesizer, tmp_path):
-    cache = PromptCache(tmp_path, synthesizer)
+    cache = PromptCache(tmp_path, key=KEY, synthesizer=synthesizer)
     texts = [f"{n}번을 누르세요" for n in range(1, 9)]
     threads = [threading.Thread(target=cache.render_all, args=([Prompt(t) for t in texts[i::2]],)) for i in (0, 1)]
     for thread in threads:
@@ -75,7 +77,7 @@ def test_a_synthesizer_giving_no_audio_is_synthesis_failed(tmp_path):
             return Audio(b"", 8000)
 
     try:
-        PromptCache(tmp_path, Mute()).get("요금", Voice())
+        PromptCache(tmp_path, key=KEY, synthesizer=Mute()).get("요금", Voice())
     except SynthesisFailed as exc:
         assert "no audio" in str(exc)
     else:

@@ -168,3 +168,21 @@ def _params(sid: str) -> dict:
     from helpers import twilio_params
 
     return twilio_params(sid)
+
+
+def test_a_stream_stopped_after_0_6_s_of_배송_조회_is_confirmed_not_taken(at_main_menu, app):
+    from ivr.sim.speaking import CallerVoice, Spoken
+
+    twilio, sid, url = at_main_menu
+    line = CallerVoice().line_ulaw(Spoken("say", "배송 조회"))  # 0.3 s of silence, then the words
+    cut = line[: int((0.3 + 0.6) * 8000)]
+    ws = _connect(url)
+    ws.send(json.dumps({"event": "start", "start": {"callSid": sid, "customParameters": {"node": "main_menu"}}}))
+    for offset in range(0, len(cut), 160):
+        ws.send(json.dumps({"event": "media", "media": {"track": "inbound",
+                                                         "payload": base64.b64encode(cut[offset:offset + 160]).decode()}}))
+    ws.send(json.dumps({"event": "stop", "stop": {"callSid": sid}}))
+    _wait_closed(ws)
+    reply = twilio.post("/voice/speech?node=main_menu&via=stream", _params(sid)).get_data(as_text=True)
+    assert "맞으신가요" in reply and ORDER_PROMPT not in reply
+    assert [(h["option"], h["confident"]) for h in heard_events(app, sid)] == [("1", False)]

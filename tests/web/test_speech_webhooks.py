@@ -6,7 +6,8 @@ from dataclasses import replace
 
 import pytest
 from fakes import FakeTwilio
-from helpers import TwilioClient, new_call_sid, said, twilio_params, twiml, verbs
+from helpers import TOKEN, TwilioClient, new_call_sid, said, twilio_params, twiml, verbs
+from twilio.request_validator import RequestValidator
 
 from ivr.web import create_app
 from speech import Alternative, Transcript
@@ -84,7 +85,7 @@ def test_a_listening_menu_records_after_its_prompt_and_keys_still_work(listening
     assert root.find("Gather").attrib["timeout"] == "1" and said(root) == ["요금은 1번"]
     assert root.find("Record").attrib == {"action": "/voice/speech?node=menu", "method": "POST", "maxLength": "6",
                                           "timeout": "2", "finishOnKey": "0123456789*#", "playBeep": "false",
-                                          "trim": "trim-silence"}
+                                          "trim": "do-not-trim"}
 
 
 def test_without_a_recogniser_for_the_language_the_menu_takes_keys_only(listening):
@@ -151,21 +152,42 @@ def test_an_unsure_match_is_confirmed_then_taken_with_yes(listening):
     assert said(answer(twilio, sid, RecordingUrl=RECORDING, RecordingDuration="1")) == ["요금 담당입니다"]
 
 
-def test_prompts_play_from_the_synthesis_cache_with_their_text_beside(listening, tmp_path):
+def test_prompts_play_from_the_synthesis_cache_and_only_their_audio_is_served(listening, tmp_path):
     app, twilio, speech = listening
     synthesizer = FakeSynthesizer()
-    speech.cache = PromptCache(tmp_path / "prompts", synthesizer)
+    speech.cache = PromptCache(tmp_path / "prompts", synthesizer, b"k" * 32)
     speech.recognizers.clear()
     root = twiml(twilio.start(new_call_sid()))
-    url = root.find("Gather/Play").text
+    play = root.find("Gather/Play")
+    url = play.text
     assert url.startswith("/prompts/") and url.endswith(".wav") and synthesizer.rendered == [("요금은 1번", "ko")]
+    assert play.get("ivrText") is None  # Twilio never gets the words
     client = app.test_client()
     wav = client.get(url)
     assert wav.status_code == 200 and wav.mimetype == "audio/wav" and wav.data[:4] == b"RIFF"
-    assert client.get(url.replace(".wav", ".txt")).get_data(as_text=True) == "요금은 1번"
+    assert client.get(url.replace(".wav", ".txt")).status_code == 404
+    assert [p.suffix for p in (tmp_path / "prompts").iterdir()] == [".wav"]
     twiml(twilio.start(new_call_sid()))
     assert synthesizer.rendered == [("요금은 1번", "ko")]  # the second call plays the cached file
     assert client.get("/prompts/../../etc/passwd").status_code == 404
+
+
+def test_the_words_of_a_played_prompt_are_on_it_only_for_a_requester_that_asks(listening, tmp_path):
+    app, twilio, speech = listening
+    speech.cache = PromptCache(tmp_path / "prompts", FakeSynthesizer(), b"k" * 32)
+    speech.recognizers.clear()
+    params = twilio_params(new_call_sid(), CallStatus="ringing")
+    signature = RequestValidator(TOKEN).compute_signature("http://localhost/voice", params)
+    reply = app.test_client().post("/voice", data=params, headers={"X-Twilio-Signature": signature,
+                                                                   "X-IVR-Prompt-Text": "1"})
+    assert twiml(reply).find("Gather/Play").get("ivrText") == "요금은 1번"
+
+
+def test_prompt_names_depend_on_the_secret_key_so_a_guessed_text_finds_no_file(tmp_path):
+    from speech.model import Voice
+
+    ours, guessed = PromptCache(tmp_path, None, b"a" * 32), PromptCache(tmp_path, None, b"b" * 32)
+    assert ours.path_for("입력하신 번호는 4 3 2 1", Voice("ko")) != guessed.path_for("입력하신 번호는 4 3 2 1", Voice("ko"))
 
 
 def test_health_reports_what_speech_can_do(listening):
