@@ -18,7 +18,7 @@ from recordings.store import RecordingStore
 from .catalog import FlowCatalog
 from .clock import SystemClock
 from .config import Settings
-from .db import make_engine, upgrade, writer_lock_for
+from .db import DbLimits, make_engine, upgrade, writer_lock_for
 from .flow.texts import static_prompts
 from .http_fetch import RequestsJsonFetcher
 from .repository import SqlAlchemyUnitOfWork
@@ -64,7 +64,7 @@ class Services:
 def build(settings: Settings, clock=None) -> Services:
     """Engine, schema, flows and services for `settings`; a database that is down is logged, not fatal."""
     clock = clock or SystemClock()
-    engine = make_engine(settings.database)
+    engine = make_engine(settings.database, DbLimits.from_settings(settings))
     if settings.auto_migrate:
         _try_upgrade(engine)
     catalog = FlowCatalog(settings.flows_dir, clock, settings.reload_interval_s)

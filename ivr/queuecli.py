@@ -92,13 +92,16 @@ def _shown(value) -> str:
 @click.option("--interval", default=1.0, show_default=True, help="Seconds between passes.")
 @click.option("--passes", default=None, type=int, help="Stop after this many passes (default: run until stopped).")
 def worker_command(interval: float, passes: int | None) -> None:
-    """Run the queue's time-driven work: wrap-ups, ring timeouts, max waits, escalations. Safe to run several."""
+    """Run the queue's time-driven work: wrap-ups, ring timeouts, max waits, escalations. Safe to run several.
+
+    The servers run the same loop; the timer lease in the database lets one process tick at a time."""
+    from callqueue.timer_lease import TimerLease, holder_name
     from callqueue.worker import run_forever
 
     queues = _queue_services(Settings.from_env())
     click.echo(f"queue worker: a pass every {interval:g} s on {len(queues.config.queues)} queue(s); Ctrl-C stops")
     try:
-        offered = run_forever(queues, interval, passes=passes)
+        offered = run_forever(queues, interval, passes=passes, lease=TimerLease(queues.uow, queues.clock, holder_name()))
     except KeyboardInterrupt:
         sys.exit(0)
     click.echo(f"queue worker: {offered} caller(s) offered")
