@@ -8,11 +8,26 @@ The app is built once before the workers fork so they share the speech model's m
 opens its own database connections (ivr.db drops inherited ones) and starts the queue's timer loop after the
 fork (post_worker_init below); a lease row in the database lets one loop tick at a time.
 """
-from gevent import monkey
+import os
+import shlex
+import sys
 
-monkey.patch_all()
 
-import os  # noqa: E402  (after the patch, on purpose)
+def _worker_class_asked() -> str | None:
+    """A worker class given on the command line or in GUNICORN_CMD_ARGS (the benchmarks ask for sync workers)."""
+    words = shlex.split(os.environ.get("GUNICORN_CMD_ARGS", "")) + sys.argv[1:]
+    for i, word in enumerate(words):
+        if word in ("-k", "--worker-class") and i + 1 < len(words):
+            return words[i + 1]
+        if word.startswith("--worker-class="):
+            return word.split("=", 1)[1]
+    return None
+
+
+if _worker_class_asked() in (None, "gevent"):
+    from gevent import monkey
+
+    monkey.patch_all()
 
 bind = os.environ.get("BIND") or f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '5000')}"
 workers = int(os.environ.get("WEB_CONCURRENCY", "4"))

@@ -41,6 +41,7 @@ class DbLimits:
     lock_timeout_s: float = 3.0
     pool_timeout_s: float = 3.0
     tcp_timeout_s: float = 5.0  # unacknowledged data or unanswered keepalives this long: the connection is dead
+    sqlite_busy_s: float = 5.0  # was 10 s; server writers queue on the writer lock first, so this is a safety net
 
     @classmethod
     def from_settings(cls, settings) -> "DbLimits":
@@ -90,7 +91,7 @@ def postgres_connect_args(url, limits: DbLimits) -> dict:
 
 
 def _sqlite_busy_ms(limits: DbLimits) -> int:
-    return max(100, round(1000 * (limits.lock_timeout_s or 30)))
+    return max(100, round(1000 * limits.sqlite_busy_s))
 
 
 def _forget_after_fork(engine: Engine) -> Engine:

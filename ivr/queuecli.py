@@ -23,7 +23,7 @@ def _queue_services(settings: Settings):
     from callqueue.service import QueueService
 
     from .clock import SystemClock
-    from .db import make_engine
+    from .db import make_engine, writer_lock_for
     from .queuefiles import read_queues
     from .repository import SqlAlchemyUnitOfWork
     from .telephony import telephony_for
@@ -32,7 +32,7 @@ def _queue_services(settings: Settings):
     if problems:
         raise click.ClickException("\n".join(str(p) for p in problems))
     engine = make_engine(settings.database)
-    uow = partial(SqlAlchemyUnitOfWork, sessionmaker(engine, expire_on_commit=False))
+    uow = partial(SqlAlchemyUnitOfWork, sessionmaker(engine, expire_on_commit=False), writer_lock_for(engine))
     return QueueService(uow, config or QueueConfig(queues={}), SystemClock(), telephony_for(settings))
 
 

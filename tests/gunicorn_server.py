@@ -19,6 +19,8 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
+FLOWS = ROOT / "flows"
+POSTGRES_URL = os.environ.get("IVR_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")  # as conftest.py
 HOST = "127.0.0.1"
 START_TIMEOUT_S = 90
 STOP_TIMEOUT_S = 20

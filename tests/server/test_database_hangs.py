@@ -6,14 +6,12 @@ from __future__ import annotations
 import time
 import xml.etree.ElementTree as ET
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import replace
 from urllib.parse import urlsplit
 
 import pytest
 from helpers import new_call_sid, twilio_params
 
-from conftest import FLOWS, POSTGRES_URL
-from gunicorn_server import GunicornServer
+from gunicorn_server import FLOWS, POSTGRES_URL, GunicornServer
 from ivr.config import APOLOGY, Settings
 from ivr.web import create_app
 from tcp_proxy import TcpProxy

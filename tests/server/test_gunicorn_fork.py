@@ -8,8 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from helpers import new_call_sid, twilio_params
 
-from conftest import FLOWS
-from gunicorn_server import GunicornServer
+from gunicorn_server import FLOWS, GunicornServer
 from ivr.config import APOLOGY
 
 CALLERS = 40

@@ -12,8 +12,7 @@ import pytest
 from helpers import new_call_sid, twilio_params
 from websockets.sync.client import connect
 
-from conftest import FLOWS
-from gunicorn_server import HOST, GunicornServer
+from gunicorn_server import FLOWS, HOST, GunicornServer
 
 STREAMS = 50
 SLOW_CLIENTS = 50
