@@ -21,6 +21,7 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.pool import StaticPool
 
 log = logging.getLogger(__name__)
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -60,12 +61,14 @@ def make_engine(url: str, limits: DbLimits | None = None) -> Engine:
         # fallback answer, SQLAlchemy drops the pool's stale connections, and the next request reconnects.
         return _forget_after_fork(create_engine(parsed, pool_recycle=1800, pool_timeout=limits.pool_timeout_s,
                                                 connect_args=postgres_connect_args(parsed, limits)))
-    pool = {}
+    busy_ms = _sqlite_busy_ms(limits)
+    connect_args, pool = {"timeout": busy_ms / 1000}, {}
     if parsed.database and parsed.database != ":memory:":
         _make_parent(Path(parsed.database))
-        pool = {"pool_timeout": limits.pool_timeout_s}  # a file database has a queue pool; memory has one connection
-    busy_ms = _sqlite_busy_ms(limits)
-    engine = create_engine(parsed, connect_args={"timeout": busy_ms / 1000}, **pool)
+        pool = {"pool_timeout": limits.pool_timeout_s}
+    else:  # one memory database for every thread (webhooks run on their own thread, see ivr.web.budget)
+        connect_args["check_same_thread"], pool = False, {"poolclass": StaticPool}
+    engine = create_engine(parsed, connect_args=connect_args, **pool)
     event.listen(engine, "connect", partial(_sqlite_pragmas, busy_ms=busy_ms))
     event.listen(engine, "begin", _sqlite_begin_immediate)
     return _forget_after_fork(engine)
