@@ -18,7 +18,7 @@ from recordings.store import RecordingStore
 from .catalog import FlowCatalog
 from .clock import SystemClock
 from .config import Settings
-from .db import make_engine, upgrade, writer_lock_for
+from .db import DbLimits, make_engine, upgrade, writer_lock_for
 from .flow.texts import static_prompts
 from .http_fetch import RequestsJsonFetcher
 from .outbound.twilio_rest import TwilioRest
@@ -75,7 +75,7 @@ def build(settings: Settings, clock=None, twilio=None) -> Services:
     `twilio` is the outbound Twilio adapter (tests pass their fake); by default the real one, built once here."""
     clock = clock or SystemClock()
     twilio = twilio if twilio is not None else TwilioRest.from_settings(settings)
-    engine = make_engine(settings.database)
+    engine = make_engine(settings.database, DbLimits.from_settings(settings))
     if settings.auto_migrate:
         _try_upgrade(engine)
     catalog = FlowCatalog(settings.flows_dir, clock, settings.reload_interval_s)

@@ -63,6 +63,19 @@ def _seconds(env, name: str, default: float) -> float:
     return value
 
 
+def _number(env, name: str, default: float, low: float, high: float) -> float:
+    raw = (env.get(name) or "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise SettingsError(f"{name}={raw!r}: not a number") from None
+    if not low <= value <= high:
+        raise SettingsError(f"{name}={raw!r}: use a number from {low:g} to {high:g}")
+    return value
+
+
 @dataclass(frozen=True)
 class Settings:
     """Everything the server reads from its environment; see the README's configuration reference."""
@@ -93,6 +106,13 @@ class Settings:
     secret_key: str = ""          # IVR_SECRET_KEY: names prompt files, seals sensitive variables
     secret_key_file: Path = PROJECT_ROOT / "instance" / "secret_key"  # made (0600) when IVR_SECRET_KEY is unset
     prompt_render_timeout_s: float = 3.0  # longer than this, a prompt is spoken by <Say> instead
+    webhook_budget_s: float = 8.0       # past this a webhook answers the fallback (Twilio gives up at 15 s)
+    db_connect_timeout_s: float = 3.0
+    db_statement_timeout_s: float = 5.0
+    db_lock_timeout_s: float = 3.0
+    db_pool_timeout_s: float = 3.0
+    max_body_bytes: int = 1_048_576     # bigger request bodies are refused (413) before they are read
+    timers: bool = True                 # the server runs the queue's timers itself (one process at a time)
 
     @classmethod
     def from_env(cls, env: dict | None = None, **overrides) -> "Settings":
@@ -122,6 +142,13 @@ class Settings:
             secret_key=env.get("IVR_SECRET_KEY", ""),
             secret_key_file=Path(env.get("IVR_SECRET_KEY_FILE") or PROJECT_ROOT / "instance" / "secret_key"),
             prompt_render_timeout_s=_seconds(env, "PROMPT_RENDER_TIMEOUT_S", 3.0),
+            webhook_budget_s=_number(env, "WEBHOOK_BUDGET_S", 8.0, 1.0, 14.0),
+            db_connect_timeout_s=_number(env, "DB_CONNECT_TIMEOUT_S", 3.0, 1.0, 60.0),
+            db_statement_timeout_s=_number(env, "DB_STATEMENT_TIMEOUT_S", 5.0, 0.0, 3600.0),
+            db_lock_timeout_s=_number(env, "DB_LOCK_TIMEOUT_S", 3.0, 0.0, 3600.0),
+            db_pool_timeout_s=_number(env, "DB_POOL_TIMEOUT_S", 3.0, 0.1, 60.0),
+            max_body_bytes=int(_number(env, "MAX_BODY_BYTES", 1_048_576, 1024, 1 << 30)),
+            timers=env.get("TIMERS", "1").strip().lower() not in ("0", "false", "no", "off"),
         )
         values.update(overrides)
         return cls(**values)

@@ -24,7 +24,7 @@ def _queue_services(settings: Settings):
 
     from .bootstrap import queue_exit, rest_only
     from .clock import SystemClock
-    from .db import make_engine
+    from .db import make_engine, writer_lock_for
     from .outbound.twilio_rest import TwilioRest
     from .queuefiles import read_queues
     from .repository import SqlAlchemyUnitOfWork
@@ -33,7 +33,7 @@ def _queue_services(settings: Settings):
     if problems:
         raise click.ClickException("\n".join(str(p) for p in problems))
     engine = make_engine(settings.database)
-    uow = partial(SqlAlchemyUnitOfWork, sessionmaker(engine, expire_on_commit=False))
+    uow = partial(SqlAlchemyUnitOfWork, sessionmaker(engine, expire_on_commit=False), writer_lock_for(engine))
     return QueueService(uow, config or QueueConfig(queues={}), SystemClock(),
                         queue_exit(rest_only(TwilioRest.from_settings(settings))))
 
@@ -94,13 +94,16 @@ def _shown(value) -> str:
 @click.option("--interval", default=1.0, show_default=True, help="Seconds between passes.")
 @click.option("--passes", default=None, type=int, help="Stop after this many passes (default: run until stopped).")
 def worker_command(interval: float, passes: int | None) -> None:
-    """Run the queue's time-driven work: wrap-ups, ring timeouts, max waits, escalations. Safe to run several."""
+    """Run the queue's time-driven work: wrap-ups, ring timeouts, max waits, escalations. Safe to run several.
+
+    The servers run the same loop; the timer lease in the database lets one process tick at a time."""
+    from callqueue.timer_lease import TimerLease, holder_name
     from callqueue.worker import run_forever
 
     queues = _queue_services(Settings.from_env())
     click.echo(f"queue worker: a pass every {interval:g} s on {len(queues.config.queues)} queue(s); Ctrl-C stops")
     try:
-        offered = run_forever(queues, interval, passes=passes)
+        offered = run_forever(queues, interval, passes=passes, lease=TimerLease(queues.uow, queues.clock, holder_name()))
     except KeyboardInterrupt:
         sys.exit(0)
     click.echo(f"queue worker: {offered} caller(s) offered")

@@ -3,6 +3,7 @@ from alembic import context
 
 import callqueue.tables  # noqa: F401  (registers its rows on the shared metadata)
 import recordings.tables  # noqa: F401  (registers its rows on the shared metadata)
+import callqueue.timer_lease  # noqa: F401  (registers its rows on the shared metadata)
 from ivr.tables import Base
 
 engine = context.config.attributes["engine"]

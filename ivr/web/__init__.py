@@ -1,15 +1,19 @@
 """Flask side: the app factory, Twilio webhooks, the JSON API."""
 from __future__ import annotations
 
+import json
 import logging
 
 from flask import Flask
 
 from ..bootstrap import Services, build
 from ..config import Settings
+from ..db import release_connections
 from . import api, api_queue, api_reports, demo, media, media_stream, voice, voice_queue  # noqa: F401  (they add routes to api.bp, voice.bp)
+from .budget import Answer, RequestBounds, text_answer
 from .local_fetch import LocalFirstFetcher
 from .signature import SignatureChecker
+from .twiml import fallback
 
 log = logging.getLogger(__name__)
 
@@ -21,6 +25,7 @@ def create_app(settings: Settings | None = None, clock=None, twilio=None) -> Fla
     logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     app = Flask("ivr")
     app.config["JSON_AS_ASCII"] = False
+    app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
     app.json.ensure_ascii = False
     services = build(settings, clock, twilio)
     app.extensions["ivr"] = services
@@ -32,8 +37,26 @@ def create_app(settings: Settings | None = None, clock=None, twilio=None) -> Fla
     media_stream.init_app(app)
     if settings.demo_endpoints:
         app.register_blueprint(demo.bp)
+    app.wsgi_app = RequestBounds(app.wsgi_app, settings.max_body_bytes, settings.webhook_budget_s, _late_answers(settings))
     _warn_development(settings)
+    # Nothing opened here may serve a request after a fork (gunicorn --preload): give the pool's connections
+    # back now; each process opens its own on first use (ivr.db also drops inherited ones in a forked child).
+    release_connections(services.engine)
     return app
+
+
+def _late_answers(settings: Settings):
+    """What a request that overran the budget answers: webhooks the fallback TwiML, the health check a 503."""
+    twiml = text_answer("200 OK", fallback(settings.apology, settings.fallback_number, settings.say_languages), "text/xml")
+    health = text_answer("503 Service Unavailable", json.dumps(
+        {"status": "degraded", "database": f"no answer within {settings.webhook_budget_s:g} s"}), "application/json")
+
+    def late(path: str) -> Answer | None:
+        if path == "/voice" or path.startswith("/voice/"):
+            return twiml
+        return health if path == "/api/health" else None
+
+    return late
 
 
 def services_of(app: Flask) -> Services:

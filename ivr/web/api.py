@@ -7,6 +7,8 @@ import logging
 from flask import Blueprint, current_app, jsonify, request
 from werkzeug.exceptions import HTTPException
 
+from callqueue.timer_lease import last_pass
+
 from ..db import ping
 from ..flow.nodes import GatherNode
 from ..tables import CallRow
@@ -15,6 +17,7 @@ log = logging.getLogger(__name__)
 bp = Blueprint("api", __name__, url_prefix="/api")
 LOOPBACK = {"127.0.0.1", "::1"}
 MASK = "****"
+TIMERS_STALE_S = 60.0
 
 
 class ApiError(Exception):
@@ -51,8 +54,28 @@ def health():
     problems = [str(p) for ps in services.catalog.problems.values() for p in ps if p.severity == "error"]
     ok = database == "ok" and bool(flows)
     body = {"status": "ok" if ok else "degraded", "database": database, "flows": flows, "flow_errors": problems,
-            "speech": services.speech.status()}
+            "speech": services.speech.status(), **_timers_state(services, database == "ok")}
+    # Stale timers stay 200: the lease is shared by every app server, so a 503 would take them all out of
+    # the load balancer and no call would be answered; webhooks still work, only time-driven work waits.
     return jsonify(body), 200 if ok else 503
+
+
+def _timers_state(services, reachable: bool) -> dict:
+    """Whether some process ran the queue's timer loop within the last minute (read from the database)."""
+    if not reachable:
+        return {"timers": "unknown: database unreachable", "timers_last_pass": None}
+    try:
+        seen = last_pass(services.uow)
+    except Exception as exc:  # noqa: BLE001 - health reports it rather than failing
+        log.warning("health: timer lease unreadable: %s", exc)
+        return {"timers": f"unknown: {type(exc).__name__}", "timers_last_pass": None}
+    if seen is None:
+        return {"timers": "stale: no timer loop has ever run", "timers_last_pass": None}
+    age_s = round((services.clock.now() - seen.at).total_seconds(), 1)
+    state = "ok" if age_s <= TIMERS_STALE_S else f"stale: no timer pass for {age_s:g} s"
+    if state != "ok":
+        log.warning("health: queue timers %s (last by %s); is a server or `ivr worker` running?", state, seen.by)
+    return {"timers": state, "timers_last_pass": {"at": seen.at.isoformat(), "age_s": age_s, "by": seen.by}}
 
 
 def _database_state(engine) -> str:

@@ -14,7 +14,7 @@ from callqueue.queues import Queue, QueueConfig
 from callqueue.service import QueueService
 from callqueue.tables import AgentRow, AssignmentRow, QueueEntryRow
 from ivr.clock import SystemClock
-from ivr.db import make_engine, upgrade
+from ivr.db import make_engine, upgrade, writer_lock_for
 from ivr.repository import SqlAlchemyUnitOfWork
 
 CONFIG = QueueConfig(languages=["ko", "en"], queues={
@@ -26,7 +26,8 @@ CONFIG = QueueConfig(languages=["ko", "en"], queues={
 
 def services(url: str, worker: str) -> tuple:
     engine = make_engine(url)
-    uow = partial(SqlAlchemyUnitOfWork, sessionmaker(engine, expire_on_commit=False))
+    # SQLite writers of one file take turns on the writer lock, as the server's do (its busy timeout is short).
+    uow = partial(SqlAlchemyUnitOfWork, sessionmaker(engine, expire_on_commit=False), writer_lock_for(engine))
     clock = SystemClock()
     queues = QueueService(uow, CONFIG, clock, worker=worker)
     return engine, uow, queues, PresenceService(uow, clock, queues)

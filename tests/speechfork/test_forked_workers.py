@@ -15,7 +15,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from gunicorn_server import GunicornServer
+from forked_server import GunicornServer
 
 pytestmark = pytest.mark.slow
 

@@ -1,0 +1,131 @@
+"""Bounds around every request, outside Flask: a body-size cap checked before a byte of the body is read, and a
+time budget after which a webhook answers the fallback TwiML.
+
+Twilio waits 15 s for a webhook, then plays its own error and drops the call. A database that hangs (rather
+than refusing) can stall a request for longer than any single timeout admits, so the webhook runs on its own
+thread (a greenlet under gevent) and the caller hears our fallback when the budget runs out; the late work is
+left to finish or fail against its own database timeouts.
+"""
+from __future__ import annotations
+
+import io
+import logging
+import threading
+from dataclasses import dataclass
+from typing import Callable
+from urllib.parse import parse_qs
+
+log = logging.getLogger(__name__)
+STREAM_PATH = "/voice/stream"  # a WebSocket lives for the whole menu: never budgeted
+READ_CHUNK = 65_536
+
+
+@dataclass(frozen=True)
+class Answer:
+    status: str
+    headers: list[tuple[str, str]]
+    body: bytes
+
+    def send(self, start_response) -> list[bytes]:
+        start_response(self.status, self.headers + [("Content-Length", str(len(self.body)))])
+        return [self.body]
+
+
+def text_answer(status: str, body: str, mimetype: str) -> Answer:
+    return Answer(status, [("Content-Type", f"{mimetype}; charset=utf-8")], body.encode())
+
+
+class RequestBounds:
+    """WSGI middleware: refuse oversized bodies with 413; answer `late(path)` for budgeted paths that overrun."""
+
+    def __init__(self, app, max_body_bytes: int, budget_s: float, late: Callable[[str], Answer | None]):
+        self.app, self.max_body_bytes, self.budget_s, self.late = app, max_body_bytes, budget_s, late
+
+    def __call__(self, environ, start_response):
+        declared = _content_length(environ)
+        if declared is not None and declared > self.max_body_bytes:
+            return self._too_large(environ, declared, start_response)
+        path = environ.get("PATH_INFO", "")
+        fallback = None if path.startswith(STREAM_PATH) else self.late(path)
+        if fallback is None:
+            return self.app(environ, start_response)
+        body = _read_body(environ, declared, self.max_body_bytes)
+        if body is None:
+            return self._too_large(environ, None, start_response)
+        environ["wsgi.input"], environ["CONTENT_LENGTH"] = io.BytesIO(body), str(len(body))
+        environ.pop("HTTP_TRANSFER_ENCODING", None)
+        return self._within_budget(environ, path, fallback, body).send(start_response)
+
+    def _too_large(self, environ, declared: int | None, start_response):
+        log.warning("request body of %s bytes refused (limit %s): %s %s from %s", declared or "over the limit",
+                    self.max_body_bytes, environ.get("REQUEST_METHOD"), environ.get("PATH_INFO"), environ.get("REMOTE_ADDR"))
+        return text_answer("413 Request Entity Too Large", "request body too large\n", "text/plain").send(start_response)
+
+    def _within_budget(self, environ, path: str, fallback: Answer, body: bytes) -> Answer:
+        run = _Run(self.app, environ)
+        threading.Thread(target=run, name="webhook", daemon=True).start()
+        if run.done.wait(self.budget_s) and run.answer is not None:
+            return run.answer
+        if run.done.is_set():
+            return fallback  # the app itself failed outside its error handlers (already logged)
+        log.error("%s %s took longer than the %.1f s budget (CallSid=%s); answering the fallback",
+                  environ.get("REQUEST_METHOD"), path, self.budget_s, _call_sid(environ, body))
+        return fallback
+
+
+class _Run:
+    """One request through the app on its own thread, its whole answer collected."""
+
+    def __init__(self, app, environ):
+        self.app, self.environ = app, environ
+        self.answer: Answer | None = None
+        self.done = threading.Event()
+        self.started: list = []
+
+    def __call__(self) -> None:
+        chunks: list[bytes] = []
+
+        def start_response(status, headers, exc_info=None):
+            self.started[:] = [status, list(headers)]
+            return chunks.append
+
+        try:
+            iterable = self.app(self.environ, start_response)
+            try:
+                chunks.extend(iterable)
+            finally:
+                getattr(iterable, "close", lambda: None)()
+            status, headers = self.started
+            headers = [(k, v) for k, v in headers if k.lower() != "content-length"]
+            self.answer = Answer(status, headers, b"".join(chunks))
+        except BaseException:  # noqa: BLE001 - whatever escaped Flask is logged here and answered with the fallback
+            log.exception("request %s failed outside the app's error handlers", self.environ.get("PATH_INFO"))
+        finally:
+            self.done.set()
+
+
+def _content_length(environ) -> int | None:
+    raw = environ.get("CONTENT_LENGTH") or ""
+    return int(raw) if raw.strip().isdigit() else None
+
+
+def _read_body(environ, declared: int | None, limit: int) -> bytes | None:
+    """The whole body (None when it passes `limit`); chunked bodies are read up to one byte past the limit."""
+    stream = environ.get("wsgi.input")
+    chunked = "chunked" in environ.get("HTTP_TRANSFER_ENCODING", "").lower() or environ.get("wsgi.input_terminated")
+    if stream is None or (declared is None and not chunked):
+        return b""
+    wanted, parts = (declared if declared is not None else limit + 1), []
+    while wanted > 0:
+        part = stream.read(min(READ_CHUNK, wanted))
+        if not part:
+            break
+        parts.append(part)
+        wanted -= len(part)
+    body = b"".join(parts)
+    return None if len(body) > limit else body
+
+
+def _call_sid(environ, body: bytes) -> str:
+    values = parse_qs(environ.get("QUERY_STRING", "")) | parse_qs(body.decode("latin-1"))
+    return (values.get("CallSid") or ["-"])[0][:64]
