@@ -9,6 +9,8 @@ import logging
 import threading
 import time
 
+from ivr.observability.metrics import timer_passed
+
 log = logging.getLogger(__name__)
 
 
@@ -18,6 +20,7 @@ def run_forever(queues, interval_s: float = 1.0, stop: threading.Event | None = 
     while not stop.is_set() and (passes is None or done < passes):
         try:
             offered += len(queues.tick())
+            timer_passed(queues.clock.now())
         except Exception:  # noqa: BLE001 - a database hiccup must not end the loop; the next pass retries
             log.exception("queue worker pass failed; retrying in %s s", interval_s)
         done += 1

@@ -51,6 +51,8 @@ class Settings:
     log_level: str = "INFO"
     apology: tuple[tuple[str, str], ...] = APOLOGY
     say_languages: dict = field(default_factory=lambda: dict(SAY_LANGUAGES))
+    metrics_open: bool = False    # METRICS_OPEN=1: /metrics without the API token (a private scrape network)
+    log_format: str = "text"      # text: human lines; json: one JSON object per line
 
     @classmethod
     def from_env(cls, env: dict | None = None, **overrides) -> "Settings":
@@ -74,6 +76,8 @@ class Settings:
             prompt_cache_dir=Path(env.get("PROMPT_CACHE_DIR") or PROJECT_ROOT / "instance" / "prompts"),
             recordings_dir=Path(env.get("RECORDINGS_DIR") or PROJECT_ROOT / "instance" / "recordings"),
             log_level=env.get("LOG_LEVEL", "INFO").upper(),
+            metrics_open=env.get("METRICS_OPEN", "0") in ("1", "true", "yes"),
+            log_format=_choice(env, "LOG_FORMAT", ("text", "json")),
         )
         values.update(overrides)
         return cls(**values)

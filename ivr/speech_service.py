@@ -19,6 +19,7 @@ from speech.audio import read_audio
 
 from .flow.events import SpeechHeard
 from .flow.instructions import Listen
+from .observability import metrics
 
 log = logging.getLogger(__name__)
 SPEECH_RATE_WPM = 175  # espeak-ng words per minute for prompts
@@ -75,6 +76,7 @@ class SpeechService:
             audio = read_audio(blob)
         except (BadAudio, ValueError) as exc:
             log.warning("recording %s is not audio we can read: %s", url, exc)
+            metrics.bad_audio()
             return SpeechHeard("", 0.0)
         return self.hear(listen, lambda recognizer, grammar: recognizer.transcribe(audio, grammar))
 
@@ -88,6 +90,7 @@ class SpeechService:
             transcript: Transcript = transcribe(recognizer, grammar)
         except SpeechError as exc:
             log.warning("recognition failed: %s", exc)
+            metrics.bad_audio()
             return SpeechHeard("", 0.0)
         return heard(transcript, options)
 
@@ -99,7 +102,9 @@ class SpeechService:
         voice = Voice(language=language, rate_wpm=self.rate_wpm)
         cached = self.cache.lookup(text, voice)  # the common case: a file check, no lock
         if cached is not None:
+            metrics.prompt_cache_hit()
             return cached
+        metrics.prompt_rendered()
         try:
             with self._lock:  # pyttsx3 keeps one engine per process: one render at a time
                 return self.cache.get(text, voice)
@@ -128,6 +133,7 @@ class SpeechService:
             log.warning(message)
 
 
+@metrics.counts_recognitions
 def heard(transcript: Transcript, options: dict[str, list[str]]) -> SpeechHeard:
     """The engine's event for a transcript: the matched option (if any) and whether it is sure."""
     if transcript.empty:

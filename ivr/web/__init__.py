@@ -7,6 +7,8 @@ from flask import Flask
 
 from ..bootstrap import Services, build
 from ..config import Settings
+from ..observability import web as observability
+from ..observability.logs import configure_logging
 from . import api, api_queue, api_reports, demo, media, media_stream, voice, voice_queue  # noqa: F401  (they add routes to api.bp, voice.bp)
 from .local_fetch import LocalFirstFetcher
 from .signature import SignatureChecker
@@ -17,7 +19,7 @@ log = logging.getLogger(__name__)
 def create_app(settings: Settings | None = None, clock=None) -> Flask:
     """Build the app for `settings` (default: from the environment)."""
     settings = settings or Settings.from_env()
-    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    configure_logging(settings.log_level, settings.log_format)
     app = Flask("ivr")
     app.config["JSON_AS_ASCII"] = False
     app.json.ensure_ascii = False
@@ -29,6 +31,7 @@ def create_app(settings: Settings | None = None, clock=None) -> Flask:
     app.register_blueprint(api.bp)
     app.register_blueprint(media.bp)
     media_stream.init_app(app)
+    observability.init_app(app)
     if settings.demo_endpoints:
         app.register_blueprint(demo.bp)
     _warn_development(settings)
