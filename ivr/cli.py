@@ -46,6 +46,27 @@ def db_upgrade() -> None:
     click.echo(f"database at {settings.database} is up to date")
 
 
+@db.command("downgrade")
+@click.argument("revision")
+@click.option("--yes", is_flag=True, help="Do not ask: tables and columns added after REVISION are dropped with their data.")
+def db_downgrade(revision: str, yes: bool) -> None:
+    """Take DATABASE_URL's schema back to REVISION (0002, base for none, or `-- -1` for one step back)."""
+    from alembic.util import CommandError
+
+    from .db import current_revision, downgrade, make_engine
+
+    engine = make_engine(Settings.from_env().database)
+    before = current_revision(engine)
+    if not yes:
+        click.confirm(f"Downgrade {engine.url.render_as_string(hide_password=True)} from {before} to {revision}? "
+                      "Tables and columns added after it are dropped with their data", abort=True)
+    try:
+        downgrade(engine, revision)
+    except CommandError as exc:
+        raise click.ClickException(f"cannot downgrade to {revision!r}: {exc}") from None
+    click.echo(f"database downgraded from {before} to {current_revision(engine) or 'base (no tables)'}")
+
+
 class _UsageErrorExitsOne(click.Command):
     """`ivr call` keeps exit code 2 for protocol errors, so its usage errors exit 1 (click's default is 2),
     whether found parsing the options or checking them together."""
