@@ -48,7 +48,7 @@ def db_upgrade() -> None:
 
 @db.command("downgrade")
 @click.argument("revision")
-@click.option("--yes", is_flag=True, help="Do not ask: tables and columns added after REVISION are dropped with their data.")
+@click.option("--yes", is_flag=True, help="Do not ask (what came after REVISION is dropped with its data).")
 def db_downgrade(revision: str, yes: bool) -> None:
     """Take DATABASE_URL's schema back to REVISION (0002, base for none, or `-- -1` for one step back)."""
     from alembic.util import CommandError
