@@ -41,9 +41,9 @@ def db_upgrade() -> None:
     """Apply every pending migration to DATABASE_URL."""
     from .db import make_engine, upgrade
 
-    settings = Settings.from_env()
-    upgrade(make_engine(settings.database))
-    click.echo(f"database at {settings.database} is up to date")
+    engine = make_engine(Settings.from_env().database)
+    upgrade(engine)
+    click.echo(f"database at {engine.url.render_as_string(hide_password=True)} is up to date")
 
 
 @db.command("downgrade")

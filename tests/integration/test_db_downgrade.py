@@ -69,3 +69,10 @@ def test_a_revision_ahead_of_the_database_is_refused(database_url):
     result = run(database_url, "downgrade", "0003", "--yes")
     assert result.exit_code == 1 and "cannot downgrade to '0003'" in result.output
     assert revision(database_url) == "0001"
+
+
+def test_upgrade_says_which_database_without_its_password(postgres_url):
+    with_password = postgres_url.replace("postgres@", "postgres:s3cret@", 1)  # the test server trusts local users
+    result = run(with_password, "upgrade")
+    assert result.exit_code == 0, result.output
+    assert "postgres:***@127.0.0.1" in result.output and "s3cret" not in result.output
