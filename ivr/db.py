@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import fcntl
 import logging
+import os
 import threading
+import weakref
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -19,8 +21,31 @@ SQLITE_BUSY_TIMEOUT_MS = 10_000
 PG_MIGRATION_LOCK = 0x1D5_0001  # advisory lock id: one process upgrades at a time
 
 
+_ENGINES: weakref.WeakSet = weakref.WeakSet()  # every engine of this process, for the fork hook below
+
+
+def _new_pools_after_fork() -> None:
+    # gunicorn --preload builds the app (and its pool's connections) before forking; a worker that used
+    # them would share the master's sockets with its siblings (psycopg: "received 6 results from BEGIN").
+    # close=False: the parent still owns those connections, the child only forgets them.
+    for engine in list(_ENGINES):
+        engine.dispose(close=False)
+
+
+os.register_at_fork(after_in_child=_new_pools_after_fork)
+
+
 def make_engine(url: str) -> Engine:
-    """An engine for `url`; SQLite gets WAL, a busy timeout and foreign keys on every connection."""
+    """An engine for `url`; SQLite gets WAL, a busy timeout and foreign keys on every connection.
+
+    A forked child never uses the connections its parent opened: it starts with an empty pool.
+    """
+    engine = _make_engine(url)
+    _ENGINES.add(engine)
+    return engine
+
+
+def _make_engine(url: str) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() == "postgresql" and parsed.drivername == "postgresql":
         parsed = parsed.set(drivername="postgresql+psycopg")

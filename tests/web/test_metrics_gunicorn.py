@@ -1,5 +1,6 @@
-"""Under the real server (gunicorn --preload, 4 workers) /metrics adds up every worker's counts, whichever
-worker answers the scrape, and a worker that dies takes its live gauge with it but not its counts."""
+"""Under the real server (gunicorn --preload, 4 workers; SQLite and PostgreSQL) /metrics adds up every worker's
+counts, whichever worker answers the scrape, and a worker that dies takes its live gauge with it but not its
+counts. No call gets the fallback: no worker uses a database connection the preloading master opened."""
 from __future__ import annotations
 
 import os
@@ -18,7 +19,7 @@ from metrics_scrape import samples, value
 from twilio.request_validator import RequestValidator
 
 ROOT = Path(__file__).resolve().parents[2]
-WEBHOOKS, WORKERS, START_TIMEOUT_S = 40, 4, 90
+WEBHOOKS, WORKERS, START_TIMEOUT_S, STOP_TIMEOUT_S = 40, 4, 90, 40
 CONFIG = """\
 from ivr.observability.gunicorn_hooks import child_exit, fresh_metrics_dir, on_exit
 fresh_metrics_dir()
@@ -26,6 +27,7 @@ preload_app = True
 workers = {workers}
 bind = "127.0.0.1:{port}"
 timeout = 60
+graceful_timeout = 5
 """
 
 
@@ -36,14 +38,14 @@ def free_port() -> int:
 
 
 @pytest.fixture
-def server(tmp_path):
+def server(tmp_path, database_url):
     port, metrics_dir = free_port(), tmp_path / "metrics"
     metrics_dir.mkdir()
     (metrics_dir / "counter_1.db").write_bytes(b"left by the last run")  # a fresh start must not read it
     config = tmp_path / "gunicorn.conf.py"
     config.write_text(CONFIG.format(workers=WORKERS, port=port))
     base = f"http://127.0.0.1:{port}"
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path}/ivr.sqlite3", "TWILIO_AUTH_TOKEN": TOKEN,
+    env = {**os.environ, "DATABASE_URL": database_url, "TWILIO_AUTH_TOKEN": TOKEN,
            "IVR_API_TOKEN": "api-token", "PUBLIC_BASE_URL": base, "SPEECH": "off", "PROMPTS": "say",
            "PROMETHEUS_MULTIPROC_DIR": str(metrics_dir), "PYTHONPATH": str(ROOT)}
     log = open(tmp_path / "gunicorn.log", "w")
@@ -54,7 +56,11 @@ def server(tmp_path):
         yield base, metrics_dir, process
     finally:
         process.send_signal(signal.SIGTERM)
-        process.wait(timeout=30)
+        try:
+            process.wait(timeout=STOP_TIMEOUT_S)
+        except subprocess.TimeoutExpired:
+            process.kill()  # the master only: its workers notice it is gone and exit
+            process.wait()
         log.close()
 
 
@@ -94,11 +100,14 @@ def test_forty_webhooks_over_four_workers_add_up_to_forty_whichever_worker_is_sc
     with ThreadPoolExecutor(8) as pool:
         assert list(pool.map(lambda _: incoming_call(base), range(WEBHOOKS))) == [200] * WEBHOOKS
     assert len(writers(metrics_dir, "histogram") - {master.pid}) >= 2  # the calls really spread over workers
-    totals = {value(scrape(base), "ivr_webhook_requests_total", route="/voice", status="200") for _ in range(12)}
-    assert totals == {WEBHOOKS}
+    scrapes = [scrape(base) for _ in range(12)]
+    assert {value(found, "ivr_webhook_requests_total", route="/voice", status="200") for found in scrapes} == {WEBHOOKS}
+    assert {value(found, "ivr_fallback_answers_total", route="/voice") for found in scrapes} == {0}
+    assert {value(found, "ivr_calls_in_progress") for found in scrapes} == {WEBHOOKS}
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)  # the hook does not depend on the database
 def test_a_dead_worker_leaves_its_counts_and_takes_its_live_gauge_away(server):
     base, metrics_dir, master = server
     with ThreadPoolExecutor(8) as pool:
