@@ -29,6 +29,12 @@ if _worker_class_asked() in (None, "gevent"):
 
     monkey.patch_all()
 
+# Metrics add up across workers: prometheus_client's multiprocess folder must be set before the preloaded app
+# imports it (so here, at load), and a worker that exits is marked dead (child_exit); on_exit tidies up.
+from ivr.observability.gunicorn_hooks import child_exit, fresh_metrics_dir, on_exit  # noqa: E402,F401
+
+fresh_metrics_dir()
+
 bind = os.environ.get("BIND") or f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '5000')}"
 workers = int(os.environ.get("WEB_CONCURRENCY", "4"))
 worker_class = "gevent"

@@ -110,6 +110,12 @@ class SqlAlchemyQueueRepository:
             QueueEntryRow.status.in_(ACTIVE)).group_by(QueueEntryRow.queue, QueueEntryRow.status)
         return {(queue, status): n for queue, status, n in self.session.execute(query)}
 
+    def oldest_waiting(self) -> dict[str, datetime]:
+        """When the caller waiting longest in each queue entered the line (queues with nobody waiting are absent)."""
+        query = select(QueueEntryRow.queue, func.min(QueueEntryRow.enqueued_at)).where(
+            QueueEntryRow.status == "waiting").group_by(QueueEntryRow.queue)
+        return {queue: at for queue, at in self.session.execute(query)}
+
     # -- assignments ------------------------------------------------------------
     def open_assignment(self, entry_id: int) -> AssignmentRow | None:
         query = (select(AssignmentRow).where(AssignmentRow.entry_id == entry_id, AssignmentRow.released_at.is_(None))

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import threading
 
+
 log = logging.getLogger(__name__)
 STANDBY_S = 5.0  # how often a loop without the lease checks whether it lapsed
 

@@ -43,13 +43,13 @@ def db() -> None:
 @db.command("upgrade")
 def db_upgrade() -> None:
     """Apply every pending migration to DATABASE_URL."""
-    from .db import make_engine, upgrade
+    from .db import current_revision, make_engine, upgrade
 
     settings = Settings.from_env()
     engine = make_engine(settings.database)
-    before = _revision(engine)
+    before = current_revision(engine)
     upgrade(engine)
-    after = _revision(engine)
+    after = current_revision(engine)
     where = engine.url.render_as_string(hide_password=True)
     if before == after:
         click.echo(f"database at {where} was already at revision {after}: nothing to do")
@@ -57,12 +57,26 @@ def db_upgrade() -> None:
         click.echo(f"database at {where} upgraded from revision {before or 'none (empty)'} to {after}")
 
 
-def _revision(engine) -> str | None:
-    """The migration the database is at (None: no schema yet)."""
-    from alembic.runtime.migration import MigrationContext
 
-    with engine.connect() as conn:
-        return MigrationContext.configure(conn).get_current_revision()
+@db.command("downgrade")
+@click.argument("revision")
+@click.option("--yes", is_flag=True, help="Do not ask (what came after REVISION is dropped with its data).")
+def db_downgrade(revision: str, yes: bool) -> None:
+    """Take DATABASE_URL's schema back to REVISION (0002, base for none, or `-- -1` for one step back)."""
+    from alembic.util import CommandError
+
+    from .db import current_revision, downgrade, make_engine
+
+    engine = make_engine(Settings.from_env().database)
+    before = current_revision(engine)
+    if not yes:
+        click.confirm(f"Downgrade {engine.url.render_as_string(hide_password=True)} from {before} to {revision}? "
+                      "Tables and columns added after it are dropped with their data", abort=True)
+    try:
+        downgrade(engine, revision)
+    except CommandError as exc:
+        raise click.ClickException(f"cannot downgrade to {revision!r}: {exc}") from None
+    click.echo(f"database downgraded from {before} to {current_revision(engine) or 'base (no tables)'}")
 
 
 class _UsageErrorExitsOne(click.Command):

@@ -113,6 +113,8 @@ class Settings:
     db_pool_timeout_s: float = 3.0
     max_body_bytes: int = 1_048_576     # bigger request bodies are refused (413) before they are read
     timers: bool = True                 # the server runs the queue's timers itself (one process at a time)
+    metrics_open: bool = False    # METRICS_OPEN=1: /metrics without the API token (a private scrape network)
+    log_format: str = "text"      # text: human lines; json: one JSON object per line
 
     @classmethod
     def from_env(cls, env: dict | None = None, **overrides) -> "Settings":
@@ -149,6 +151,8 @@ class Settings:
             db_pool_timeout_s=_number(env, "DB_POOL_TIMEOUT_S", 3.0, 0.1, 60.0),
             max_body_bytes=int(_number(env, "MAX_BODY_BYTES", 1_048_576, 1024, 1 << 30)),
             timers=env.get("TIMERS", "1").strip().lower() not in ("0", "false", "no", "off"),
+            metrics_open=env.get("METRICS_OPEN", "0") in ("1", "true", "yes"),
+            log_format=_choice(env, "LOG_FORMAT", ("text", "json")),
         )
         values.update(overrides)
         return cls(**values)

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.pool import StaticPool
@@ -161,6 +162,18 @@ def upgrade(engine: Engine) -> None:
             command.upgrade(alembic_config(unbounded), "head")
     finally:
         unbounded.dispose()
+
+
+def downgrade(engine: Engine, revision: str) -> None:
+    """Take the schema back to `revision` (0002, -1, or base for none); what later migrations added is dropped."""
+    with _migration_lock(engine):
+        command.downgrade(alembic_config(engine), revision)
+
+
+def current_revision(engine: Engine) -> str | None:
+    """The migration the database is at; None for a database no migration has touched."""
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
 
 
 @contextmanager

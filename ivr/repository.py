@@ -67,6 +67,11 @@ class SqlAlchemyCallRepository:
     def count(self) -> int:
         return self.session.scalar(select(func.count(CallRow.id))) or 0
 
+    def in_progress(self, since: datetime) -> int:
+        """Calls started since `since` that have not ended (no final status callback yet)."""
+        query = select(func.count(CallRow.id)).where(CallRow.ended_at.is_(None), CallRow.started_at >= since)
+        return self.session.scalar(query) or 0
+
     def with_events(self, call_sid: str) -> CallRow | None:
         query = select(CallRow).where(CallRow.call_sid == call_sid).options(selectinload(CallRow.events))
         return self.session.scalars(query).one_or_none()

@@ -17,6 +17,7 @@ from speech.endpoint import recording_cut_off
 
 from .flow.events import SpeechHeard
 from .flow.instructions import Listen
+from .observability import metrics
 
 log = logging.getLogger(__name__)
 SPEECH_RATE_WPM = 175  # espeak-ng words per minute for prompts
@@ -48,6 +49,7 @@ class SpeechService:
             audio = read_audio(blob)
         except (BadAudio, ValueError) as exc:
             log.warning("recording %s is not audio we can read: %s", url, exc)
+            metrics.bad_audio()
             return SpeechHeard("", 0.0)
         cut_off = recording_cut_off(audio)
         return self.hear(listen, lambda recognizer, grammar: recognizer.transcribe(audio, grammar), cut_off)
@@ -62,6 +64,7 @@ class SpeechService:
             transcript: Transcript = transcribe(recognizer, grammar)
         except SpeechError as exc:
             log.warning("recognition failed: %s", exc)
+            metrics.bad_audio()
             return SpeechHeard("", 0.0)
         return heard(transcript, options, cut_off)
 
@@ -73,7 +76,9 @@ class SpeechService:
         voice = Voice(language=language, rate_wpm=self.rate_wpm)
         cached = self.cache.lookup(text, voice)  # the common case: a file check
         if cached is not None:
+            metrics.prompt_cache_hit()
             return cached
+        metrics.prompt_rendered()
         try:
             return self.cache.render(text, voice)  # in this process's renderer child, never in-process
         except SpeechError as exc:
@@ -103,6 +108,7 @@ class SpeechService:
             log.warning(message)
 
 
+@metrics.counts_recognitions
 def heard(transcript: Transcript, options: dict[str, list[str]], cut_off: bool = False) -> SpeechHeard:
     """The engine's event for a transcript: the matched option (if any) and whether it is sure.
 

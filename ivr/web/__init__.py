@@ -9,6 +9,8 @@ from flask import Flask
 from ..bootstrap import Services, build
 from ..config import Settings
 from ..db import release_connections
+from ..observability import web as observability
+from ..observability.logs import configure_logging
 from . import api, api_queue, api_reports, demo, media, media_stream, voice, voice_queue  # noqa: F401  (they add routes to api.bp, voice.bp)
 from .budget import Answer, RequestBounds, text_answer
 from .local_fetch import LocalFirstFetcher
@@ -22,7 +24,7 @@ def create_app(settings: Settings | None = None, clock=None, twilio=None) -> Fla
     """Build the app for `settings` (default: from the environment); `twilio`: the outbound Twilio adapter to use
     (tests pass their fake; by default the real one)."""
     settings = settings or Settings.from_env()
-    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    configure_logging(settings.log_level, settings.log_format)
     app = Flask("ivr")
     app.config["JSON_AS_ASCII"] = False
     app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
@@ -35,6 +37,7 @@ def create_app(settings: Settings | None = None, clock=None, twilio=None) -> Fla
     app.register_blueprint(api.bp)
     app.register_blueprint(media.bp)
     media_stream.init_app(app)
+    observability.init_app(app)
     if settings.demo_endpoints:
         app.register_blueprint(demo.bp)
     app.wsgi_app = RequestBounds(app.wsgi_app, settings.max_body_bytes, settings.webhook_budget_s, _late_answers(settings))

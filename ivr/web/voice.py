@@ -5,6 +5,7 @@ import logging
 
 from flask import Blueprint, Response, current_app, request
 
+from ..observability.web import fallback_answered
 from ..service import CallInfo, Reply
 from .twilio_form import BadWebhook, call_info, dial_event, gather_event, recording_event
 from ..flow.events import NoInput
@@ -126,4 +127,5 @@ def any_fault(exc: Exception):
 
 def _fallback(status: int) -> Response:
     settings = _services().settings
+    fallback_answered()
     return _xml(fallback(settings.apology, settings.fallback_number, settings.say_languages), status)
