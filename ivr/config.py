@@ -51,6 +51,8 @@ class Settings:
     log_level: str = "INFO"
     apology: tuple[tuple[str, str], ...] = APOLOGY
     say_languages: dict = field(default_factory=lambda: dict(SAY_LANGUAGES))
+    secret_key: str = ""          # signs media-stream tokens; shared by every worker and host
+    dev_open_api: bool = False    # development only: no IVR_API_TOKEN, yet the API answers loopback requests
 
     @classmethod
     def from_env(cls, env: dict | None = None, **overrides) -> "Settings":
@@ -74,6 +76,8 @@ class Settings:
             prompt_cache_dir=Path(env.get("PROMPT_CACHE_DIR") or PROJECT_ROOT / "instance" / "prompts"),
             recordings_dir=Path(env.get("RECORDINGS_DIR") or PROJECT_ROOT / "instance" / "recordings"),
             log_level=env.get("LOG_LEVEL", "INFO").upper(),
+            secret_key=env.get("IVR_SECRET_KEY", ""),
+            dev_open_api=env.get("IVR_DEV_OPEN_API", "") in ("1", "true", "yes"),
         )
         values.update(overrides)
         return cls(**values)

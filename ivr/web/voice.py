@@ -8,7 +8,7 @@ from flask import Blueprint, Response, current_app, request
 from ..service import CallInfo, Reply
 from .twilio_form import BadWebhook, call_info, dial_event, gather_event, recording_event
 from ..flow.events import NoInput
-from .media import Media, stream_url
+from .media import Media, public_base, stream_url
 from .twiml import fallback, render
 
 log = logging.getLogger(__name__)
@@ -24,14 +24,18 @@ def _xml(body: str, status: int = 200) -> Response:
     return Response(body, status=status, mimetype="text/xml")
 
 
-def media() -> Media:
-    """What this request's TwiML may use: cached prompt audio, and how menus listen."""
+def media(node: str | None = None) -> Media:
+    """What this request's TwiML may use: cached prompt audio, the base of its URLs, and how menus listen (a
+    listening menu at `node` streams to a URL whose token only this call, at this node, can use once)."""
     services = _services()
-    return Media(services.speech, stream_url(services.settings, request))
+    stream = stream_url(services.settings, request) if node is not None else None
+    if stream:
+        stream += "/" + current_app.extensions["ivr.stream_tokens"].issue(call_info(request.values).call_sid, node)
+    return Media(services.speech, stream, public_base(services.settings, request))
 
 
 def _reply(reply: Reply) -> Response:
-    return _xml(render(reply.instructions, reply.node, _services().settings.say_languages, media()))
+    return _xml(render(reply.instructions, reply.node, _services().settings.say_languages, media(reply.node)))
 
 
 @bp.before_request
