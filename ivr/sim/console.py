@@ -26,7 +26,7 @@ def in_process_transport(at: datetime | None = None) -> tuple[Transport, str]:
     from ..web import create_app
 
     quiet = {} if "LOG_LEVEL" in os.environ else {"log_level": "WARNING"}  # keep the transcript readable
-    settings = Settings.from_env(**quiet)
+    settings = Settings.from_env(**quiet, dev_open_api=True)  # in-process: only the simulator reaches its API
     app = create_app(settings, FakeClock(at or SystemClock().now()))
     # The simulator's RecordingUrl names no real file: there is nothing for the server to download.
     app.extensions["ivr"].recordings.store = None

@@ -3,8 +3,11 @@ from __future__ import annotations
 
 import hmac
 import logging
+import re
+from pathlib import Path
 
 from flask import Blueprint, current_app, jsonify, request
+from sqlalchemy.exc import DataError
 from werkzeug.exceptions import HTTPException
 
 from ..db import ping
@@ -15,6 +18,7 @@ log = logging.getLogger(__name__)
 bp = Blueprint("api", __name__, url_prefix="/api")
 LOOPBACK = {"127.0.0.1", "::1"}
 MASK = "****"
+ABSOLUTE_PATH = re.compile(r"(?<![\w.])/(?:[^\s/:'\"]+/)+(?=[^\s/:'\"]+)")  # "/srv/ivr/flows/" of ".../a.yaml"
 
 
 class ApiError(Exception):
@@ -31,14 +35,25 @@ def _services():
 def authorize():
     if request.endpoint == "api.health":
         return None
-    token = _services().settings.api_token
-    if not token:
-        if request.remote_addr in LOOPBACK:
-            return None
-        raise ApiError(401, "IVR_API_TOKEN is not set on the server; the API answers only local requests")
+    settings = _services().settings
+    if not settings.api_token:
+        # Behind a reverse proxy on this host every request comes from loopback: never open by default.
+        if settings.dev_open_api and request.remote_addr in LOOPBACK:
+            return _readable()
+        raise ApiError(401, "IVR_API_TOKEN is not set on the server; the API is closed "
+                            "(IVR_DEV_OPEN_API=1 opens it to this machine, for development only)")
     given = request.headers.get("Authorization", "")
-    if not hmac.compare_digest(given.encode(), f"Bearer {token}".encode()):
+    if not hmac.compare_digest(given.encode("utf-8", "replace"), f"Bearer {settings.api_token}".encode()):
         raise ApiError(401, "missing or wrong bearer token")
+    return _readable()
+
+
+def _readable() -> None:
+    """Refuse NUL bytes in the path, query or JSON body: no client needs them and PostgreSQL cannot store them."""
+    body = request.get_data(cache=True)
+    in_args = any("\x00" in key or "\x00" in value for key, value in request.args.items(multi=True))
+    if "\x00" in request.path or in_args or b"\x00" in body or b"\\u0000" in body:
+        raise ApiError(400, "the request holds a NUL character")
     return None
 
 
@@ -46,12 +61,14 @@ def authorize():
 def health():
     services = _services()
     database = _database_state(services.engine)
-    flows = [{"name": lf.flow.name, "version": lf.flow.version, "file": lf.flow.path}
+    flows = [{"name": lf.flow.name, "version": lf.flow.version, "file": _shown_file(lf.flow.path, services.settings.flows_dir)}
              for lf in services.catalog.current.values()]
-    problems = [str(p) for ps in services.catalog.problems.values() for p in ps if p.severity == "error"]
+    problems = [_no_paths(str(p)) for ps in services.catalog.problems.values() for p in ps if p.severity == "error"]
     ok = database == "ok" and bool(flows)
+    speech = services.speech.status()
+    speech = {**speech, "problems": {k: _no_paths(str(v)) for k, v in speech.get("problems", {}).items()}}
     body = {"status": "ok" if ok else "degraded", "database": database, "flows": flows, "flow_errors": problems,
-            "speech": services.speech.status()}
+            "speech": speech}
     return jsonify(body), 200 if ok else 503
 
 
@@ -60,8 +77,20 @@ def _database_state(engine) -> str:
         ping(engine)
     except Exception as exc:  # noqa: BLE001 - health reports it rather than failing
         log.warning("health: database unreachable: %s", exc)
-        return f"unreachable: {type(exc).__name__}"
+        return "unreachable"
     return "ok"
+
+
+def _shown_file(path: str, flows_dir) -> str:
+    """A flow file as the open health check shows it: relative to the flows folder, never the server's layout."""
+    try:
+        return Path(path).resolve().relative_to(Path(flows_dir).resolve()).as_posix()
+    except ValueError:
+        return Path(path).name
+
+
+def _no_paths(text: str) -> str:
+    return ABSOLUTE_PATH.sub("", text)
 
 
 @bp.get("/flows")
@@ -153,7 +182,15 @@ def http_error(exc: HTTPException):
     return jsonify({"error": exc.description}), exc.code
 
 
+@bp.errorhandler(DataError)
+@bp.errorhandler(OverflowError)
+def unstorable(exc: Exception):
+    """A value the database cannot hold (a number past its column): the request was bad, not the server."""
+    log.warning("API %s: a value the database refused: %s", request.path, str(exc).splitlines()[0][:200])
+    return jsonify({"error": "a value in the request is out of range"}), 400
+
+
 @bp.errorhandler(Exception)
 def fault(exc: Exception):
     log.exception("API %s failed", request.path)
-    return jsonify({"error": f"internal error: {type(exc).__name__}"}), 500
+    return jsonify({"error": "internal error; the server's log has the details"}), 500

@@ -4,9 +4,10 @@ from __future__ import annotations
 import logging
 
 from flask import Blueprint, Response, current_app, request
+from sqlalchemy.exc import DataError
 
 from ..service import CallInfo, Reply
-from .twilio_form import BadWebhook, call_info, dial_event, gather_event, recording_event
+from .twilio_form import BadWebhook, call_info, check_text, dial_event, gather_event, recording_event, seconds
 from ..flow.events import NoInput
 from .media import Media, public_base, stream_url
 from .twiml import fallback, render
@@ -45,6 +46,7 @@ def check_signature():
         log.warning("forged or unsigned webhook refused: %s %s CallSid=%s from %s", request.method,
                     checker.public_url(request), request.values.get("CallSid", "-"), request.remote_addr)
         return Response("invalid signature\n", status=403, mimetype="text/plain")
+    check_text(request.path, request.values)
     _services().refresh_flows()
     return None
 
@@ -110,7 +112,7 @@ def status():
     if not info.status:
         raise BadWebhook(f"unknown CallStatus {request.values.get('CallStatus', '')[:32]!r}")
     detail = {k: request.values[k] for k in ("CallDuration", "SipResponseCode", "SequenceNumber") if k in request.values}
-    duration = int(detail["CallDuration"]) if detail.get("CallDuration", "").isdigit() else None
+    duration = seconds(detail.get("CallDuration"))
     if not _services().calls.record_status(info, duration, detail):
         log.warning("status %s for unknown call %s ignored", info.status, info.call_sid)
     return Response(status=204)
@@ -119,15 +121,23 @@ def status():
 @bp.errorhandler(BadWebhook)
 def bad_webhook(exc: BadWebhook):
     log.warning("bad webhook %s %s: %s", request.method, request.path, exc)
-    return _fallback(400)
+    return fallback_answer(400)
+
+
+@bp.errorhandler(DataError)
+def unstorable(exc: DataError):
+    """A value the database cannot hold (a number past its column, say): the input was bad, not the server."""
+    log.warning("webhook %s: a value the database refused: %s", request.path, str(exc.orig).splitlines()[0][:200])
+    return fallback_answer(400)
 
 
 @bp.errorhandler(Exception)
 def any_fault(exc: Exception):
     log.exception("webhook %s failed for CallSid=%s; answering the fallback", request.path, request.values.get("CallSid", "-"))
-    return _fallback(200)
+    return fallback_answer(200)
 
 
-def _fallback(status: int) -> Response:
+def fallback_answer(status: int) -> Response:
+    """The apology (and the fallback number) as TwiML: the answer to anything that went wrong."""
     settings = _services().settings
     return _xml(fallback(settings.apology, settings.fallback_number, settings.say_languages), status)
