@@ -99,10 +99,10 @@ def flows():
     services = _services()
     services.refresh_flows()
     catalog = services.catalog
-    problems = {file: [_problem_json(p) for p in ps] for file, ps in sorted(catalog.problems.items())}
-    served = [_flow_json(lf, problems.get(lf.flow.path, [])) for lf in sorted(catalog.current.values(), key=lambda lf: lf.flow.name)]
+    problems = {_file(file): [_problem_json(p) for p in ps] for file, ps in sorted(catalog.problems.items())}
+    served = [_flow_json(lf, problems.get(_file(lf.flow.path), [])) for lf in sorted(catalog.current.values(), key=lambda lf: lf.flow.name)]
     with services.uow() as uow:
-        history = [{"name": v.name, "version": v.version, "file": v.path, "loaded_at": v.loaded_at.isoformat()}
+        history = [{"name": v.name, "version": v.version, "file": _file(v.path), "loaded_at": v.loaded_at.isoformat()}
                    for v in uow.flow_versions.all()]
     return jsonify({"flows": served, "problems": problems, "versions": history})
 
@@ -110,15 +110,19 @@ def flows():
 def _flow_json(loaded, problems: list) -> dict:
     flow = loaded.flow
     failing = any(p["severity"] == "error" for p in problems)
-    return {"name": flow.name, "version": flow.version, "file": flow.path, "numbers": flow.numbers,
+    return {"name": flow.name, "version": flow.version, "file": _file(flow.path), "numbers": flow.numbers,
             "default": flow.default, "languages": flow.languages, "subflows": sorted(flow.parts),
             "loaded_at": loaded.loaded_at.isoformat() if loaded.loaded_at else None,
             "status": "serving last good version; the file has errors" if failing else "ok"}
 
 
 def _problem_json(problem) -> dict:
-    return {"file": problem.file, "line": problem.line, "column": problem.column,
-            "severity": problem.severity, "message": problem.message, "text": str(problem)}
+    return {"file": _file(problem.file), "line": problem.line, "column": problem.column,
+            "severity": problem.severity, "message": problem.message, "text": _no_paths(str(problem))}
+
+
+def _file(path: str) -> str:
+    return _shown_file(path, _services().settings.flows_dir)
 
 
 @bp.get("/calls")

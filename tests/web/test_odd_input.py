@@ -122,3 +122,9 @@ def test_html_pages_forbid_framing(app):
     response = app.test_client().get("/no-such-page")
     assert response.mimetype == "text/html"
     assert response.headers["Content-Security-Policy"] == "frame-ancestors 'none'"
+
+
+@pytest.mark.parametrize("body", [[1], "handled", 5, None])
+def test_a_recording_mark_that_is_not_a_json_object_is_a_400(api, body):
+    response = api.post("/api/recordings/1", json=body)
+    assert response.status_code == 400 and "status must be one of" in response.get_json()["error"]
