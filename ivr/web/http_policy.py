@@ -18,13 +18,14 @@ def init_app(app: Flask) -> None:
 
 
 def security_headers(response):
-    """Answers are never cached (API data, recordings, TwiML) unless a route said how (prompt audio does)."""
+    """Answers are never cached (API data, recording audio, TwiML) unless a route outside /api said how (prompt
+    audio does); send_file's own `no-cache` still lets a cache store a recording, so /api always says no-store."""
     for name, value in HEADERS.items():
         response.headers.setdefault(name, value)
     if response.mimetype == "text/html":
         for name, value in HTML_ONLY.items():
             response.headers.setdefault(name, value)
-    if "Cache-Control" not in response.headers:
+    if "Cache-Control" not in response.headers or request.path.startswith("/api/"):
         response.headers["Cache-Control"] = "no-store"
     return response
 

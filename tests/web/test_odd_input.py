@@ -128,3 +128,14 @@ def test_html_pages_forbid_framing(app):
 def test_a_recording_mark_that_is_not_a_json_object_is_a_400(api, body):
     response = api.post("/api/recordings/1", json=body)
     assert response.status_code == 400 and "status must be one of" in response.get_json()["error"]
+
+
+def test_recording_audio_from_the_api_is_never_stored_by_a_cache(api, app, tmp_path):
+    from ivr.web.http_policy import security_headers
+
+    with app.test_request_context("/api/recordings/1/audio"):
+        from flask import send_file
+
+        (tmp_path / "r.wav").write_bytes(b"RIFF")
+        response = security_headers(send_file(tmp_path / "r.wav", mimetype="audio/wav"))
+    assert response.headers["Cache-Control"] == "no-store"
