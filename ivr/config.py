@@ -103,8 +103,8 @@ class Settings:
     twilio_api_base_url: str = "https://api.twilio.com"  # Twilio's REST API, or a stand-in in tests
     twilio_media_hosts: tuple[str, ...] = DEFAULT_MEDIA_HOSTS  # where recordings may be downloaded from
     twilio_media_max_bytes: int = 64_000_000
-    secret_key: str = ""          # IVR_SECRET_KEY: names prompt files, seals sensitive variables
-    secret_key_file: Path = PROJECT_ROOT / "instance" / "secret_key"  # made (0600) when IVR_SECRET_KEY is unset
+    secret_key: str = ""          # IVR_SERVER_SECRET: names prompt files, seals sensitive variables
+    secret_key_file: Path = PROJECT_ROOT / "instance" / "secret_key"  # made (0600) when IVR_SERVER_SECRET is unset
     prompt_render_timeout_s: float = 3.0  # longer than this, a prompt is spoken by <Say> instead
     webhook_budget_s: float = 8.0       # past this a webhook answers the fallback (Twilio gives up at 15 s)
     db_connect_timeout_s: float = 3.0
@@ -115,6 +115,7 @@ class Settings:
     timers: bool = True                 # the server runs the queue's timers itself (one process at a time)
     metrics_open: bool = False    # METRICS_OPEN=1: /metrics without the API token (a private scrape network)
     log_format: str = "text"      # text: human lines; json: one JSON object per line
+    dev_open_api: bool = False    # development only: no IVR_API_TOKEN, yet the API answers loopback requests
 
     @classmethod
     def from_env(cls, env: dict | None = None, **overrides) -> "Settings":
@@ -141,8 +142,8 @@ class Settings:
             twilio_api_base_url=_base_url(env, "TWILIO_API_BASE_URL", "https://api.twilio.com"),
             twilio_media_hosts=_media_hosts(env),
             twilio_media_max_bytes=_positive_int(env, "TWILIO_MEDIA_MAX_BYTES", 64_000_000),
-            secret_key=env.get("IVR_SECRET_KEY", ""),
-            secret_key_file=Path(env.get("IVR_SECRET_KEY_FILE") or PROJECT_ROOT / "instance" / "secret_key"),
+            secret_key=env.get("IVR_SERVER_SECRET", ""),
+            secret_key_file=Path(env.get("IVR_SERVER_SECRET_FILE") or PROJECT_ROOT / "instance" / "secret_key"),
             prompt_render_timeout_s=_seconds(env, "PROMPT_RENDER_TIMEOUT_S", 3.0),
             webhook_budget_s=_number(env, "WEBHOOK_BUDGET_S", 8.0, 1.0, 14.0),
             db_connect_timeout_s=_number(env, "DB_CONNECT_TIMEOUT_S", 3.0, 1.0, 60.0),
@@ -153,6 +154,7 @@ class Settings:
             timers=env.get("TIMERS", "1").strip().lower() not in ("0", "false", "no", "off"),
             metrics_open=env.get("METRICS_OPEN", "0") in ("1", "true", "yes"),
             log_format=_choice(env, "LOG_FORMAT", ("text", "json")),
+            dev_open_api=env.get("IVR_DEV_OPEN_API", "") in ("1", "true", "yes"),
         )
         values.update(overrides)
         return cls(**values)

@@ -135,7 +135,8 @@ def callcenter_command(minutes, callers_per_minute, agents, answer_after, handle
 
     with tempfile.TemporaryDirectory(prefix="ivr-center-") as folder:
         settings = Settings.from_env(database_url=f"sqlite:///{folder}/center.sqlite3", log_level="ERROR",
-                                     twilio_auth_token="", api_token="", reload_interval_s=0)
+                                     twilio_auth_token="", api_token="", reload_interval_s=0,
+                                     dev_open_api=True)  # in-process only: no network reaches this app
         app = create_app(settings, FakeClock(datetime.fromisoformat(at)))
         transport = FlaskTransport(app)
         simulated = tuple(parse_agent(text, answer_after, handle_s) for text in agents)

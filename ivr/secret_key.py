@@ -1,8 +1,8 @@
-"""The server's secret key: IVR_SECRET_KEY, else one made once and kept in the instance folder (mode 0600).
+"""The server's secret key: IVR_SERVER_SECRET, else one made once and kept in the instance folder (mode 0600).
 
 Prompt file names (an HMAC of their text) and the sealing of sensitive call variables both come from it,
 each through a key of its own derived for that purpose. Several servers sharing one database must share
-IVR_SECRET_KEY; one server alone may keep the generated file.
+IVR_SERVER_SECRET; one server alone may keep the generated file.
 """
 from __future__ import annotations
 
@@ -23,14 +23,14 @@ class SecretKeyError(ValueError):
 
 
 def server_secret(settings) -> bytes:
-    """IVR_SECRET_KEY when set, else the instance folder's key file (made on first use)."""
+    """IVR_SERVER_SECRET when set, else the instance folder's key file (made on first use)."""
     if settings.secret_key:
         if len(settings.secret_key) < MIN_CHARS:
-            raise SecretKeyError(f"IVR_SECRET_KEY must be at least {MIN_CHARS} characters")
+            raise SecretKeyError(f"IVR_SERVER_SECRET must be at least {MIN_CHARS} characters")
         return settings.secret_key.encode()
     if not settings.development and settings.secret_key_file not in _WARNED:
         _WARNED.add(settings.secret_key_file)
-        log.warning("IVR_SECRET_KEY is not set: using %s; servers sharing a database need one IVR_SECRET_KEY",
+        log.warning("IVR_SERVER_SECRET is not set: using %s; servers sharing a database need one IVR_SERVER_SECRET",
                     settings.secret_key_file)
     return read_or_create(Path(settings.secret_key_file))
 

@@ -24,6 +24,7 @@ def webhook_lines(settings: Settings) -> list[str]:
         f"  Twilio number -> 'Call status changes' callback (HTTP POST): {base}/voice/status",
         f"  Health: {base}/api/health",
         f"  Try a call: .venv/bin/ivr call --url http://{settings.host}:{settings.port}",
+        f"  JSON API: {_api_state(settings)}",
     ]
 
 
@@ -55,6 +56,14 @@ def stop_timers(app) -> None:
         running[2].release()
     except Exception:  # noqa: BLE001 - the lease expires by itself
         log.warning("queue timers: could not give up the lease; it expires by itself")
+
+
+def _api_state(settings: Settings) -> str:
+    if settings.api_token:
+        return "Authorization: Bearer $IVR_API_TOKEN"
+    if settings.dev_open_api:
+        return "open to this machine without a token (IVR_DEV_OPEN_API=1, development only)"
+    return "closed (no IVR_API_TOKEN); set IVR_API_TOKEN, or IVR_DEV_OPEN_API=1 for local development"
 
 
 def run(settings: Settings | None = None) -> None:

@@ -20,6 +20,14 @@ log = logging.getLogger(__name__)
 
 TERMINAL_STATUSES = {"completed", "busy", "no-answer", "failed", "canceled"}
 KNOWN_STATUSES = TERMINAL_STATUSES | {"queued", "initiated", "ringing", "in-progress"}
+_STAGE = {"queued": 0, "initiated": 0, "ringing": 1, "in-progress": 2, **{s: 3 for s in TERMINAL_STATUSES}}
+
+
+def later_status(current: str, reported: str) -> str:
+    """A call's status only moves forward (callbacks arrive in any order): ringing, in-progress, then the first end."""
+    if reported not in _STAGE:
+        return current
+    return reported if _STAGE[reported] > _STAGE.get(current, 0) else current
 FETCH_BUDGET_S = 9.0  # Twilio waits 15 s for a webhook's answer; http nodes share this much of it
 
 
@@ -56,6 +64,8 @@ class CallService:
         """A call came in: start its flow (or, for a repeated request, ask again where it stands)."""
         with self.uow() as uow:
             row = uow.calls.get(info.call_sid, lock=True)
+            if row is not None:
+                _advance(row, info.status or "in-progress", self.clock.now())
             reply = self._step(uow, row, CallResumed()) if row is not None else self._start(uow, info)
         return self._fetch_loop(info, reply)
 
@@ -67,6 +77,8 @@ class CallService:
                 log.warning("call %s: follow-up for an unknown call; starting its flow afresh", info.call_sid)
                 reply = self._start(uow, info)
             else:
+                # Twilio asks for more TwiML only of an answered call: it is in progress (or over) by now.
+                _advance(row, info.status or "in-progress", self.clock.now())
                 if at_node is not None and at_node != row.node:
                     log.info("call %s: answer for node %s but the call is at %s; asking again", info.call_sid, at_node, row.node)
                     event = CallResumed()
@@ -80,9 +92,10 @@ class CallService:
             row = uow.calls.get(info.call_sid, lock=True)
             if row is None:
                 return False
-            row.status, row.updated_at = info.status, now
-            if info.status in TERMINAL_STATUSES:
-                row.ended_at = row.ended_at or now
+            first_end = info.status in TERMINAL_STATUSES and row.status not in TERMINAL_STATUSES
+            _advance(row, info.status, now)
+            row.updated_at = now
+            if info.status in TERMINAL_STATUSES and (first_end or row.duration_seconds is None):
                 row.duration_seconds = duration_s
             uow.calls.save(row)
             uow.calls.log(row, [JournalEntry(now, "status", row.node, {"status": info.status, **detail})])
@@ -236,6 +249,12 @@ def _stream_event(detail: dict):
         return SpeechHeard(detail["transcript"], detail["confidence"], detail["option"], detail["phrase"],
                            detail["score"], detail["confident"])
     return NoInput()
+
+
+def _advance(row, reported: str, now) -> None:
+    row.status = later_status(row.status, reported)
+    if row.status in TERMINAL_STATUSES:
+        row.ended_at = row.ended_at or now
 
 
 def _state_of(row: CallRow) -> CallState:

@@ -22,7 +22,7 @@ def render_into_cache(cache_dir: Path, prompts: list[Prompt], key: bytes) -> Ren
 
 
 def server_cache_key() -> bytes:
-    """The key the server names prompt files with (IVR_SECRET_KEY, or its instance key file), so a prompt
+    """The key the server names prompt files with (IVR_SERVER_SECRET, or its instance key file), so a prompt
     rendered here is the file the server looks for."""
     from ivr.config import Settings
     from ivr.secret_key import derived, server_secret

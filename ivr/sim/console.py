@@ -27,7 +27,8 @@ def in_process_transport(at: datetime | None = None, database_url: str = "") -> 
     from ..web import create_app
 
     quiet = {} if "LOG_LEVEL" in os.environ else {"log_level": "WARNING"}  # keep the transcript readable
-    settings = Settings.from_env(**quiet, **({"database_url": database_url} if database_url else {}))
+    settings = Settings.from_env(**quiet, dev_open_api=True,  # in-process: only the simulator reaches its API
+                                 **({"database_url": database_url} if database_url else {}))
     app = create_app(settings, FakeClock(at or SystemClock().now()))
     await_prompt_warming()
     # The simulator's RecordingUrl names no real file: there is nothing for the server to download.

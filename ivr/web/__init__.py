@@ -11,7 +11,7 @@ from ..config import Settings
 from ..db import release_connections
 from ..observability import web as observability
 from ..observability.logs import configure_logging
-from . import api, api_queue, api_reports, demo, media, media_stream, voice, voice_queue  # noqa: F401  (they add routes to api.bp, voice.bp)
+from . import api, api_queue, api_reports, demo, http_policy, media, media_stream, voice, voice_queue  # noqa: F401  (they add routes to api.bp, voice.bp)
 from .budget import Answer, RequestBounds, text_answer
 from .local_fetch import LocalFirstFetcher
 from .signature import SignatureChecker
@@ -38,6 +38,7 @@ def create_app(settings: Settings | None = None, clock=None, twilio=None) -> Fla
     app.register_blueprint(media.bp)
     media_stream.init_app(app)
     observability.init_app(app)
+    http_policy.init_app(app)
     if settings.demo_endpoints:
         app.register_blueprint(demo.bp)
     app.wsgi_app = RequestBounds(app.wsgi_app, settings.max_body_bytes, settings.webhook_budget_s, _late_answers(settings))
@@ -72,5 +73,9 @@ def _warn_development(settings: Settings) -> None:
         log.warning("DEVELOPMENT MODE: TWILIO_AUTH_TOKEN is not set, so webhook signatures are NOT checked.")
         log.warning("Anyone who can reach this server can drive calls. Set TWILIO_AUTH_TOKEN in production.")
         log.warning("*" * 72)
-    if not settings.api_token:
-        log.warning("IVR_API_TOKEN is not set: the JSON API answers only requests from this machine (loopback).")
+    if not settings.api_token and settings.dev_open_api:
+        log.warning("IVR_API_TOKEN is not set and IVR_DEV_OPEN_API=1: the JSON API answers anyone on this machine "
+                    "(loopback). For development only: behind a reverse proxy on this host that is everyone.")
+    elif not settings.api_token:
+        log.warning("IVR_API_TOKEN is not set: the JSON API is closed (only /api/health answers). "
+                    "Set IVR_API_TOKEN, or IVR_DEV_OPEN_API=1 on a development machine.")

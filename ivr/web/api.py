@@ -3,8 +3,11 @@ from __future__ import annotations
 
 import hmac
 import logging
+import re
+from pathlib import Path
 
 from flask import Blueprint, current_app, jsonify, request
+from sqlalchemy.exc import DataError
 from werkzeug.exceptions import HTTPException
 
 from callqueue.timer_lease import last_pass
@@ -18,6 +21,7 @@ bp = Blueprint("api", __name__, url_prefix="/api")
 LOOPBACK = {"127.0.0.1", "::1"}
 MASK = "****"
 TIMERS_STALE_S = 60.0
+ABSOLUTE_PATH = re.compile(r"(?<![\w.])/(?:[^\s/:'\"]+/)+(?=[^\s/:'\"]+)")  # "/srv/ivr/flows/" of ".../a.yaml"
 
 
 class ApiError(Exception):
@@ -34,14 +38,25 @@ def _services():
 def authorize():
     if request.endpoint == "api.health":
         return None
-    token = _services().settings.api_token
-    if not token:
-        if request.remote_addr in LOOPBACK:
-            return None
-        raise ApiError(401, "IVR_API_TOKEN is not set on the server; the API answers only local requests")
+    settings = _services().settings
+    if not settings.api_token:
+        # Behind a reverse proxy on this host every request comes from loopback: never open by default.
+        if settings.dev_open_api and request.remote_addr in LOOPBACK:
+            return _readable()
+        raise ApiError(401, "IVR_API_TOKEN is not set on the server; the API is closed "
+                            "(IVR_DEV_OPEN_API=1 opens it to this machine, for development only)")
     given = request.headers.get("Authorization", "")
-    if not hmac.compare_digest(given.encode(), f"Bearer {token}".encode()):
+    if not hmac.compare_digest(given.encode("utf-8", "replace"), f"Bearer {settings.api_token}".encode()):
         raise ApiError(401, "missing or wrong bearer token")
+    return _readable()
+
+
+def _readable() -> None:
+    """Refuse NUL bytes in the path, query or JSON body: no client needs them and PostgreSQL cannot store them."""
+    body = request.get_data(cache=True)
+    in_args = any("\x00" in key or "\x00" in value for key, value in request.args.items(multi=True))
+    if "\x00" in request.path or in_args or b"\x00" in body or b"\\u0000" in body:
+        raise ApiError(400, "the request holds a NUL character")
     return None
 
 
@@ -49,12 +64,14 @@ def authorize():
 def health():
     services = _services()
     database = _database_state(services.engine)
-    flows = [{"name": lf.flow.name, "version": lf.flow.version, "file": lf.flow.path}
+    flows = [{"name": lf.flow.name, "version": lf.flow.version, "file": _shown_file(lf.flow.path, services.settings.flows_dir)}
              for lf in services.catalog.current.values()]
-    problems = [str(p) for ps in services.catalog.problems.values() for p in ps if p.severity == "error"]
+    problems = [_no_paths(str(p)) for ps in services.catalog.problems.values() for p in ps if p.severity == "error"]
     ok = database == "ok" and bool(flows)
+    speech = services.speech.status()
+    speech = {**speech, "problems": {k: _no_paths(str(v)) for k, v in speech.get("problems", {}).items()}}
     body = {"status": "ok" if ok else "degraded", "database": database, "flows": flows, "flow_errors": problems,
-            "speech": services.speech.status(), **_timers_state(services, database == "ok")}
+            "speech": speech, **_timers_state(services, database == "ok")}
     # Stale timers stay 200: the lease is shared by every app server, so a 503 would take them all out of
     # the load balancer and no call would be answered; webhooks still work, only time-driven work waits.
     return jsonify(body), 200 if ok else 503
@@ -83,8 +100,20 @@ def _database_state(engine) -> str:
         ping(engine)
     except Exception as exc:  # noqa: BLE001 - health reports it rather than failing
         log.warning("health: database unreachable: %s", exc)
-        return f"unreachable: {type(exc).__name__}"
+        return "unreachable"
     return "ok"
+
+
+def _shown_file(path: str, flows_dir) -> str:
+    """A flow file as the open health check shows it: relative to the flows folder, never the server's layout."""
+    try:
+        return Path(path).resolve().relative_to(Path(flows_dir).resolve()).as_posix()
+    except ValueError:
+        return Path(path).name
+
+
+def _no_paths(text: str) -> str:
+    return ABSOLUTE_PATH.sub("", text)
 
 
 @bp.get("/flows")
@@ -93,10 +122,10 @@ def flows():
     services = _services()
     services.refresh_flows()
     catalog = services.catalog
-    problems = {file: [_problem_json(p) for p in ps] for file, ps in sorted(catalog.problems.items())}
-    served = [_flow_json(lf, problems.get(lf.flow.path, [])) for lf in sorted(catalog.current.values(), key=lambda lf: lf.flow.name)]
+    problems = {_file(file): [_problem_json(p) for p in ps] for file, ps in sorted(catalog.problems.items())}
+    served = [_flow_json(lf, problems.get(_file(lf.flow.path), [])) for lf in sorted(catalog.current.values(), key=lambda lf: lf.flow.name)]
     with services.uow() as uow:
-        history = [{"name": v.name, "version": v.version, "file": v.path, "loaded_at": v.loaded_at.isoformat()}
+        history = [{"name": v.name, "version": v.version, "file": _file(v.path), "loaded_at": v.loaded_at.isoformat()}
                    for v in uow.flow_versions.all()]
     return jsonify({"flows": served, "problems": problems, "versions": history})
 
@@ -104,15 +133,19 @@ def flows():
 def _flow_json(loaded, problems: list) -> dict:
     flow = loaded.flow
     failing = any(p["severity"] == "error" for p in problems)
-    return {"name": flow.name, "version": flow.version, "file": flow.path, "numbers": flow.numbers,
+    return {"name": flow.name, "version": flow.version, "file": _file(flow.path), "numbers": flow.numbers,
             "default": flow.default, "languages": flow.languages, "subflows": sorted(flow.parts),
             "loaded_at": loaded.loaded_at.isoformat() if loaded.loaded_at else None,
             "status": "serving last good version; the file has errors" if failing else "ok"}
 
 
 def _problem_json(problem) -> dict:
-    return {"file": problem.file, "line": problem.line, "column": problem.column,
-            "severity": problem.severity, "message": problem.message, "text": str(problem)}
+    return {"file": _file(problem.file), "line": problem.line, "column": problem.column,
+            "severity": problem.severity, "message": problem.message, "text": _no_paths(str(problem))}
+
+
+def _file(path: str) -> str:
+    return _shown_file(path, _services().settings.flows_dir)
 
 
 @bp.get("/calls")
@@ -176,7 +209,15 @@ def http_error(exc: HTTPException):
     return jsonify({"error": exc.description}), exc.code
 
 
+@bp.errorhandler(DataError)
+@bp.errorhandler(OverflowError)
+def unstorable(exc: Exception):
+    """A value the database cannot hold (a number past its column): the request was bad, not the server."""
+    log.warning("API %s: a value the database refused: %s", request.path, str(exc).splitlines()[0][:200])
+    return jsonify({"error": "a value in the request is out of range"}), 400
+
+
 @bp.errorhandler(Exception)
 def fault(exc: Exception):
     log.exception("API %s failed", request.path)
-    return jsonify({"error": f"internal error: {type(exc).__name__}"}), 500
+    return jsonify({"error": "internal error; the server's log has the details"}), 500

@@ -52,7 +52,8 @@ def recordings():
 
 @bp.post("/recordings/<int:recording_id>")
 def mark_recording(recording_id: int):
-    status = (request.get_json(silent=True) or {}).get("status")
+    body = request.get_json(silent=True)
+    status = body.get("status") if isinstance(body, dict) else None
     if status not in RECORDING_STATUSES:
         raise ApiError(400, f"status must be one of {', '.join(RECORDING_STATUSES)}")
     row = _services().recordings.mark(recording_id, status)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, current_app, send_file
 
@@ -15,16 +16,22 @@ TEXT_ATTRIBUTE = "ivrText"  # never sent to Twilio: it only answers a request th
 
 @dataclass
 class Media:
-    """Per request: the speech service, the media-stream URL when menus listen by streaming, and whether
-    the requester (the simulator) asked to see each prompt's words beside its audio."""
+    """Per request: the speech service, the media-stream URL when menus listen by streaming, the base URL every
+    URL written into TwiML starts with (PUBLIC_BASE_URL, else the host the request came to), and whether the
+    requester (the simulator) asked to see each prompt's words beside its audio."""
 
     speech: object
     stream_url: str | None = None
+    base_url: str = ""
     show_text: bool = False
+
+    def absolute(self, url: str) -> str:
+        """`url` made absolute against the base URL (Twilio and other TwiML interpreters need no guessing)."""
+        return absolute(self.base_url, url)
 
     def prompt_url(self, text: str, language: str) -> str | None:
         path = self.speech.prompt_path(text, language)
-        return None if path is None else f"/prompts/{path.name}"
+        return None if path is None else f"{self.base_url}/prompts/{path.name}"
 
     def listens(self, language: str) -> bool:
         return self.speech.listens(language)
@@ -50,8 +57,19 @@ def stream_url(settings, request) -> str | None:
     """wss:// URL of /voice/stream as Twilio must reach it, when menus listen through media streams."""
     if settings.speech_mode != "stream":
         return None
-    base = settings.public_base_url or request.host_url.rstrip("/")
-    return re.sub(r"^http", "ws", base) + "/voice/stream"
+    return re.sub(r"^http", "ws", public_base(settings, request)) + "/voice/stream"
+
+
+def public_base(settings, request) -> str:
+    """Where Twilio reaches us: PUBLIC_BASE_URL behind a proxy, else the host this request came to."""
+    return settings.public_base_url or request.host_url.rstrip("/")
+
+
+def absolute(base_url: str, url: str) -> str:
+    """`url` under `base_url` (a path prefix in PUBLIC_BASE_URL is kept), unless it names its own scheme."""
+    if not base_url or not url or urlsplit(url).scheme:
+        return url
+    return base_url + (url if url.startswith("/") else "/" + url)
 
 
 @bp.get("/<name>")

@@ -12,31 +12,42 @@ import binascii
 import json
 import logging
 import re
+import socket
 
-from flask import Blueprint, Response, current_app, request
+from flask import Blueprint, Response, current_app, g, request
 from flask_sock import Sock
+from simple_websocket import ConnectionClosed
 
 from speech import SpeechError, Transcript
 
 from ..flow.events import DigitsEntered
 from ..speech_service import heard
 from .signature import SignatureChecker
+from ..secret_key import derived, server_secret
+from .stream_token import BadStreamToken, StreamTokens
 from .twiml import SPEECH_PATH, action_url
 
 log = logging.getLogger(__name__)
 bp = Blueprint("media_stream", __name__)
 sock = Sock()
-STREAM_PATH = "/voice/stream"
+STREAM_PATH = "/voice/stream"  # + "/<token>": each stream's URL names its call, node and expiry (stream_token.py)
 RECEIVE_TIMEOUT_S = 10.0   # Twilio sends a frame every 20 ms: this long without one, the stream is dead
 MAX_PAYLOAD_CHARS = 16_000  # base64 of far more than one 20 ms frame; anything bigger is not Twilio's
 LOGGED_BAD_FRAMES = 5       # per stream, so a broken sender cannot flood the log
 KEYS = re.compile(r"^[0-9*#]$")
+MAX_MESSAGE_BYTES = 64 * 1024  # one Twilio message is under 1 KB; a bigger one is refused with close code 1009
+CLOSE_HANDSHAKE_S = 0.5        # how long the client gets to answer our Close before the TCP connection goes
+POLICY_VIOLATION = 1008
 
 
 def init_app(app, redirector=None) -> None:
     """Serve /voice/stream; `redirector` (default: the outbound Twilio adapter when REST is set up) moves the live
     call on as soon as an answer is stored, instead of waiting for Twilio to notice the closed socket."""
-    app.extensions["media_stream"] = redirector if redirector is not None else app.extensions["ivr"].rest
+    services = app.extensions["ivr"]
+    app.extensions["media_stream"] = redirector if redirector is not None else services.rest
+    app.extensions["ivr.stream_tokens"] = StreamTokens(derived(server_secret(services.settings), "stream-tokens"),
+                                                       services.clock)
+    app.config.setdefault("SOCK_SERVER_OPTIONS", {"max_message_size": MAX_MESSAGE_BYTES})
     app.register_blueprint(bp)
 
 
@@ -47,22 +58,32 @@ def handshake_url(checker: SignatureChecker, req) -> str:
 
 @bp.before_request
 def check_handshake():
-    settings = current_app.extensions["ivr"].settings
-    checker = SignatureChecker(settings.twilio_auth_token, settings.public_base_url)
-    if checker.validator is None:
-        return None
+    """Twilio's signature over this stream's own URL, then its token: issued by us, unexpired, unused, and for a
+    call that is live and still at the token's node."""
+    services = current_app.extensions["ivr"]
+    checker = SignatureChecker(services.settings.twilio_auth_token, services.settings.public_base_url)
     url = handshake_url(checker, request)
     signature = request.headers.get("X-Twilio-Signature", "")
-    if signature and checker.validator.validate(url, {}, signature):
-        return None
-    log.warning("forged or unsigned media stream refused: %s from %s", url, request.remote_addr)
-    return Response("invalid signature\n", status=403, mimetype="text/plain")
+    if checker.validator is not None and not (signature and checker.validator.validate(url, {}, signature)):
+        log.warning("forged or unsigned media stream refused: %s from %s", _shown(url), request.remote_addr)
+        return Response("invalid signature\n", status=403, mimetype="text/plain")
+    try:
+        g.stream_grant = current_app.extensions["ivr.stream_tokens"].admit((request.view_args or {}).get("token", ""), services.uow)
+    except BadStreamToken as exc:
+        log.warning("media stream refused (%s): %s from %s", exc, _shown(url), request.remote_addr)
+        return Response("invalid stream token\n", status=403, mimetype="text/plain")
+    return None
 
 
-@sock.route(STREAM_PATH, bp=bp)
-def media_stream(ws):
+def _shown(url: str) -> str:
+    """The URL for the log, without the token (a used token is worthless, but it is no one's business)."""
+    return url.split(STREAM_PATH, 1)[0] + STREAM_PATH if STREAM_PATH in url else url
+
+
+@sock.route(STREAM_PATH + "/<token>", bp=bp)
+def media_stream(ws, token):
     services = current_app.extensions["ivr"]
-    listener = StreamListener(services.calls, services.speech, current_app.extensions.get("media_stream"))
+    listener = StreamListener(services.calls, services.speech, current_app.extensions.get("media_stream"), g.stream_grant)
     try:
         while not listener.over:
             message = ws.receive(timeout=RECEIVE_TIMEOUT_S)
@@ -70,15 +91,36 @@ def media_stream(ws):
                 log.warning("media stream of call %s: nothing for %.0f s, closing", listener.call_sid, RECEIVE_TIMEOUT_S)
                 break
             listener.take(message)
+    except ConnectionClosed:
+        log.info("media stream of call %s: the socket closed (%s)", listener.call_sid, ws.close_reason)
     finally:
         listener.closed()
+        close_at_once(ws, POLICY_VIOLATION if listener.refused else None)
+
+
+def close_at_once(ws, reason: int | None = None) -> None:
+    """Send Close, give the client a moment to answer, then end the TCP connection ourselves.
+
+    werkzeug's server, after the handler returns, drains the socket with a blocking read until the client goes;
+    a client that waits for the server to close first (as RFC 6455 asks) then sat in silence for seconds.
+    """
+    try:
+        ws.close(reason=reason)
+    except ConnectionClosed:
+        pass  # the client closed first; simple-websocket already answered its Close
+    ws.thread.join(CLOSE_HANDSHAKE_S)
+    try:
+        ws.sock.shutdown(socket.SHUT_RDWR)
+    except OSError:
+        pass  # already gone
 
 
 class StreamListener:
     """One media stream: Twilio's messages in, at most one answer stored on the call."""
 
-    def __init__(self, calls, speech, redirector=None):
-        self.calls, self.speech, self.redirector = calls, speech, redirector
+    def __init__(self, calls, speech, redirector=None, grant=None):
+        self.calls, self.speech, self.redirector, self.grant = calls, speech, redirector, grant
+        self.refused = False
         self.call_sid: str | None = None
         self.node: str | None = None
         self.options: dict[str, list[str]] = {}
@@ -110,6 +152,8 @@ class StreamListener:
             return self._bad("a second or malformed start", message)
         params = start.get("customParameters") if isinstance(start.get("customParameters"), dict) else {}
         self.call_sid, self.node = str(start.get("callSid") or ""), params.get("node")
+        if not self._granted():
+            return None
         listen = self.calls.listening(self.call_sid, self.node) if self.call_sid else None
         recognizer = self.speech.recognizers.get(listen.language) if listen is not None else None
         if recognizer is None:
@@ -118,6 +162,17 @@ class StreamListener:
             return
         self.options = listen.as_dict()
         self.stream = recognizer.open_stream(sorted({p for phrases in self.options.values() for p in phrases}))
+
+    def _granted(self) -> bool:
+        """The `start` must name the call and node the handshake's token was issued for."""
+        grant = self.grant
+        if grant is None or (self.call_sid == grant.call_sid and self.node in (None, grant.node)):
+            self.node = grant.node if grant is not None else self.node
+            return True
+        log.warning("media stream refused: its token is for call %s at %s, its start names call %s at %s",
+                    grant.call_sid, grant.node, self.call_sid, self.node)
+        self.call_sid, self.over, self.refused = None, True, True
+        return False
 
     def _media(self, message: dict) -> None:
         media = message.get("media")

@@ -10,7 +10,7 @@ from callqueue.queues import QueueConfig
 from callqueue.service import WAIT_SEGMENT_S, Wait
 
 from ..flow.instructions import DialAgent, Enqueue
-from .media import speak
+from .media import absolute, speak
 
 LEFT_PATH = "/voice/queue/left"
 WAIT_PATH = "/voice/queue/wait"
@@ -18,14 +18,16 @@ DIALED_PATH = "/voice/queue/dialed"
 WHISPER_PATH = "/voice/whisper"
 
 
-def add_queue_verb(response: VoiceResponse, instruction: Enqueue | DialAgent, node: str) -> None:
-    """<Enqueue> (action: how the caller left; waitUrl: what it hears meanwhile), or <Dial> to the agent."""
+def add_queue_verb(response: VoiceResponse, instruction: Enqueue | DialAgent, node: str, base_url: str = "") -> None:
+    """<Enqueue> (action: how the caller left; waitUrl: what it hears meanwhile), or <Dial> to the agent.
+
+    URLs start with `base_url` (absolute, see Media.base_url)."""
     if isinstance(instruction, Enqueue):
-        response.enqueue(instruction.queue, action=_url(LEFT_PATH, node=node), method="POST",
-                         wait_url=_url(WAIT_PATH, entry=instruction.entry), wait_url_method="POST")
+        response.enqueue(instruction.queue, action=_url(base_url, LEFT_PATH, node=node), method="POST",
+                         wait_url=_url(base_url, WAIT_PATH, entry=instruction.entry), wait_url_method="POST")
         return
-    dial = response.dial(action=_url(DIALED_PATH, node=node), method="POST", timeout=instruction.timeout_s)
-    whisper = _url(WHISPER_PATH, entry=instruction.entry)
+    dial = response.dial(action=_url(base_url, DIALED_PATH, node=node), method="POST", timeout=instruction.timeout_s)
+    whisper = _url(base_url, WHISPER_PATH, entry=instruction.entry)
     if instruction.contact.startswith("client:"):
         dial.client(instruction.contact.removeprefix("client:"), url=whisper, method="POST")
     else:
@@ -45,7 +47,7 @@ def wait_document(wait: Wait, config: QueueConfig, say_languages: dict, media=No
     for text in _news(wait, config) + ([queue.hold_prompts[wait.language]] if _prompted(wait, queue) else []):
         speak(response, text, wait.language, say_languages, media)
     if queue is not None and queue.hold_music:
-        response.play(queue.hold_music)
+        response.play(absolute(media.base_url, queue.hold_music) if media is not None else queue.hold_music)
     else:
         response.pause(length=WAIT_SEGMENT_S)
     return str(response)
@@ -75,5 +77,5 @@ def whisper_document(text: str | None, language: str, say_languages: dict, media
     return str(response)
 
 
-def _url(path: str, **query) -> str:
-    return f"{path}?{urlencode(query)}"
+def _url(base_url: str, path: str, **query) -> str:
+    return absolute(base_url, f"{path}?{urlencode(query)}")

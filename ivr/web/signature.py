@@ -8,6 +8,7 @@ from flask import Request
 from twilio.request_validator import SIGNATURE_SETTINGS_HEADER, RequestValidator, compare, get_signature_algorithm
 
 log = logging.getLogger(__name__)
+ALGORITHMS = {"HMAC_SHA1", "HMAC_SHA256"}  # what X-Twilio-Webhooks-Signature-Settings may name
 
 
 class SignatureChecker:
@@ -35,6 +36,8 @@ class SignatureChecker:
             return False
         params = request.form if request.method == "POST" else {}
         algorithm = get_signature_algorithm(request.headers.get(SIGNATURE_SETTINGS_HEADER))
+        if algorithm.upper() not in ALGORITHMS:
+            return False  # Twilio signs with these two only; the caller logs the refusal in one line
         url = self.public_url(request)
         # One HMAC over the exact URL settles nearly every request; validate() computes two (with and
         # without the port) and is the fallback for a URL Twilio wrote with a default port.

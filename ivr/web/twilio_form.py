@@ -9,10 +9,24 @@ from ..service import KNOWN_STATUSES, CallInfo
 CALL_SID = re.compile(r"^CA[0-9a-fA-F]{32}$")
 KEYPAD = re.compile(r"[^0-9*#]")
 MAX_DIGITS = 64
+WHOLE_NUMBER = re.compile(r"[0-9]{1,9}")  # ASCII digits only: "²".isdigit() is True, and int("²") fails
+MAX_SECONDS = 10_000_000                 # 115 days: far past any call, well inside a 32-bit column
 
 
 class BadWebhook(Exception):
     """A request Twilio would never send (no CallSid, say); answered 400, never a crash."""
+
+
+def check_text(path: str, form) -> None:
+    """Refuse a NUL byte anywhere: no Twilio request has one, and PostgreSQL cannot store it."""
+    if "\x00" in path or any("\x00" in key or "\x00" in value for key, value in form.items(multi=True)):
+        raise BadWebhook("a NUL byte in the request")
+
+
+def seconds(value: str | None) -> int | None:
+    """A count of seconds as Twilio writes it (ASCII digits), capped; None when absent or not a number."""
+    text = (value or "").strip()
+    return min(int(text), MAX_SECONDS) if WHOLE_NUMBER.fullmatch(text) else None
 
 
 def call_info(form) -> CallInfo:
@@ -47,10 +61,7 @@ def dial_event(form) -> DialEnded:
 
 
 def _int(value: str | None) -> int:
-    try:
-        return max(0, int(value or 0))
-    except ValueError:
-        return 0
+    return seconds(value) or 0
 
 
 def recording_event(form) -> RecordingMade:

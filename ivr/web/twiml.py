@@ -6,7 +6,7 @@ from urllib.parse import urlencode
 from twilio.twiml.voice_response import VoiceResponse
 
 from ..flow.instructions import Dial, DialAgent, Enqueue, Gather, Hangup, Instruction, Play, Record, Say
-from .media import speak
+from .media import absolute, speak
 from .queue_twiml import add_queue_verb
 
 STEP_PATH = "/voice/step"
@@ -20,8 +20,13 @@ LISTEN_SILENCE_S = 2  # silence that ends the answer
 
 
 def action_url(path: str, node: str) -> str:
-    """A relative action URL naming the node that asked, so a stale answer can be recognised."""
+    """An action path naming the node that asked, so a stale answer can be recognised."""
     return f"{path}?{urlencode({'node': node})}"
+
+
+def _url(media, path: str) -> str:
+    """Every URL written into TwiML is absolute (see Media.base_url); without media (unit tests) it stays a path."""
+    return absolute(media.base_url, path) if media is not None else path
 
 
 def render(instructions: list[Instruction], node: str, say_languages: dict, media=None) -> str:
@@ -39,25 +44,25 @@ def _add(response: VoiceResponse, instruction: Instruction, node: str, say_langu
     if isinstance(instruction, Say):
         speak(response, instruction.text, instruction.language, say_languages, media)
     elif isinstance(instruction, Play):
-        response.play(instruction.url)
+        response.play(_url(media, instruction.url))
     elif isinstance(instruction, Gather):
         _gather(response, instruction, node, say_languages, media)
     elif isinstance(instruction, Dial):
-        dial = response.dial(action=action_url(DIAL_PATH, node), method="POST", timeout=instruction.timeout_s,
+        dial = response.dial(action=_url(media, action_url(DIAL_PATH, node)), method="POST", timeout=instruction.timeout_s,
                              caller_id=instruction.caller_id)
         dial.number(instruction.number)
     elif isinstance(instruction, Record):
-        _record(response, instruction, node)
+        _record(response, instruction, node, media)
     elif isinstance(instruction, Hangup):
         response.hangup()
     elif isinstance(instruction, (Enqueue, DialAgent)):
-        add_queue_verb(response, instruction, node)
+        add_queue_verb(response, instruction, node, media.base_url if media is not None else "")
     else:
         raise TypeError(f"no TwiML for {instruction!r}")
 
 
 def _gather(response: VoiceResponse, gather: Gather, node: str, say_languages: dict, media=None) -> None:
-    url = action_url(STEP_PATH, node)
+    url = _url(media, action_url(STEP_PATH, node))
     listening = gather.listen is not None and media is not None and media.listens(gather.listen.language)
     # While listening, keys still count during the prompt; after it, a short pause hands over to speech.
     timeout = LISTEN_KEY_GAP_S if listening else _seconds(gather.timeout_s)
@@ -79,18 +84,18 @@ def _listen(response: VoiceResponse, gather: Gather, node: str, media) -> None:
         connect = response.connect()
         stream = connect.stream(url=media.stream_url)
         stream.parameter(name="node", value=node)
-        response.redirect(f"{action_url(SPEECH_PATH, node)}&via=stream", method="POST")
+        response.redirect(_url(media, f"{action_url(SPEECH_PATH, node)}&via=stream"), method="POST")
         return
     # Not trimmed: the silence after the words is how the server knows the caller finished, not cut off.
-    response.record(action=action_url(SPEECH_PATH, node), method="POST", max_length=LISTEN_MAX_S,
+    response.record(action=_url(media, action_url(SPEECH_PATH, node)), method="POST", max_length=LISTEN_MAX_S,
                     timeout=LISTEN_SILENCE_S, finish_on_key="0123456789*#", play_beep=False, trim="do-not-trim")
 
 
-def _record(response: VoiceResponse, record: Record, node: str) -> None:
-    url = action_url(RECORD_PATH, node)
+def _record(response: VoiceResponse, record: Record, node: str, media=None) -> None:
+    url = _url(media, action_url(RECORD_PATH, node))
     response.record(action=url, method="POST", max_length=record.max_length_s, timeout=record.silence_timeout_s,
                     finish_on_key=record.finish_on_key, play_beep=record.beep, trim="trim-silence",
-                    recording_status_callback=RECORDING_STATUS_PATH, recording_status_callback_method="POST")
+                    recording_status_callback=_url(media, RECORDING_STATUS_PATH), recording_status_callback_method="POST")
     # Twilio skips the action when nothing was recorded: come back with no RecordingUrl.
     response.redirect(url, method="POST")
 

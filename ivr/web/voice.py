@@ -4,12 +4,13 @@ from __future__ import annotations
 import logging
 
 from flask import Blueprint, Response, current_app, request
+from sqlalchemy.exc import DataError
 
 from ..observability.web import fallback_answered
 from ..service import CallInfo, Reply
-from .twilio_form import BadWebhook, call_info, dial_event, gather_event, recording_event
+from .twilio_form import BadWebhook, call_info, check_text, dial_event, gather_event, recording_event, seconds
 from ..flow.events import NoInput
-from .media import Media, shows_text, stream_url
+from .media import Media, public_base, shows_text, stream_url
 from .twiml import fallback, render
 
 log = logging.getLogger(__name__)
@@ -25,14 +26,18 @@ def _xml(body: str, status: int = 200) -> Response:
     return Response(body, status=status, mimetype="text/xml")
 
 
-def media() -> Media:
-    """What this request's TwiML may use: cached prompt audio, and how menus listen."""
+def media(node: str | None = None) -> Media:
+    """What this request's TwiML may use: cached prompt audio, the base of its URLs, and how menus listen (a
+    listening menu at `node` streams to a URL whose token only this call, at this node, can use once)."""
     services = _services()
-    return Media(services.speech, stream_url(services.settings, request), shows_text(request))
+    stream = stream_url(services.settings, request) if node is not None else None
+    if stream:
+        stream += "/" + current_app.extensions["ivr.stream_tokens"].issue(call_info(request.values).call_sid, node)
+    return Media(services.speech, stream, public_base(services.settings, request), shows_text(request))
 
 
 def _reply(reply: Reply) -> Response:
-    return _xml(render(reply.instructions, reply.node, _services().settings.say_languages, media()))
+    return _xml(render(reply.instructions, reply.node, _services().settings.say_languages, media(reply.node)))
 
 
 @bp.before_request
@@ -42,6 +47,7 @@ def check_signature():
         log.warning("forged or unsigned webhook refused: %s %s CallSid=%s from %s", request.method,
                     checker.public_url(request), request.values.get("CallSid", "-"), request.remote_addr)
         return Response("invalid signature\n", status=403, mimetype="text/plain")
+    check_text(request.path, request.values)
     _services().refresh_flows()
     return None
 
@@ -107,7 +113,7 @@ def status():
     if not info.status:
         raise BadWebhook(f"unknown CallStatus {request.values.get('CallStatus', '')[:32]!r}")
     detail = {k: request.values[k] for k in ("CallDuration", "SipResponseCode", "SequenceNumber") if k in request.values}
-    duration = int(detail["CallDuration"]) if detail.get("CallDuration", "").isdigit() else None
+    duration = seconds(detail.get("CallDuration"))
     if not _services().calls.record_status(info, duration, detail):
         log.warning("status %s for unknown call %s ignored", info.status, info.call_sid)
     return Response(status=204)
@@ -116,16 +122,24 @@ def status():
 @bp.errorhandler(BadWebhook)
 def bad_webhook(exc: BadWebhook):
     log.warning("bad webhook %s %s: %s", request.method, request.path, exc)
-    return _fallback(400)
+    return fallback_answer(400)
+
+
+@bp.errorhandler(DataError)
+def unstorable(exc: DataError):
+    """A value the database cannot hold (a number past its column, say): the input was bad, not the server."""
+    log.warning("webhook %s: a value the database refused: %s", request.path, str(exc.orig).splitlines()[0][:200])
+    return fallback_answer(400)
 
 
 @bp.errorhandler(Exception)
 def any_fault(exc: Exception):
     log.exception("webhook %s failed for CallSid=%s; answering the fallback", request.path, request.values.get("CallSid", "-"))
-    return _fallback(200)
+    return fallback_answer(200)
 
 
-def _fallback(status: int) -> Response:
+def fallback_answer(status: int) -> Response:
+    """The apology (and the fallback number) as TwiML: the answer to anything that went wrong."""
     settings = _services().settings
     fallback_answered()
     return _xml(fallback(settings.apology, settings.fallback_number, settings.say_languages), status)

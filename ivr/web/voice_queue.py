@@ -1,6 +1,8 @@
 """Twilio webhooks of the call queue: the wait URL, the Enqueue action, the agent's whisper and the agent Dial's end."""
 from __future__ import annotations
 
+import re
+
 from flask import current_app, request
 
 from ..flow.events import CallResumed, QueueLeft
@@ -9,6 +11,8 @@ from .twilio_form import BadWebhook, call_info, dial_event
 from .voice import METHODS, _reply, _xml, bp, media
 
 EVENTS = {"assigned", "overflowed", "hangup"}
+ENTRY_ID = re.compile(r"[0-9]{1,10}")
+MAX_ENTRY_ID = 2**31 - 1  # the queue entry's id column is a 32-bit integer on PostgreSQL
 
 
 def _services():
@@ -17,7 +21,7 @@ def _services():
 
 def _entry() -> int:
     raw = request.args.get("entry", "")
-    if not raw.isdigit():
+    if not ENTRY_ID.fullmatch(raw) or int(raw) > MAX_ENTRY_ID:
         raise BadWebhook(f"entry {raw[:20]!r} is not a queue entry id")
     return int(raw)
 

@@ -107,7 +107,7 @@ def test_three_invalid_keys_transfer_the_caller_to_an_agent(transport, signed, s
 def test_no_input_falls_through_to_the_redirect_and_replays_the_short_menu(transport, signed):
     result = run_call(transport, ["1", "", "2"], options=signed)
     at = result.lines.index("⌛ no input (5 s)")
-    assert result.lines[at + 1:at + 4] == ["↪ redirect /voice/step?node=main_menu", f"🔊 [ko-KR] {NO_INPUT_KO}",
+    assert result.lines[at + 1:at + 4] == ["↪ redirect http://localhost/voice/step?node=main_menu", f"🔊 [ko-KR] {NO_INPUT_KO}",
                                            f"🔊 [ko-KR] {SHORT_MENU_KO}"]
     redirect = result.requests[2]
     assert redirect.url == "http://localhost/voice/step?node=main_menu"

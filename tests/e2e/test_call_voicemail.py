@@ -68,7 +68,7 @@ def test_recording_status_callback_follows_the_action_with_its_own_parameters(tr
 def test_silence_skips_the_action_and_falls_through_to_the_redirect(ivr_app, transport, signed, call_record):
     result = run_call(transport, ["1", ""], options=signed)
     assert _from_record(result.lines)[2:4] == ["🎙 silence (5 s): nothing recorded, Twilio skips the action",
-                                               "↪ redirect /voice/record?node=voicemail"]
+                                               "↪ redirect http://localhost/voice/record?node=voicemail"]
     assert "RecordingUrl" not in result.requests[2].params
     assert result.said_texts[-1] == NOTHING_RECORDED_KO
     assert recordings(ivr_app) == []

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from helpers import said, verbs
 
-ENTRY_PATH = "/voice/queue/wait?entry="
+ENTRY_PATH = "http://localhost/voice/queue/wait?entry="  # every TwiML URL is absolute
 
 
 def entry_of(root) -> int:
@@ -15,21 +15,21 @@ def test_enqueue_waits_then_leaves_for_the_agent_who_hears_a_whisper_and_the_wai
     sid, root = calls.reach("2", order="12345")
     assert verbs(root)[-1] == "Enqueue"
     entry = entry_of(root)
-    assert root.find("Enqueue").attrib == {"action": "/voice/queue/left?node=billing", "method": "POST",
+    assert root.find("Enqueue").attrib == {"action": "http://localhost/voice/queue/left?node=billing", "method": "POST",
                                            "waitUrl": f"{ENTRY_PATH}{entry}", "waitUrlMethod": "POST"}
     assert root.find("Enqueue").text == "billing"
     clock.advance(4)
     assert verbs(calls.wait(sid, entry)) == ["Leave"]
     dial = calls.left(sid, "billing").find("Dial")
-    assert dial.attrib == {"action": "/voice/queue/dialed?node=billing", "method": "POST", "timeout": "20"}
+    assert dial.attrib == {"action": "http://localhost/voice/queue/dialed?node=billing", "method": "POST", "timeout": "20"}
     assert dial.find("Client").text == "asmith"
-    assert dial.find("Client").attrib["url"] == f"/voice/whisper?entry={entry}"
+    assert dial.find("Client").attrib["url"] == f"http://localhost/voice/whisper?entry={entry}"
     clock.advance(6)
     assert said(calls.whisper(entry)) == ["billing, order 1 2 3 4 5"]
     assert calls.agent("smith").status == "busy"
     clock.advance(120)
     after = calls.dialed(sid, "billing", "completed", 120)
-    assert after.find("Gather").attrib["action"] == "/voice/step?node=survey"
+    assert after.find("Gather").attrib["action"] == "http://localhost/voice/step?node=survey"
     row = calls.entry(sid)
     assert (row.status, row.outcome, row.agent_id, row.wait_seconds, row.handle_seconds) == ("completed", "answered", "smith", 10, 120)
     assert calls.agent("smith").status == "wrap_up"
@@ -125,7 +125,7 @@ def test_past_the_max_wait_billing_overflows_to_general_then_to_the_flows_overfl
     clock.advance(301)
     assert verbs(calls.wait(sid, entry)) == ["Leave"]
     busy = calls.left(sid, "billing")
-    assert busy.find("Gather").attrib["action"] == "/voice/step?node=agents_busy"
+    assert busy.find("Gather").attrib["action"] == "http://localhost/voice/step?node=agents_busy"
     row = calls.entry(sid)
     assert (row.status, row.outcome, row.first_queue, row.wait_seconds) == ("overflowed", "overflowed", "billing", 602)
 
@@ -198,7 +198,7 @@ def test_queue_announcements_and_the_whisper_play_from_the_prompt_cache(calls, c
     calls.left(sid, "billing")
     clock.advance(6)
     whisper = calls.whisper(entry)
-    assert [el.tag for el in whisper] == ["Play"] and whisper.find("Play").text.startswith("/prompts/")
+    assert [el.tag for el in whisper] == ["Play"] and whisper.find("Play").text.startswith("http://localhost/prompts/")
     cache = calls.services.speech.cache
     voice = cache.synthesizer.said["billing, order 1 2 3 4 5"]
-    assert whisper.find("Play").text == f"/prompts/{cache.path_for('billing, order 1 2 3 4 5', voice).name}"
+    assert whisper.find("Play").text == f"http://localhost/prompts/{cache.path_for('billing, order 1 2 3 4 5', voice).name}"

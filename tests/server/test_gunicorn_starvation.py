@@ -1,9 +1,11 @@
 """Open Media Streams WebSockets and slow clients cannot starve the webhooks: under the production command
 (gevent workers), 50 idle streams and 50 clients trickling a request leave every webhook answering within 1 s;
-a 100 MB body is refused at once."""
+a 100 MB body is refused at once. Each stream is a real one: its call reached a listening menu and the socket
+opens the `<Stream>` URL (with its single-use token) that the TwiML gave."""
 from __future__ import annotations
 
 import json
+import re
 import socket
 import threading
 import time
@@ -12,7 +14,7 @@ import pytest
 from helpers import new_call_sid, twilio_params
 from websockets.sync.client import connect
 
-from gunicorn_server import FLOWS, HOST, GunicornServer
+from gunicorn_server import HOST, GunicornServer
 
 STREAMS = 50
 SLOW_CLIENTS = 50
@@ -20,12 +22,39 @@ WEBHOOKS = 30
 pytestmark = pytest.mark.slow
 
 
+LISTENING_FLOW = """\
+name: listening
+default: true
+languages: [ko]
+start: menu
+nodes:
+  menu:
+    kind: menu
+    prompt: "배송 조회는 1번, 요금은 2번을 누르거나 말씀하세요."
+    options:
+      1: {to: done, phrases: {ko: [배송 조회]}}
+      2: {to: done, phrases: {ko: [요금]}}
+  done: {kind: hangup, prompt: "감사합니다."}
+"""
+STREAM_URL = re.compile(r'<Stream url="(ws://[^"]+)"')
+
+
+def stream_urls(server: GunicornServer, count: int) -> list[str]:
+    """Start `count` calls at a listening menu: each answer names its own stream URL (a single-use token)."""
+    urls = []
+    for _ in range(count):
+        answer = server.post("/voice", twilio_params(new_call_sid(), CallStatus="ringing"), timeout_s=20)
+        found = STREAM_URL.search(answer.body)
+        assert answer.status == 200 and found, answer.body
+        urls.append(found.group(1))
+    return urls
+
+
 class Streams:
     """Idle Media Streams sockets kept open: a `connected` message now and then, as Twilio's first message is."""
 
-    def __init__(self, port: int, count: int):
-        self.sockets = [connect(f"ws://{HOST}:{port}/voice/stream", open_timeout=20, ping_interval=None, legacy=True,
-                                compression=None) for _ in range(count)]
+    def __init__(self, urls: list[str]):
+        self.sockets = [connect(url, open_timeout=20, ping_interval=None, legacy=True, compression=None) for url in urls]
 
     def keep_alive(self) -> int:
         """Send to each socket; how many are still open."""
@@ -67,9 +96,13 @@ class SlowClients:
 
 
 def test_fifty_streams_and_fifty_slow_clients_leave_webhooks_answering_within_a_second(tmp_path):
-    env = {"DATABASE_URL": f"sqlite:///{tmp_path}/ivr.sqlite3", "FLOWS_DIR": str(FLOWS)}
+    flows = tmp_path / "flows"
+    flows.mkdir()
+    (flows / "listening.yaml").write_text(LISTENING_FLOW, encoding="utf-8")
+    env = {"DATABASE_URL": f"sqlite:///{tmp_path}/ivr.sqlite3", "FLOWS_DIR": str(flows), "SPEECH": "auto",
+           "SPEECH_MODE": "stream", "IVR_SERVER_SECRET_FILE": str(tmp_path / "secret_key")}
     with GunicornServer(env, tmp_path / "gunicorn.log", workers=4) as server:
-        streams, slow = Streams(server.port, STREAMS), SlowClients(server.port, SLOW_CLIENTS)
+        streams, slow = Streams(stream_urls(server, STREAMS)), SlowClients(server.port, SLOW_CLIENTS)
         stop = threading.Event()
         keeper = threading.Thread(target=lambda: [(streams.keep_alive(), slow.trickle()) for _ in iter(lambda: stop.wait(2), True)])
         keeper.start()

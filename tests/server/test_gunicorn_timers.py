@@ -34,7 +34,8 @@ def answer_and_hang_up(server) -> None:
 
 
 def serve(tmp_path, database_url: str, timers: str) -> GunicornServer:
-    env = {"DATABASE_URL": database_url, "FLOWS_DIR": str(FLOWS), "TIMERS": timers, "LOG_LEVEL": "INFO"}
+    env = {"DATABASE_URL": database_url, "FLOWS_DIR": str(FLOWS), "TIMERS": timers, "LOG_LEVEL": "INFO",
+           "IVR_DEV_OPEN_API": "1"}  # the test drives agents through the API from this machine
     return GunicornServer(env, tmp_path / f"gunicorn-timers-{timers}.log", workers=2)
 
 

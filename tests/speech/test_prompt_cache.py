@@ -8,7 +8,7 @@ from speech.errors import SynthesisFailed
 from speech.model import Prompt, Voice
 from speech.prompt_cache import PromptCache
 
-KEY = b"k" * 32  # a test's own key; the server's comes from IVR_SECRET_KEY or its instance key file
+KEY = b"k" * 32  # a test's own key; the server's comes from IVR_SERVER_SECRET or its instance key file
 
 
 class CountingSynthesizer:

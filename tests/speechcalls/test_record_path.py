@@ -91,7 +91,7 @@ def test_a_recording_url_that_answers_404_gets_the_retry_path(app):
     reply = twilio.post("/voice/speech?node=main_menu", {**_params(sid), "RecordingUrl": missing, "RecordingDuration": "2"})
     root = twiml(reply)
     assert [el.text for el in root.iter("Say")][:2] == [RETRY, "배송 1번, 요금 2번, 기술 지원 3번, 상담원 0번."]
-    assert root.find("Record").get("action") == "/voice/speech?node=main_menu"
+    assert root.find("Record").get("action") == "http://localhost/voice/speech?node=main_menu"
 
 
 def _params(sid: str) -> dict:

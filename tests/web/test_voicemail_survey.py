@@ -24,9 +24,9 @@ def test_after_hours_caller_hears_closed_message_and_records(twilio, clock):
     assert said(root)[0].startswith("지금은 상담 시간이 아닙니다.")
     assert verbs(root) == ["Say", "Say", "Record", "Redirect"]
     record = root.find("Record").attrib
-    assert record == {"action": "/voice/record?node=voicemail", "method": "POST", "maxLength": "120", "timeout": "5",
+    assert record == {"action": "http://localhost/voice/record?node=voicemail", "method": "POST", "maxLength": "120", "timeout": "5",
                       "finishOnKey": "#", "playBeep": "true", "trim": "trim-silence",
-                      "recordingStatusCallback": "/voice/recording-status", "recordingStatusCallbackMethod": "POST"}
+                      "recordingStatusCallback": "http://localhost/voice/recording-status", "recordingStatusCallbackMethod": "POST"}
 
 
 def leave_message(twilio, sid, duration="17"):
