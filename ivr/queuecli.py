@@ -43,7 +43,6 @@ def _queue_services(settings: Settings):
 def stats_command(hours: float, names: tuple[str, ...], as_json: bool) -> None:
     """Queue statistics as tables: measured figures beside what Erlang C predicts, and abandoned callers to call back."""
     from callqueue import reports
-    from callqueue.repository import SqlAlchemyQueueRepository
 
     queues = _queue_services(Settings.from_env())
     unknown = [n for n in names if n not in queues.config.queues]
@@ -51,10 +50,9 @@ def stats_command(hours: float, names: tuple[str, ...], as_json: bool) -> None:
         raise click.BadParameter(f"no queue {', '.join(unknown)}; queues.yaml defines {', '.join(queues.config.queues)}",
                                  param_hint="--queue")
     with queues.uow() as uow:
-        repo = SqlAlchemyQueueRepository(uow.session)
         now = queues.clock.now()
-        found = [(reports.report(repo, queues.config, n, now, hours, 1800), reports.abandoned(repo, n, now, hours))
-                 for n in names or queues.config.queues]
+        found = [(reports.report(uow.queue_views, queues.config, n, now, hours, 1800),
+                  reports.abandoned(uow.queue_views, [n], now, hours)) for n in names or queues.config.queues]
     if as_json:
         click.echo(json.dumps([{**r, "abandoned_calls": a} for r, a in found], ensure_ascii=False, indent=2))
         return
@@ -120,7 +118,6 @@ def callcenter_command(minutes, callers_per_minute, agents, answer_after, handle
     from datetime import datetime
 
     from callqueue import reports
-    from callqueue.repository import SqlAlchemyQueueRepository
 
     from .clock import FakeClock
     from .sim.center import run_center
@@ -143,11 +140,10 @@ def callcenter_command(minutes, callers_per_minute, agents, answer_after, handle
         run = run_center(app, simulated, minutes, callers_per_minute, seed, patience, on_line=click.echo)
         services = app.extensions["ivr"]
         with services.uow() as uow:
-            repo = SqlAlchemyQueueRepository(uow.session)
             now = services.clock.now()
             hours = (now - datetime.fromisoformat(at)).total_seconds() / 3600  # the whole virtual day so far
-            found = [(reports.report(repo, services.queues.config, n, now, hours, 1800), reports.abandoned(repo, n, now, hours))
-                     for n in services.queues.config.queues]
+            found = [(reports.report(uow.queue_views, services.queues.config, n, now, hours, 1800),
+                      reports.abandoned(uow.queue_views, [n], now, hours)) for n in services.queues.config.queues]
         services.engine.dispose()
     click.echo(f"\n{run.calls} callers in {minutes:g} virtual minutes; {run.errors} protocol error(s)\n")
     click.echo(stats_text(found, hours))

@@ -111,6 +111,8 @@ def test_an_offer_nobody_picks_up_times_out_from_the_rows(calls, clock):
     sid, root = calls.reach("2")
     calls.services.queues.route_now()
     assert calls.entry(sid).status == "offered"
+    assert verbs(calls.wait(sid, entry_of(root))) == ["Leave"]  # the caller comes for the offer ...
+    calls.left(sid, "billing")  # ... and rings the agent, whose Dial callback never arrives
     clock.advance(20 + 25 + 1)
     calls.services.queues.tick()
     assert calls.entry(sid).status == "waiting" and calls.agent("smith").status == "missed"
