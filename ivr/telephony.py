@@ -33,15 +33,22 @@ class TwilioTelephony:
 
 
 class FakeTelephony:
-    """Records every redirect instead of calling Twilio."""
+    """Records every redirect and status lookup instead of calling Twilio; `statuses` holds the calls' CallStatus."""
 
-    def __init__(self, base_url: str = "https://ivr.example"):
+    def __init__(self, base_url: str = "https://ivr.example", statuses: dict[str, str] | None = None):
         self.base_url = base_url
         self.redirects: list[tuple[str, str]] = []
+        self.statuses: dict[str, str] = dict(statuses or {})
+        self.status_lookups: list[str] = []
 
     def leave_queue(self, call_sid: str, node: str) -> bool:
         self.redirects.append((call_sid, left_url(self.base_url, node)))
         return True
+
+    def call_status(self, call_sid: str) -> str | None:
+        """The call's CallStatus as set in `statuses`; None (unknown) for any other call."""
+        self.status_lookups.append(call_sid)
+        return self.statuses.get(call_sid)
 
 
 def telephony_for(settings):
