@@ -128,6 +128,11 @@ class SqlAlchemyQueueRepository:
         query = select(Entry).where(Entry.status == EntryStatus.WAITING.value, heard < since)
         return [self._entry(row) for row in self.session.scalars(query.with_for_update(skip_locked=True) if lock else query)]
 
+    def connected_before(self, since: datetime, lock: bool = False) -> list[QueueEntry]:
+        """Callers connected to an agent before `since` and not ended since (their end may have been lost)."""
+        query = select(Entry).where(Entry.status == EntryStatus.ANSWERED.value, Entry.answered_at < since)
+        return [self._entry(row) for row in self.session.scalars(query.with_for_update(skip_locked=True) if lock else query)]
+
     def recent_handle_s(self, queue: str, limit: int = 100) -> list[float]:
         query = (select(Entry.handle_seconds).where(Entry.queue == queue, Entry.handle_seconds.is_not(None))
                  .order_by(Entry.id.desc()).limit(limit))

@@ -24,7 +24,7 @@ from .index import AgentIndex
 from .matching import misfit
 from .model import EntryStatus, QueueEntry
 from .queues import QueueConfig
-from .recovery import Recovery, gone_after_s, offer_caller_gone, unheard_caller_gone
+from .recovery import ENDED_CALL, Recovery, gone_after_s, offer_caller_gone, unheard_caller_gone
 from .routing import Assignment, route
 from .stats import expected_wait_s
 
@@ -232,6 +232,10 @@ class QueueService:
                 log.warning("queue entry %s: call %s unheard since %s (a lost hang-up?); closed as abandoned",
                             entry.call_id, entry.call_sid, since.isoformat())
                 moves.abandon(repo, entry, now)
+        for entry in repo.connected_before(since, lock=True) if statuses else ():
+            if statuses.get(entry.call_sid) in ENDED_CALL:  # only Twilio can tell: a connected leg asks nothing
+                log.warning("queue entry %s: Twilio reports call %s over; completed", entry.call_id, entry.call_sid)
+                moves.complete(repo, self.config, entry, now)
 
     def _call_statuses(self, now: datetime, since: datetime | None) -> dict[str, str | None]:
         """Twilio's CallStatus of the callers whose offer ran out or who are unheard (REST, outside any transaction)."""
@@ -239,7 +243,9 @@ class QueueService:
         if look_up is None:
             return {}
         with self.uow() as uow:
-            due = uow.queues.rings_due(now) + (uow.queues.unheard_since(since) if since is not None else [])
+            due = uow.queues.rings_due(now)
+            if since is not None:
+                due += uow.queues.unheard_since(since) + uow.queues.connected_before(since)
         return {sid: _call_status(look_up, sid) for sid in {entry.call_sid for entry in due}}
 
     def _overflow(self, repo, now: datetime) -> list[int]:

@@ -80,6 +80,26 @@ def test_with_rest_credentials_twilio_decides_who_is_gone(calls, clock):
     assert sorted(set(twilio.status_lookups)) == sorted({gone, silent})
 
 
+def test_with_rest_credentials_a_connected_call_that_ended_during_an_outage_frees_its_agent(calls, clock):
+    calls.status("smith", "available")
+    sid, root = calls.reach("2")
+    calls.wait(sid, entry_of(root))
+    calls.left(sid, "billing")
+    calls.whisper(entry_of(root))
+    talking, talking_root = calls.reach("3")
+    calls.status("park", "available")
+    calls.wait(talking, entry_of(talking_root))
+    calls.left(talking, "support")
+    calls.whisper(entry_of(talking_root))
+    twilio = FakeTelephony(statuses={sid: "completed", talking: "in-progress"})
+    queues, outage = worker(calls, twilio)
+    through_an_outage(calls, clock, queues, outage, 120)  # both hung up or ended meanwhile? Twilio knows
+    clock.advance(61)
+    queues.tick()
+    assert (calls.entry(sid).status, calls.agent("smith").status) == ("completed", "wrap_up")
+    assert (calls.entry(talking).status, calls.agent("park").status) == ("answered", "busy")
+
+
 @pytest.mark.parametrize("came, twilio_says, entry_status, agent_status", [
     (False, None, "abandoned", "available"),    # never came for the offer: gone; the agent is not to blame
     (True, None, "waiting", "missed"),          # came and rang the agent, who did not answer
