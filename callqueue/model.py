@@ -39,6 +39,7 @@ class AgentStatus(StrEnum):
 
 PERSON_STATUSES = frozenset({AgentStatus.OFFLINE, AgentStatus.AVAILABLE, AgentStatus.BREAK})
 PERSON_MAY_LEAVE = PERSON_STATUSES | {AgentStatus.WRAP_UP, AgentStatus.MISSED}
+SEATED = frozenset({AgentStatus.AVAILABLE, AgentStatus.RESERVED, AgentStatus.BUSY, AgentStatus.WRAP_UP})  # staffed: at work
 
 
 @dataclass(frozen=True)
@@ -55,6 +56,8 @@ class Agent:
     calls_today: int = 0
     last_assigned_at: datetime | None = None
     call_id: str | None = None
+    missed_calls: int = 0
+    wrap_up_until: datetime | None = None
 
 
 def _replace(value, **changes):
@@ -84,7 +87,7 @@ def set_status(agent: Agent, status: str, now: datetime) -> Agent:
     if agent.status not in PERSON_MAY_LEAVE:
         on_call = f" on call {agent.call_id}" if agent.call_id else ""
         raise InvalidTransition(f"agent {agent.id} is {agent.status}{on_call}; set {target} once the call ends")
-    return _enter(agent, target, now)
+    return _enter(agent, target, now, wrap_up_until=None)
 
 
 def person_status(status: str) -> AgentStatus:
@@ -109,7 +112,7 @@ def answer(agent: Agent, now: datetime) -> Agent:
 def miss(agent: Agent, now: datetime) -> Agent:
     """The agent did not answer within the ring timeout: not routed again until a person sets a status."""
     _require(agent, {AgentStatus.RESERVED}, "mark as missed")
-    return _enter(agent, AgentStatus.MISSED, now, call_id=None)
+    return _enter(agent, AgentStatus.MISSED, now, call_id=None, missed_calls=agent.missed_calls + 1)
 
 
 def withdraw(agent: Agent, now: datetime) -> Agent:
@@ -122,13 +125,14 @@ def hang_up(agent: Agent, now: datetime, wrap_up_s: float) -> Agent:
     """The call ended: wrap-up for the queue's seconds (end it with end_wrap_up), or available at once."""
     _require(agent, {AgentStatus.BUSY}, "hang up")
     status = AgentStatus.WRAP_UP if wrap_up_s > 0 else AgentStatus.AVAILABLE
-    return _enter(agent, status, now, call_id=None)
+    until = now + timedelta(seconds=wrap_up_s) if wrap_up_s > 0 else None
+    return _enter(agent, status, now, call_id=None, wrap_up_until=until)
 
 
 def end_wrap_up(agent: Agent, now: datetime) -> Agent:
     """Wrap-up time is over (or the agent ended it early): available."""
     _require(agent, {AgentStatus.WRAP_UP}, "end wrap-up of")
-    return _enter(agent, AgentStatus.AVAILABLE, now)
+    return _enter(agent, AgentStatus.AVAILABLE, now, wrap_up_until=None)
 
 
 def wrap_up_ends_at(agent: Agent, wrap_up_s: float) -> datetime | None:
@@ -147,12 +151,19 @@ class EntryStatus(StrEnum):
     OVERFLOWED = "overflowed"
 
 
+IN_LINE = frozenset({EntryStatus.WAITING, EntryStatus.OFFERED})  # the caller has not reached an agent yet
+ANSWERED_STATUSES = frozenset({EntryStatus.ANSWERED, EntryStatus.COMPLETED})
+
+
 @dataclass(frozen=True)
 class QueueEntry:
     """A caller in a queue. `skills` are what this caller needs on top of the queue's (say {ko: 1}).
 
     `enqueued_at` never changes, so a caller whose agent missed the call goes back to the head of
-    its priority by age; `estimate_s` is the wait announced to the caller, kept to measure accuracy.
+    its priority by age (`queue_entered_at` restarts the max wait when it overflows into another
+    queue); `estimate_s` is the wait announced to the caller, kept to measure accuracy;
+    `last_request_at` is the last time the caller's leg asked the queue anything (wait URL or the
+    Enqueue action), which tells a caller still on the line from one who hung up unheard.
     """
 
     call_id: str
@@ -168,6 +179,18 @@ class QueueEntry:
     ended_at: datetime | None = None
     estimate_s: float | None = None
     offers: int = 0
+    misses: int = 0
+    queue_entered_at: datetime | None = None
+    overflowed_from: str | None = None
+    ring_due_at: datetime | None = None
+    call_sid: str = ""
+    from_number: str = ""
+    node: str = ""
+    language: str = ""
+    whisper: str = ""
+    waits: int = 0
+    position_announced: int | None = None
+    last_request_at: datetime | None = None
     order: tuple = field(init=False, repr=False, compare=False)
     needs: tuple = field(init=False, repr=False, compare=False)
 
@@ -175,6 +198,8 @@ class QueueEntry:
         # A float timestamp: comparing datetimes made sorting 10,000 callers several times slower.
         object.__setattr__(self, "order", (-self.priority, self.enqueued_at.timestamp(), self.call_id))
         object.__setattr__(self, "needs", tuple(sorted(self.skills.items())))
+        if self.queue_entered_at is None:
+            object.__setattr__(self, "queue_entered_at", self.enqueued_at)
 
     @property
     def wait_seconds(self) -> float | None:
@@ -189,6 +214,15 @@ class QueueEntry:
             return None
         return (self.ended_at - self.answered_at).total_seconds()
 
+    @property
+    def outcome(self) -> str | None:
+        """How the stay ended in words (answered, abandoned, missed-then-answered ...); None while it lasts."""
+        if self.ended_at is None:
+            return None
+        last = "answered" if self.status is EntryStatus.COMPLETED else self.status.value
+        before = [word for word, flag in (("missed", self.misses), ("overflowed", self.overflowed_from)) if flag]
+        return last if last == "overflowed" or not before else "-then-".join([*before, last])
+
     def waited_s(self, now: datetime) -> float:
         """Seconds waited so far (or in all, once answered or gone)."""
         waited = self.wait_seconds
@@ -202,25 +236,26 @@ def _move(entry: QueueEntry, allowed: set[EntryStatus], status: EntryStatus, **c
     return _replace(entry, status=status, **changes)
 
 
-def offer_entry(entry: QueueEntry, agent_id: str, now: datetime) -> QueueEntry:
-    """The router offered the waiting caller to an agent."""
+def offer_entry(entry: QueueEntry, agent_id: str, now: datetime, ring_due_at: datetime | None = None) -> QueueEntry:
+    """The router offered the waiting caller to an agent; unanswered by `ring_due_at`, the offer is over."""
     return _move(entry, {EntryStatus.WAITING}, EntryStatus.OFFERED, agent_id=agent_id, offered_at=now,
-                 offers=entry.offers + 1)
+                 offers=entry.offers + 1, ring_due_at=ring_due_at)
 
 
 def answer_entry(entry: QueueEntry, now: datetime) -> QueueEntry:
     """The agent answered: the wait ends here."""
-    return _move(entry, {EntryStatus.OFFERED}, EntryStatus.ANSWERED, answered_at=now)
+    return _move(entry, {EntryStatus.OFFERED}, EntryStatus.ANSWERED, answered_at=now, ring_due_at=None)
 
 
 def requeue(entry: QueueEntry) -> QueueEntry:
     """The agent missed the offer: the caller waits again, keeping its age (so it is first in line)."""
-    return _move(entry, {EntryStatus.OFFERED}, EntryStatus.WAITING, agent_id=None, offered_at=None)
+    return _move(entry, {EntryStatus.OFFERED}, EntryStatus.WAITING, agent_id=None, offered_at=None,
+                 ring_due_at=None, misses=entry.misses + 1)
 
 
 def abandon(entry: QueueEntry, now: datetime) -> QueueEntry:
     """The caller hung up before an agent answered."""
-    return _move(entry, {EntryStatus.WAITING, EntryStatus.OFFERED}, EntryStatus.ABANDONED, ended_at=now)
+    return _move(entry, set(IN_LINE), EntryStatus.ABANDONED, ended_at=now, ring_due_at=None)
 
 
 def overflow(entry: QueueEntry, now: datetime) -> QueueEntry:
@@ -228,13 +263,32 @@ def overflow(entry: QueueEntry, now: datetime) -> QueueEntry:
     return _move(entry, {EntryStatus.WAITING}, EntryStatus.OVERFLOWED, ended_at=now)
 
 
+def overflow_to(entry: QueueEntry, queue: str, now: datetime) -> QueueEntry:
+    """The caller waited the queue's max wait and goes on waiting in `queue` (its age kept, its max wait restarted)."""
+    return _move(entry, {EntryStatus.WAITING}, EntryStatus.WAITING, queue=queue, overflowed_from=entry.queue,
+                 queue_entered_at=now)
+
+
 def complete(entry: QueueEntry, now: datetime) -> QueueEntry:
     """The answered call ended."""
     return _move(entry, {EntryStatus.ANSWERED}, EntryStatus.COMPLETED, ended_at=now)
+
+
+def held(entry: QueueEntry, now: datetime, position: int | None = None, estimate_s: float | None = None) -> QueueEntry:
+    """A wait-URL request answered with hold: counted; the first estimate announced (and the position then) is kept."""
+    changes = {"waits": entry.waits + 1, "last_request_at": now}
+    if estimate_s is not None and entry.estimate_s is None:
+        changes.update(estimate_s=estimate_s, position_announced=position)
+    return _move(entry, {EntryStatus.WAITING}, EntryStatus.WAITING, **changes)
+
+
+def heard_from(entry: QueueEntry, now: datetime) -> QueueEntry:
+    """The caller's leg asked for its offer (wait URL or Enqueue action): the caller is still on the line."""
+    return _move(entry, set(IN_LINE), entry.status, last_request_at=now)
 
 
 def overflow_at(entry: QueueEntry, queue: Queue) -> datetime | None:
     """When a waiting caller overflows (a due row for the worker); None when the queue has no max wait."""
     if queue.max_wait_s is None:
         return None
-    return entry.enqueued_at + timedelta(seconds=queue.max_wait_s)
+    return entry.queue_entered_at + timedelta(seconds=queue.max_wait_s)

@@ -1,17 +1,15 @@
 """Agent presence: agents created or updated (from agents.yaml at start, or the API), and the statuses people set."""
 from __future__ import annotations
 
-from datetime import datetime
+from dataclasses import replace
 
 from pydantic import ValidationError
 
 from . import model
 from .config import AgentSpec
 from .errors import BadAgent, UnknownAgent
-from .model import Agent
-from .repository import SqlAlchemyQueueRepository
-from .rows import agent_json, agent_of, write_agent
-from .tables import AgentRow
+from .model import Agent, AgentStatus
+from .rows import agent_json
 
 
 class PresenceService:
@@ -22,31 +20,30 @@ class PresenceService:
 
     def agents(self) -> list[dict]:
         with self.uow() as uow:
-            return [agent_json(row) for row in SqlAlchemyQueueRepository(uow.session).agents()]
+            return [agent_json(agent) for agent in uow.queue_views.agents()]
 
     def agent(self, agent_id: str) -> dict:
         with self.uow() as uow:
-            row = SqlAlchemyQueueRepository(uow.session).agent(agent_id)
-            if row is None:
-                raise UnknownAgent(f"no agent {agent_id!r}")
-            return agent_json(row)
+            agent = uow.queue_views.agent(agent_id)
+        if agent is None:
+            raise UnknownAgent(f"no agent {agent_id!r}")
+        return agent_json(agent)
 
     def save(self, agent_id: str, data: dict) -> tuple[dict, bool]:
         """Create or update an agent from API data (name, contact, skills); its status is kept. True when created."""
         spec = _spec(agent_id, data)
+        now = self.clock.now()
         with self.uow() as uow:
-            repo = SqlAlchemyQueueRepository(uow.session)
-            row = repo.agent(agent_id, lock=True)
-            created = row is None
-            row = row or AgentRow(id=agent_id, status="offline", calls_today=0, missed_calls=0)
-            row.name, row.contact, row.skills = spec.name, spec.contact, dict(spec.skills)
-            row.updated_at = self.clock.now()
-            if created:
-                repo.add(row)
+            known = uow.queues.agent(agent_id, lock=True)
+            agent = replace(known or Agent(agent_id, spec.name, spec.contact, status=AgentStatus.OFFLINE),
+                            name=spec.name, contact=spec.contact, skills=dict(spec.skills))
+            if known is None:
+                uow.queues.add_agent(agent, now)
+            else:
+                uow.queues.save_agent(agent, now)
             uow.commit()
-            body = agent_json(row)
         self.queues.route_now()
-        return body, created
+        return agent_json(agent), known is None
 
     def seed(self, agents: list[Agent]) -> None:
         """Agents from agents.yaml: new ones start offline; known ones get the file's name, contact and skills."""
@@ -57,21 +54,16 @@ class PresenceService:
         """A person sets offline, available or break (UnknownStatus, InvalidTransition otherwise)."""
         now = self.clock.now()
         with self.uow() as uow:
-            row = SqlAlchemyQueueRepository(uow.session).agent(agent_id, lock=True)
-            if row is None:
+            agent = uow.queues.agent(agent_id, lock=True)
+            if agent is None:
                 raise UnknownAgent(f"no agent {agent_id!r}")
-            _move(row, status, now)
+            moved = model.set_status(agent, status, now)
+            uow.queues.save_agent(moved, now)
             uow.commit()
-            body = agent_json(row)
         if status == "available":
             self.queues.route_now()
             return self.agent(agent_id)
-        return body
-
-
-def _move(row: AgentRow, status: str, now: datetime) -> None:
-    write_agent(row, model.set_status(agent_of(row), status, now), now)
-    row.wrap_up_until = None if row.status != "wrap_up" else row.wrap_up_until
+        return agent_json(moved)
 
 
 def _spec(agent_id: str, data: dict) -> AgentSpec:

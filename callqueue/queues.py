@@ -1,11 +1,14 @@
 """Queue settings: what a supervisor writes in queues.yaml, checked field by field."""
 from __future__ import annotations
 
+import math
 import re
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+
+from ivr.flow.base import check_timezone
 
 SKILL_NAME = re.compile(r"^[a-z][a-z0-9_-]*$")
 
@@ -62,6 +65,7 @@ class Queue(Strict):
     service_level_pct: float = Field(80, gt=0, le=100)
     hold_prompts: dict[str, str] = Field(default_factory=dict)
     hold_music: str | None = None
+    hold_music_s: float = Field(60, gt=0, le=1800)  # how long one play of hold_music lasts (a wait segment)
     max_wait_s: float | None = Field(None, gt=0)
     overflow_to: str | None = None
     wrap_up_s: float = Field(0, ge=0, le=3600)
@@ -70,15 +74,43 @@ class Queue(Strict):
 
 
 class Announcement(Strict):
-    """What a waiting caller hears in one language: `{position}` and `{minutes}` are filled in."""
+    """What a waiting caller hears in one language, by the callers ahead of it, then the expected wait.
 
-    position: str = "You are number {position} in line."
+    `ahead` fills in `{ahead}` (2 or more callers); `estimate` fills in `{minutes}`; `estimate_one`, when
+    given, is said instead for about one minute (for languages with a singular: "about 1 minute").
+    """
+
+    next: str = "You are next in line."
+    one_ahead: str = "There is 1 caller ahead of you."
+    ahead: str = "There are {ahead} callers ahead of you."
     estimate: str = "Your expected wait is about {minutes} minutes."
+    estimate_one: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_position(cls, data):
+        if isinstance(data, dict) and "position" in data:
+            raise ValueError("'position' is replaced by next, one_ahead and ahead ({ahead}): callers are told "
+                             "how many are ahead of them, not their number in line")
+        return data
+
+    def news(self, ahead: int, estimate_s: float | None) -> list[str]:
+        """The sentences for a caller with `ahead` callers before it, and the wait expected (None: not said)."""
+        said = [self.next if ahead <= 0 else self.one_ahead if ahead == 1 else self.ahead.format(ahead=ahead)]
+        if estimate_s is not None:
+            minutes = max(1, math.ceil(estimate_s / 60))
+            one = minutes == 1 and self.estimate_one is not None
+            said.append(self.estimate_one if one else self.estimate.format(minutes=minutes))
+        return said
 
 
 class QueueConfig(Strict):
-    """Every queue, the language codes (which are also skill names) callers can choose, and the wait announcements."""
+    """Every queue, the language codes (which are also skill names) callers can choose, and the wait announcements.
+
+    `timezone` is the center's (an IANA name): reports and call-back lists show their times in it (UTC when unset).
+    """
 
     languages: list[SkillName] = Field(default_factory=list)
     announcements: dict[SkillName, Announcement] = Field(default_factory=dict)
+    timezone: Annotated[str, AfterValidator(check_timezone)] = "UTC"
     queues: dict[str, Queue]

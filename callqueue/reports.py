@@ -6,35 +6,34 @@ from datetime import datetime, timedelta
 
 from . import erlang
 from .matching import misfit
+from .model import ANSWERED_STATUSES, SEATED, AgentStatus, EntryStatus, QueueEntry
 from .queues import Queue, QueueConfig
-from .repository import SqlAlchemyQueueRepository
-from .rows import agent_of, entry_of
 from .stats import QueueStats, queue_stats, summarize
+from .views import SqlAlchemyQueueViews
 
 DEFAULT_HANDLE_S = 180
 
 
-def overview(repo: SqlAlchemyQueueRepository, config: QueueConfig) -> list[dict]:
+def overview(views: SqlAlchemyQueueViews, config: QueueConfig) -> list[dict]:
     """Every configured queue with its callers in line and its agents by status."""
-    counts = repo.counts_by_queue()
-    agents = repo.agents()
+    counts = views.counts_by_queue()
+    agents = views.agents()
     return [{"name": name, "waiting": counts.get((name, "waiting"), 0), "offered_now": counts.get((name, "offered"), 0),
              "on_call": counts.get((name, "answered"), 0), **_staff(agents, queue), "strategy": queue.strategy.value,
              "service_level_s": queue.service_level_s, "max_wait_s": queue.max_wait_s, "overflow_to": queue.overflow_to}
             for name, queue in config.queues.items()]
 
 
-def report(repo: SqlAlchemyQueueRepository, config: QueueConfig, name: str, now: datetime, hours: float,
+def report(views: SqlAlchemyQueueViews, config: QueueConfig, name: str, now: datetime, hours: float,
            interval_s: float) -> dict:
     """Measured figures for the last `hours` (and per interval), the live line, and what Erlang C predicts."""
     queue = config.queues[name]
     since = now - timedelta(hours=hours)
-    rows = repo.entries_since(since, name)
-    entries = [entry_of(row) for row in rows]
+    entries = views.entries_since(since, name)
     total = summarize(entries, name, queue.service_level_s, since, hours * 3600, now)
-    handles = [row.handle_seconds for row in rows if row.handle_seconds is not None]
-    staff = _staff(repo.agents(), queue)
-    live = repo.counts_by_queue()
+    handles = [e.handle_seconds for e in entries if e.handle_seconds is not None]
+    staff = _staff(views.agents(), queue)
+    live = views.counts_by_queue()
     return {"queue": name, "since": since.isoformat(), "hours": hours, **_figures(total),
             "waiting": live.get((name, "waiting"), 0), **staff,
             "avg_handle_seconds": _round(statistics.fmean(handles)) if handles else None,
@@ -42,11 +41,34 @@ def report(repo: SqlAlchemyQueueRepository, config: QueueConfig, name: str, now:
             "intervals": [_figures(s) for s in queue_stats(entries, queue.service_level_s, interval_s, now)]}
 
 
-def abandoned(repo: SqlAlchemyQueueRepository, name: str, now: datetime, hours: float) -> list[dict]:
-    """Callers who hung up while waiting: who to call back, when, and how long they waited."""
-    return [{"number": row.from_number, "call_sid": row.call_sid, "at": row.ended_at.isoformat(),
-             "wait_seconds": _round(row.wait_seconds)}
-            for row in repo.entries_since(now - timedelta(hours=hours), name) if row.status == "abandoned"]
+def abandoned(views: SqlAlchemyQueueViews, names: list[str], now: datetime, hours: float) -> list[dict]:
+    """Callers to call back: who hung up while waiting in one of `names` in the last `hours`, each caller once.
+
+    A caller (by number, or by call for a hidden number) is listed at their latest hang-up, with how
+    many times they hung up; one who got through to an agent afterwards needs no call back.
+    """
+    entries = views.entries_since(now - timedelta(hours=hours))
+    latest: dict[str, tuple[QueueEntry, int]] = {}
+    for entry in entries:
+        if entry.status is EntryStatus.ABANDONED and entry.queue in names:
+            key = entry.from_number or entry.call_sid
+            before, count = latest.get(key, (None, 0))
+            latest[key] = (entry if before is None or entry.ended_at >= before.ended_at else before, count + 1)
+    reached = _reached(entries)
+    return [{"number": e.from_number, "call_sid": e.call_sid, "queue": e.queue, "at": e.ended_at.isoformat(),
+             "wait_seconds": _round(e.wait_seconds), "abandoned_calls": count}
+            for key, (e, count) in sorted(latest.items(), key=lambda item: item[1][0].ended_at)
+            if reached.get(key) is None or reached[key] < e.ended_at]
+
+
+def _reached(entries: list[QueueEntry]) -> dict[str, datetime]:
+    """When each caller last reached an agent."""
+    reached: dict[str, datetime] = {}
+    for entry in entries:
+        if entry.status in ANSWERED_STATUSES:
+            key = entry.from_number or entry.call_sid
+            reached[key] = max(reached.get(key, entry.answered_at), entry.answered_at)
+    return reached
 
 
 def _figures(stats: QueueStats) -> dict:
@@ -61,9 +83,9 @@ def _figures(stats: QueueStats) -> dict:
 
 def _staff(agents, queue: Queue) -> dict:
     needs = tuple(sorted(queue.skills.items()))
-    able = [a for a in agents if misfit(agent_of(a), needs, frozenset()) is None]
-    return {"agents_available": sum(a.status == "available" for a in able),
-            "agents_staffed": sum(a.status in ("available", "reserved", "busy", "wrap_up") for a in able),
+    able = [a for a in agents if misfit(a, needs, frozenset()) is None]
+    return {"agents_available": sum(a.status is AgentStatus.AVAILABLE for a in able),
+            "agents_staffed": sum(a.status in SEATED for a in able),
             "agents_total": len(able)}
 
 

@@ -1,9 +1,11 @@
-"""The call queue's rows through a session: agents, entries and assignments, with the row locks routing needs.
+"""The call queue's repository: agents and entries as model values (Agent, QueueEntry) read and saved through a session.
 
-Locks: `lock=True` reads SELECT ... FOR UPDATE; the routing reads add SKIP LOCKED, so two workers
-routing at once each take rows the other does not hold, and never wait for each other. SQLite has
-no row locks (SQLAlchemy leaves the clause out): there every transaction begins IMMEDIATE, so the
-writers take turns instead.
+The service moves values through `callqueue.model`; the repository maps rows to values and the
+values back onto the rows it read (`save_agent`, `save_entry`), so a status is never written
+around the model. Locks: `lock=True` reads SELECT ... FOR UPDATE; the routing reads add SKIP LOCKED,
+so two workers routing at once each take rows the other does not hold, and never wait for each
+other. SQLite has no row locks (SQLAlchemy leaves the clause out): there every transaction begins
+IMMEDIATE, so the writers take turns instead.
 """
 from __future__ import annotations
 
@@ -13,114 +15,147 @@ from typing import Iterator
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
+from .model import SEATED, Agent, AgentStatus, EntryStatus, QueueEntry
+from .rows import agent_of, entry_of, new_entry_row, why_json, write_agent, write_entry
+from .routing import Why
 from .tables import AgentRow, AssignmentRow, QueueEntryRow
 
-ACTIVE = ("waiting", "offered", "answered")
-SEATED = ("available", "reserved", "busy", "wrap_up")  # staffed: at work, free or not
+Entry = QueueEntryRow
 
 
 class SqlAlchemyQueueRepository:
+    """Agents, entries and the offers between them, for one unit of work."""
+
     def __init__(self, session: Session):
         self.session = session
+        self._agents: dict[str, AgentRow] = {}
+        self._entries: dict[str, QueueEntryRow] = {}
 
     # -- agents -----------------------------------------------------------------
-    def agent(self, agent_id: str, lock: bool = False) -> AgentRow | None:
+    def agent(self, agent_id: str | None, lock: bool = False) -> Agent | None:
         query = select(AgentRow).where(AgentRow.id == agent_id)
-        return self.session.scalars(query.with_for_update() if lock else query).one_or_none()
+        return self._agent(self.session.scalars(query.with_for_update() if lock else query).one_or_none())
 
-    def agents(self) -> list[AgentRow]:
-        return list(self.session.scalars(select(AgentRow).order_by(AgentRow.id)))
+    def available_agents(self) -> list[Agent]:
+        query = select(AgentRow).where(AgentRow.status == AgentStatus.AVAILABLE.value).with_for_update(skip_locked=True)
+        return [self._agent(row) for row in self.session.scalars(query)]
 
-    def add(self, row) -> None:
+    def seated_agents(self) -> list[Agent]:
+        return [agent_of(row) for row in self.session.scalars(select(AgentRow).where(AgentRow.status.in_([s.value for s in SEATED])))]
+
+    def wrap_ups_due(self, now: datetime) -> list[Agent]:
+        query = select(AgentRow).where(AgentRow.status == AgentStatus.WRAP_UP.value, AgentRow.wrap_up_until <= now)
+        return [self._agent(row) for row in self.session.scalars(query.with_for_update(skip_locked=True))]
+
+    def add_agent(self, agent: Agent, now: datetime) -> None:
+        row = AgentRow(id=agent.id)
+        write_agent(row, agent, now)
         self.session.add(row)
         self.session.flush()
+        self._agents[agent.id] = row
 
-    def available_agents(self) -> list[AgentRow]:
-        query = select(AgentRow).where(AgentRow.status == "available").with_for_update(skip_locked=True)
-        return list(self.session.scalars(query))
+    def save_agent(self, agent: Agent, now: datetime) -> None:
+        """Write an agent read through this repository back (its new status, or a person's edits)."""
+        write_agent(self._agents.get(agent.id) or self.session.get(AgentRow, agent.id), agent, now)
 
-    def seated_agents(self) -> list[AgentRow]:
-        return list(self.session.scalars(select(AgentRow).where(AgentRow.status.in_(SEATED))))
-
-    def wrap_ups_due(self, now: datetime) -> list[AgentRow]:
-        query = select(AgentRow).where(AgentRow.status == "wrap_up", AgentRow.wrap_up_until <= now)
-        return list(self.session.scalars(query.with_for_update(skip_locked=True)))
+    def _agent(self, row: AgentRow | None) -> Agent | None:
+        if row is None:
+            return None
+        self._agents[row.id] = row
+        return agent_of(row)
 
     # -- entries ----------------------------------------------------------------
-    def entry(self, entry_id: int, lock: bool = False) -> QueueEntryRow | None:
-        query = select(QueueEntryRow).where(QueueEntryRow.id == entry_id)
-        return self.session.scalars(query.with_for_update() if lock else query).one_or_none()
+    def entry(self, entry_id: int, lock: bool = False) -> QueueEntry | None:
+        query = select(Entry).where(Entry.id == entry_id)
+        return self._entry(self.session.scalars(query.with_for_update() if lock else query).one_or_none())
 
-    def latest_entry(self, call_sid: str, lock: bool = False) -> QueueEntryRow | None:
-        query = select(QueueEntryRow).where(QueueEntryRow.call_sid == call_sid).order_by(QueueEntryRow.id.desc()).limit(1)
-        return self.session.scalars(query.with_for_update() if lock else query).one_or_none()
+    def latest_entry(self, call_sid: str, lock: bool = False) -> QueueEntry | None:
+        query = select(Entry).where(Entry.call_sid == call_sid).order_by(Entry.id.desc()).limit(1)
+        return self._entry(self.session.scalars(query.with_for_update() if lock else query).one_or_none())
 
-    def waiting(self, size: int, after: tuple | None = None) -> list[QueueEntryRow]:
-        """Waiting callers in serving order (priority, then age), `size` at a time after the key `after`."""
-        query = select(QueueEntryRow).where(QueueEntryRow.status == "waiting")
-        if after is not None:
-            priority, enqueued_at, entry_id = after
-            query = query.where(or_(
-                QueueEntryRow.priority < priority,
-                and_(QueueEntryRow.priority == priority, QueueEntryRow.enqueued_at > enqueued_at),
-                and_(QueueEntryRow.priority == priority, QueueEntryRow.enqueued_at == enqueued_at, QueueEntryRow.id > entry_id)))
-        query = query.order_by(QueueEntryRow.priority.desc(), QueueEntryRow.enqueued_at, QueueEntryRow.id).limit(size)
-        return list(self.session.scalars(query.with_for_update(skip_locked=True)))
+    def add_entry(self, entry: QueueEntry) -> QueueEntry:
+        """File a new caller; the entry comes back with its id (as `call_id`)."""
+        row = new_entry_row(entry)
+        self.session.add(row)
+        self.session.flush()
+        return self._entry(row)
 
-    def waiting_batches(self, size: int) -> Iterator[list[QueueEntryRow]]:
+    def save_entry(self, entry: QueueEntry) -> None:
+        """Write an entry read through this repository back after a move."""
+        write_entry(self._entries.get(entry.call_id) or self.session.get(Entry, int(entry.call_id)), entry)
+
+    def waiting_batches(self, size: int) -> Iterator[list[QueueEntry]]:
+        """Waiting callers in serving order (priority, then age), locked, `size` at a time."""
         after = None
-        while batch := self.waiting(size, after):
-            yield batch
+        while batch := self._waiting(size, after):
+            yield [self._entry(row) for row in batch]
             last = batch[-1]
             after = (last.priority, last.enqueued_at, last.id)
 
-    def position(self, row: QueueEntryRow) -> int:
-        """1 for the next caller of its queue to be served."""
-        ahead = select(func.count(QueueEntryRow.id)).where(
-            QueueEntryRow.queue == row.queue, QueueEntryRow.status == "waiting", QueueEntryRow.id != row.id,
-            or_(QueueEntryRow.priority > row.priority,
-                and_(QueueEntryRow.priority == row.priority, QueueEntryRow.enqueued_at < row.enqueued_at),
-                and_(QueueEntryRow.priority == row.priority, QueueEntryRow.enqueued_at == row.enqueued_at,
-                     QueueEntryRow.id < row.id)))
-        return (self.session.scalar(ahead) or 0) + 1
-
-    def rings_due(self, now: datetime) -> list[QueueEntryRow]:
-        query = select(QueueEntryRow).where(QueueEntryRow.status == "offered", QueueEntryRow.ring_due_at <= now)
+    def _waiting(self, size: int, after: tuple | None) -> list[QueueEntryRow]:
+        query = select(Entry).where(Entry.status == EntryStatus.WAITING.value)
+        if after is not None:
+            priority, enqueued_at, entry_id = after
+            query = query.where(or_(
+                Entry.priority < priority,
+                and_(Entry.priority == priority, Entry.enqueued_at > enqueued_at),
+                and_(Entry.priority == priority, Entry.enqueued_at == enqueued_at, Entry.id > entry_id)))
+        query = query.order_by(Entry.priority.desc(), Entry.enqueued_at, Entry.id).limit(size)
         return list(self.session.scalars(query.with_for_update(skip_locked=True)))
 
-    def overflows_due(self, queue: str, entered_before: datetime) -> list[QueueEntryRow]:
-        query = select(QueueEntryRow).where(QueueEntryRow.queue == queue, QueueEntryRow.status == "waiting",
-                                            QueueEntryRow.queue_entered_at <= entered_before)
-        return list(self.session.scalars(query.with_for_update(skip_locked=True)))
+    def ahead_of(self, entry: QueueEntry) -> int:
+        """How many callers of the entry's queue will be served before it (0: it is next)."""
+        entry_id = int(entry.call_id)
+        ahead = select(func.count(Entry.id)).where(
+            Entry.queue == entry.queue, Entry.status == EntryStatus.WAITING.value, Entry.id != entry_id,
+            or_(Entry.priority > entry.priority,
+                and_(Entry.priority == entry.priority, Entry.enqueued_at < entry.enqueued_at),
+                and_(Entry.priority == entry.priority, Entry.enqueued_at == entry.enqueued_at, Entry.id < entry_id)))
+        return self.session.scalar(ahead) or 0
+
+    def rings_due(self, now: datetime) -> list[QueueEntry]:
+        query = select(Entry).where(Entry.status == EntryStatus.OFFERED.value, Entry.ring_due_at <= now)
+        return [self._entry(row) for row in self.session.scalars(query.with_for_update(skip_locked=True))]
+
+    def overflows_due(self, queue: str, entered_before: datetime) -> list[QueueEntry]:
+        query = select(Entry).where(Entry.queue == queue, Entry.status == EntryStatus.WAITING.value,
+                                    Entry.queue_entered_at <= entered_before)
+        return [self._entry(row) for row in self.session.scalars(query.with_for_update(skip_locked=True))]
+
+    def unheard_since(self, since: datetime, lock: bool = False) -> list[QueueEntry]:
+        """Waiting callers whose leg has asked nothing since `since` (filed before it): maybe gone unheard."""
+        heard = func.coalesce(Entry.last_request_at, Entry.enqueued_at)
+        query = select(Entry).where(Entry.status == EntryStatus.WAITING.value, heard < since)
+        return [self._entry(row) for row in self.session.scalars(query.with_for_update(skip_locked=True) if lock else query)]
+
+    def connected_before(self, since: datetime, lock: bool = False) -> list[QueueEntry]:
+        """Callers connected to an agent before `since` and not ended since (their end may have been lost)."""
+        query = select(Entry).where(Entry.status == EntryStatus.ANSWERED.value, Entry.answered_at < since)
+        return [self._entry(row) for row in self.session.scalars(query.with_for_update(skip_locked=True) if lock else query)]
 
     def recent_handle_s(self, queue: str, limit: int = 100) -> list[float]:
-        query = (select(QueueEntryRow.handle_seconds).where(QueueEntryRow.queue == queue,
-                                                            QueueEntryRow.handle_seconds.is_not(None))
-                 .order_by(QueueEntryRow.id.desc()).limit(limit))
+        query = (select(Entry.handle_seconds).where(Entry.queue == queue, Entry.handle_seconds.is_not(None))
+                 .order_by(Entry.id.desc()).limit(limit))
         return list(self.session.scalars(query))
 
-    def entries_since(self, since: datetime, queue: str | None = None) -> list[QueueEntryRow]:
-        query = select(QueueEntryRow).where(QueueEntryRow.enqueued_at >= since)
-        if queue is not None:
-            query = query.where(QueueEntryRow.queue == queue)
-        return list(self.session.scalars(query.order_by(QueueEntryRow.enqueued_at)))
+    def _entry(self, row: QueueEntryRow | None) -> QueueEntry | None:
+        if row is None:
+            return None
+        entry = entry_of(row)
+        self._entries[entry.call_id] = row
+        return entry
 
-    def counts_by_queue(self) -> dict[tuple[str, str], int]:
-        query = select(QueueEntryRow.queue, QueueEntryRow.status, func.count()).where(
-            QueueEntryRow.status.in_(ACTIVE)).group_by(QueueEntryRow.queue, QueueEntryRow.status)
-        return {(queue, status): n for queue, status, n in self.session.execute(query)}
+    # -- offers (assignments) ------------------------------------------------------
+    def add_offer(self, entry: QueueEntry, agent_id: str, now: datetime, why: Why, worker: str) -> None:
+        """Keep the offer with why the agent was chosen."""
+        self.session.add(AssignmentRow(entry_id=int(entry.call_id), call_sid=entry.call_sid, queue=entry.queue,
+                                       agent_id=agent_id, offered_at=now, rule=why.rule.value, why=why_json(why),
+                                       worker=worker))
 
-    def oldest_waiting(self) -> dict[str, datetime]:
-        """When the caller waiting longest in each queue entered the line (queues with nobody waiting are absent)."""
-        query = select(QueueEntryRow.queue, func.min(QueueEntryRow.enqueued_at)).where(
-            QueueEntryRow.status == "waiting").group_by(QueueEntryRow.queue)
-        return {queue: at for queue, at in self.session.execute(query)}
-
-    # -- assignments ------------------------------------------------------------
-    def open_assignment(self, entry_id: int) -> AssignmentRow | None:
-        query = (select(AssignmentRow).where(AssignmentRow.entry_id == entry_id, AssignmentRow.released_at.is_(None))
+    def offer_outcome(self, entry: QueueEntry, outcome: str, released_at: datetime | None = None) -> None:
+        """The open offer of the entry ended (answered, missed, withdrawn); `released_at` once the agent is free of it."""
+        query = (select(AssignmentRow).where(AssignmentRow.entry_id == int(entry.call_id), AssignmentRow.released_at.is_(None))
                  .order_by(AssignmentRow.id.desc()).limit(1))
-        return self.session.scalars(query).one_or_none()
-
-    def assignments(self) -> list[AssignmentRow]:
-        return list(self.session.scalars(select(AssignmentRow).order_by(AssignmentRow.id)))
+        row = self.session.scalars(query).one_or_none()
+        if row is not None:
+            row.outcome, row.released_at = outcome, released_at

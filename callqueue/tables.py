@@ -62,6 +62,7 @@ class QueueEntryRow(Base):
     offers: Mapped[int] = mapped_column(Integer, default=0)
     missed: Mapped[int] = mapped_column(Integer, default=0)
     overflowed_from: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    last_request_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)  # the caller's last queue webhook
 
     __table_args__ = (
         Index("ix_queue_entries_line", "status", "priority", "enqueued_at", "id"),

@@ -11,7 +11,8 @@ def left_path(node: str) -> str:
 
 
 class QueueExit:
-    """The queue service's way out for a caller it has connected or overflowed (`leave_queue`)."""
+    """The queue service's view of Twilio: move a caller it has connected or overflowed out of the queue
+    (`leave_queue`), and ask whether a caller's call is still up (`call_status`, for callers gone unheard)."""
 
     def __init__(self, telephony):
         self.telephony = telephony
@@ -19,3 +20,7 @@ class QueueExit:
     def leave_queue(self, call_sid: str, node: str) -> bool:
         """Point the waiting call at its Enqueue action now; on failure the next wait-URL request does it."""
         return self.telephony.redirect(call_sid, left_path(node))
+
+    def call_status(self, call_sid: str) -> str | None:
+        """Twilio's CallStatus of the call, or None when it cannot say."""
+        return self.telephony.call_status(call_sid)

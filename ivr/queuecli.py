@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import json
 import sys
+from datetime import datetime, timedelta
 from functools import partial
+from zoneinfo import ZoneInfo
 
 import click
 
@@ -11,8 +13,8 @@ from .config import Settings
 
 COLUMNS = [("queue", "{queue}", 9), ("wait", "{waiting}", 5), ("offer", "{offered}", 6), ("ans", "{answered}", 5),
            ("aband", "{abandoned}", 6), ("ovfl", "{overflowed}", 5), ("ASA s", "{avg_wait_seconds}", 7),
-           ("max s", "{longest_wait_seconds}", 7), ("SL", "{service_level}", 6), ("agents", "{agents}", 7),
-           ("| Erlang C: P(wait)", "{p_wait}", 19), ("ASA s", "{e_asa}", 7), ("SL", "{e_sl}", 6), ("need", "{need}", 5)]
+           ("max s", "{longest_wait_seconds}", 7), ("SL", "{service_level}", 8), ("agents", "{agents}", 7),
+           ("| Erlang C: P(wait)", "{p_wait}", 19), ("ASA s", "{e_asa}", 7), ("SL", "{e_sl}", 8), ("need", "{need}", 5)]
 
 
 def _queue_services(settings: Settings):
@@ -45,7 +47,6 @@ def _queue_services(settings: Settings):
 def stats_command(hours: float, names: tuple[str, ...], as_json: bool) -> None:
     """Queue statistics as tables: measured figures beside what Erlang C predicts, and abandoned callers to call back."""
     from callqueue import reports
-    from callqueue.repository import SqlAlchemyQueueRepository
 
     queues = _queue_services(Settings.from_env())
     unknown = [n for n in names if n not in queues.config.queues]
@@ -53,41 +54,54 @@ def stats_command(hours: float, names: tuple[str, ...], as_json: bool) -> None:
         raise click.BadParameter(f"no queue {', '.join(unknown)}; queues.yaml defines {', '.join(queues.config.queues)}",
                                  param_hint="--queue")
     with queues.uow() as uow:
-        repo = SqlAlchemyQueueRepository(uow.session)
-        now = queues.clock.now()
-        found = [(reports.report(repo, queues.config, n, now, hours, 1800), reports.abandoned(repo, n, now, hours))
-                 for n in names or queues.config.queues]
+        now, chosen = queues.clock.now(), list(names or queues.config.queues)
+        found = [(reports.report(uow.queue_views, queues.config, n, now, hours, 1800),
+                  reports.abandoned(uow.queue_views, [n], now, hours)) for n in chosen]
+        callbacks = reports.abandoned(uow.queue_views, chosen, now, hours)
     if as_json:
         click.echo(json.dumps([{**r, "abandoned_calls": a} for r, a in found], ensure_ascii=False, indent=2))
         return
-    click.echo(stats_text(found, hours))
+    click.echo(stats_text([r for r, _ in found], callbacks, hours, now, queues.config.timezone))
 
 
-def stats_text(found: list[tuple[dict, list[dict]]], hours: float) -> str:
-    """The figures table (one row per queue) and the call-back list, as plain text."""
-    lines = [f"Queues over the last {hours:g} h (ASA: average wait of answered callers; SL: answered within the "
-             "target / offered; Erlang C: for the arrivals and handle time measured, with the agents staffed now)", ""]
+def stats_text(found: list[dict], callbacks: list[dict], hours: float, now: datetime, timezone: str) -> str:
+    """The figures table (one row per queue) and the call-back list (each caller once), times in `timezone`."""
+    since = now - timedelta(hours=hours)
+    lines = [f"Queues from {_local(since, timezone)} to {_local(now, timezone)} {timezone} (the last {hours:g} h; "
+             "ASA: average wait of answered callers; SL: answered within the target / offered; Erlang C: for the "
+             "arrivals and handle time measured, with the agents staffed now)", ""]
     lines.append(" ".join(title.ljust(width) for title, _, width in COLUMNS))
-    for report, _ in found:
+    for report in found:
         lines.append(" ".join(fmt.format(**_cells(report)).ljust(width) for _, fmt, width in COLUMNS))
-    calls = [(report["queue"], call) for report, abandoned in found for call in abandoned]
-    lines += ["", f"Abandoned callers to call back: {len(calls)}"]
-    lines += [f"  {queue:9} {call['number']:16} {call['at'][:19].replace('T', ' ')}  waited {call['wait_seconds']:g} s"
-              for queue, call in calls]
+    lines += ["", f"Abandoned callers to call back: {len(callbacks)} (times in {timezone})"]
+    lines += [f"  {call['queue']:9} {call['number'] or 'hidden':16} {_local(datetime.fromisoformat(call['at']), timezone)}"
+              f"  waited {call['wait_seconds']:g} s" + (f"  (hung up {call['abandoned_calls']} times)"
+                                                         if call["abandoned_calls"] > 1 else "")
+              for call in callbacks]
     return "\n".join(lines)
+
+
+def _local(moment: datetime, timezone: str) -> str:
+    return moment.astimezone(ZoneInfo(timezone)).strftime("%Y-%m-%d %H:%M:%S")
 
 
 def _cells(report: dict) -> dict:
     erlang = report["erlang_c"]
     cells = {k: _shown(v) for k, v in report.items()}
-    cells.update(agents=f"{report['agents_available']}/{report['agents_staffed']}", p_wait=_shown(erlang["probability_of_waiting"]),
-                 e_asa=_shown(erlang["avg_wait_seconds"]), e_sl=_shown(erlang["service_level"]),
+    cells.update(agents=f"{report['agents_available']}/{report['agents_staffed']}",
+                 service_level=_percent(report["service_level"]), p_wait=_percent(erlang["probability_of_waiting"]),
+                 e_asa=_shown(erlang["avg_wait_seconds"]), e_sl=_percent(erlang["service_level"]),
                  need=_shown(erlang["agents_needed"]))
     return cells
 
 
 def _shown(value) -> str:
     return "-" if value is None else f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def _percent(share: float | None) -> str:
+    """A share of 0..1 as a percentage: 0.833 -> "83.3 %"."""
+    return "-" if share is None else f"{share * 100:.1f} %"
 
 
 @click.command("worker")
@@ -122,10 +136,8 @@ def worker_command(interval: float, passes: int | None) -> None:
 def callcenter_command(minutes, callers_per_minute, agents, answer_after, handle_s, patience, seed, at) -> None:
     """Run a small call center in-process on a virtual clock (temporary database) and print its statistics."""
     import tempfile
-    from datetime import datetime
 
     from callqueue import reports
-    from callqueue.repository import SqlAlchemyQueueRepository
 
     from .clock import FakeClock
     from .sim.center import run_center
@@ -148,12 +160,12 @@ def callcenter_command(minutes, callers_per_minute, agents, answer_after, handle
             click.echo("\n".join(shown))
         run = run_center(app, simulated, minutes, callers_per_minute, seed, patience, on_line=click.echo)
         services = app.extensions["ivr"]
+        config = services.queues.config
         with services.uow() as uow:
-            repo = SqlAlchemyQueueRepository(uow.session)
             now = services.clock.now()
             hours = (now - datetime.fromisoformat(at)).total_seconds() / 3600  # the whole virtual day so far
-            found = [(reports.report(repo, services.queues.config, n, now, hours, 1800), reports.abandoned(repo, n, now, hours))
-                     for n in services.queues.config.queues]
+            found = [reports.report(uow.queue_views, config, n, now, hours, 1800) for n in config.queues]
+            callbacks = reports.abandoned(uow.queue_views, list(config.queues), now, hours)
         services.engine.dispose()
     click.echo(f"\n{run.calls} callers in {minutes:g} virtual minutes; {run.errors} protocol error(s)\n")
-    click.echo(stats_text(found, hours))
+    click.echo(stats_text(found, callbacks, hours, now, config.timezone))

@@ -9,10 +9,12 @@ from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
+from callqueue.repository import SqlAlchemyQueueRepository
+from callqueue.views import SqlAlchemyQueueViews
 from recordings.repository import SqlAlchemyRecordingRepository
 
 from .flow.state import JournalEntry
-from .tables import CallEventRow, CallRow, FlowVersionRow
+from .tables import CallEventRow, CallRow, FlowVersionRow, SurveyAnswerRow
 
 
 CALLS = CallRow.__table__
@@ -100,6 +102,17 @@ class SqlAlchemyFlowVersionRepository:
         return list(self.session.scalars(select(FlowVersionRow).order_by(FlowVersionRow.loaded_at.desc(), FlowVersionRow.id.desc())))
 
 
+class SqlAlchemySurveyRepository:
+    """Survey answers, for the reports."""
+
+    def __init__(self, session: Session):
+        self.session = session
+
+    def answers(self, survey: str) -> list[SurveyAnswerRow]:
+        query = select(SurveyAnswerRow).where(SurveyAnswerRow.survey == survey).order_by(SurveyAnswerRow.id)
+        return list(self.session.scalars(query))
+
+
 class SqlAlchemyUnitOfWork:
     """One transaction: `with uow:` opens it, `uow.commit()` keeps it, leaving without commit rolls back."""
 
@@ -114,6 +127,9 @@ class SqlAlchemyUnitOfWork:
         self.calls = SqlAlchemyCallRepository(self.session)
         self.flow_versions = SqlAlchemyFlowVersionRepository(self.session)
         self.recordings = SqlAlchemyRecordingRepository(self.session)
+        self.queues = SqlAlchemyQueueRepository(self.session)
+        self.queue_views = SqlAlchemyQueueViews(self.session)
+        self.surveys = SqlAlchemySurveyRepository(self.session)
         return self
 
     def __exit__(self, *exc) -> None:

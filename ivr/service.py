@@ -201,7 +201,7 @@ class CallService:
         """Enqueue instructions are filed in the call's transaction; the entry's id goes into the wait URL."""
         if self.queues is None:
             return instructions
-        return [replace(i, entry=self.queues.file(uow.session, row.call_sid, row.from_number, row.node, i, now))
+        return [replace(i, entry=self.queues.file(uow, row.call_sid, row.from_number, row.node, i, now))
                 if isinstance(i, Enqueue) else i for i in instructions]
 
     def _save(self, uow: SqlAlchemyUnitOfWork, row: CallRow, journal) -> None:

@@ -33,6 +33,7 @@ class FakeTwilio:
         self.placed: list[tuple[str, OutboundCall]] = []
         self.recording_updates: list[tuple[str, str, str]] = []
         self.downloads: list[str] = []
+        self.status_lookups: list[str] = []
 
     def redirect(self, call_sid: str, url: str) -> bool:
         self.redirects.append((call_sid, absolute(self.base_url, url)))
@@ -47,6 +48,7 @@ class FakeTwilio:
         return call_sid
 
     def call_status(self, call_sid: str) -> str | None:
+        self.status_lookups.append(call_sid)
         return None if self.failing else self.statuses.get(call_sid)
 
     def update_recording(self, call_sid: str, status: str, recording_sid: str = CURRENT_RECORDING) -> bool:

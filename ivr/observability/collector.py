@@ -14,7 +14,6 @@ from datetime import datetime, timedelta
 from prometheus_client.core import GaugeMetricFamily
 
 from callqueue.model import AgentStatus
-from callqueue.repository import SqlAlchemyQueueRepository
 from callqueue.timer_lease import last_pass
 
 log = logging.getLogger(__name__)
@@ -38,12 +37,12 @@ def read_floor(services) -> Floor:
     now = services.clock.now()
     seen = last_pass(services.uow)
     with services.uow() as uow:
-        repo = SqlAlchemyQueueRepository(uow.session)
-        counts = repo.counts_by_queue()
+        views = uow.queue_views
+        counts = views.counts_by_queue()
         return Floor(at=now, calls_in_progress=uow.calls.in_progress(now - LONGEST_CALL),
                      waiting={queue: n for (queue, status), n in counts.items() if status == "waiting"},
-                     oldest_waiting_at=repo.oldest_waiting(),
-                     agents=dict(Counter(str(row.status) for row in repo.agents())),
+                     oldest_waiting_at=views.oldest_waiting(),
+                     agents=dict(Counter(agent.status.value for agent in views.agents())),
                      timer_last_pass_at=seen.at if seen else None)
 
 

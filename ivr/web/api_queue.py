@@ -2,12 +2,9 @@
 from __future__ import annotations
 
 from flask import current_app, jsonify, request
-from sqlalchemy import select
 
 from callqueue import reports
 from callqueue.errors import BadAgent, InvalidTransition, UnknownAgent, UnknownQueue, UnknownStatus
-from callqueue.repository import SqlAlchemyQueueRepository
-from callqueue.tables import AssignmentRow
 
 from .api import ApiError, bp
 
@@ -59,7 +56,7 @@ def agent_status(agent_id: str):
 def queues():
     services = _services()
     with services.uow() as uow:
-        return jsonify({"queues": reports.overview(SqlAlchemyQueueRepository(uow.session), services.queues.config)})
+        return jsonify({"queues": reports.overview(uow.queue_views, services.queues.config)})
 
 
 @bp.get("/queues/<name>/stats")
@@ -69,17 +66,17 @@ def queue_stats(name: str):
     _known(name)
     hours, interval = _number("hours", 24, 1 / 60, 24 * 366), _number("interval", 1800, 60, 86400)
     with services.uow() as uow:
-        repo = SqlAlchemyQueueRepository(uow.session)
-        return jsonify(reports.report(repo, services.queues.config, name, services.clock.now(), hours, interval))
+        return jsonify(reports.report(uow.queue_views, services.queues.config, name, services.clock.now(), hours, interval))
 
 
 @bp.get("/queues/<name>/abandoned")
 def queue_abandoned(name: str):
-    """Callers who hung up while waiting, to call back: number, time, wait."""
+    """Callers who hung up while waiting, to call back, each once: number, latest time, wait, how many times."""
     services = _services()
     _known(name)
+    hours = _number("hours", 24, 1 / 60, 24 * 366)
     with services.uow() as uow:
-        rows = reports.abandoned(SqlAlchemyQueueRepository(uow.session), name, services.clock.now(), _number("hours", 24, 1 / 60, 24 * 366))
+        rows = reports.abandoned(uow.queue_views, [name], services.clock.now(), hours)
     return jsonify({"queue": name, "abandoned": rows})
 
 
@@ -88,18 +85,9 @@ def queue_assignments(name: str):
     """The latest offers in a queue (or of one call, ?call_sid=) with why each agent was chosen."""
     _known(name)
     limit = int(_number("limit", 50, 1, 500))
-    query = select(AssignmentRow).where(AssignmentRow.queue == name)
-    if request.args.get("call_sid"):
-        query = query.where(AssignmentRow.call_sid == request.args["call_sid"])
     with _services().uow() as uow:
-        rows = uow.session.scalars(query.order_by(AssignmentRow.offered_at.desc(), AssignmentRow.id.desc()).limit(limit)).all()
-        return jsonify({"queue": name, "assignments": [_assignment_json(row) for row in rows]})
-
-
-def _assignment_json(row: AssignmentRow) -> dict:
-    return {"call_sid": row.call_sid, "agent": row.agent_id, "offered_at": row.offered_at.isoformat(),
-            "released_at": row.released_at.isoformat() if row.released_at else None, "outcome": row.outcome,
-            "rule": row.rule, "why": row.why}
+        offers = uow.queue_views.offers(name, request.args.get("call_sid"), limit)
+    return jsonify({"queue": name, "assignments": offers})
 
 
 def _known(name: str) -> None:

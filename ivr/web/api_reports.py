@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from flask import current_app, jsonify, request, send_file
-from sqlalchemy import select
 
 from ..tables import SurveyAnswerRow
 from .api import ApiError, _int_arg, bp
@@ -18,7 +17,7 @@ def _services():
 def survey(name: str):
     """Answers per question: how many, how many skipped, the average (1-5) or the share of yes."""
     with _services().uow() as uow:
-        rows = uow.session.scalars(select(SurveyAnswerRow).where(SurveyAnswerRow.survey == name)).all()
+        rows = uow.surveys.answers(name)
     if not rows:
         raise ApiError(404, f"no answers for survey {name}")
     questions = {}

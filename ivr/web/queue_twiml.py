@@ -1,7 +1,6 @@
 """TwiML of the call queue: <Enqueue> with its wait URL, the wait document, and the <Dial> to the agent with a whisper."""
 from __future__ import annotations
 
-import math
 from urllib.parse import urlencode
 
 from twilio.twiml.voice_response import VoiceResponse
@@ -57,10 +56,7 @@ def _news(wait: Wait, config: QueueConfig) -> list[str]:
     words = config.announcements.get(wait.language)
     if not wait.announce or words is None:
         return []
-    news = [words.position.format(position=wait.position)]
-    if wait.estimate_s is not None:
-        news.append(words.estimate.format(minutes=max(1, math.ceil(wait.estimate_s / 60))))
-    return news
+    return words.news(wait.ahead, wait.estimate_s)
 
 
 def _prompted(wait: Wait, queue) -> bool:

@@ -27,10 +27,11 @@ class QueueCalls:
             return uow.session.get(AgentRow, agent_id)
 
     # -- callers ----------------------------------------------------------------
-    def reach(self, queue_key: str, language: str = "2", order: str | None = None) -> tuple[str, object]:
-        """A new call through the language menu to a main-menu key (2 billing, 3 support, 0 agent); its TwiML."""
+    def reach(self, queue_key: str, language: str = "2", order: str | None = None,
+              number: str | None = None) -> tuple[str, object]:
+        """A new call (from `number`) through the language menu to a main-menu key (2 billing, 3 support, 0 agent); its TwiML."""
         sid = new_call_sid()
-        self.twilio.start(sid)
+        self.twilio.start(sid, **({"From": number} if number else {}))
         self.twilio.press(sid, "choose_language/choose", language)
         if order:
             self.twilio.press(sid, "main_menu", "1")

@@ -66,13 +66,13 @@ def test_stats_and_the_abandoned_list_show_what_happened(calls, clock):
     assert calls.entry(gone).outcome == "abandoned"
 
 
-def test_korean_caller_hears_position_and_estimate_in_korean_and_waits_for_a_korean_speaker(calls, clock):
+def test_korean_caller_alone_in_line_hears_it_is_next_with_the_estimate_and_waits_for_a_korean_speaker(calls, clock):
     calls.status("kim", "available")
     first, root = calls.reach("2", language="1")
     calls.wait(first, entry_of(root))  # kim is offered the first caller
     second, root = calls.reach("2", language="1")
     heard = said(calls.wait(second, entry_of(root)))
-    assert heard == ["고객님 앞에 1명이 기다리고 있습니다.", "예상 대기 시간은 약 4분입니다.",
+    assert heard == ["다음 순서입니다.", "예상 대기 시간은 약 4분입니다.",
                      "잠시만 기다려 주십시오. 곧 요금 상담원을 연결해 드리겠습니다."]
     assert calls.entry(second).estimate_announced_s == 210
     calls.status("smith", "available")  # speaks no Korean
@@ -83,7 +83,16 @@ def test_korean_caller_hears_position_and_estimate_in_korean_and_waits_for_a_kor
 def test_english_caller_hears_english_news(calls, clock):
     sid, root = calls.reach("3")
     heard = said(calls.wait(sid, entry_of(root)))
-    assert heard == ["You are number 1 in line.", "Connecting you to technical support. Please hold."]
+    assert heard == ["You are next in line.", "Connecting you to technical support. Please hold."]
+
+
+def test_callers_hear_how_many_are_ahead_of_them_in_their_language(calls, clock):
+    heard = []
+    for language in ("2", "1", "2"):  # English, Korean, English into support; nobody is available
+        sid, root = calls.reach("3", language=language)
+        heard.append(said(calls.wait(sid, entry_of(root)))[0])
+        clock.advance(1)
+    assert heard == ["You are next in line.", "고객님 앞에 1명이 기다리고 있습니다.", "There are 2 callers ahead of you."]
 
 
 def test_an_agent_who_does_not_answer_is_missed_and_the_caller_goes_first_to_the_next(calls, clock):
@@ -111,6 +120,8 @@ def test_an_offer_nobody_picks_up_times_out_from_the_rows(calls, clock):
     sid, root = calls.reach("2")
     calls.services.queues.route_now()
     assert calls.entry(sid).status == "offered"
+    assert verbs(calls.wait(sid, entry_of(root))) == ["Leave"]  # the caller comes for the offer ...
+    calls.left(sid, "billing")  # ... and rings the agent, whose Dial callback never arrives
     clock.advance(20 + 25 + 1)
     calls.services.queues.tick()
     assert calls.entry(sid).status == "waiting" and calls.agent("smith").status == "missed"

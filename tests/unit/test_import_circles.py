@@ -13,6 +13,7 @@ KNOWN_BACK_EDGES = {
     ("callqueue.config", "ivr.flow.errors"),
     ("callqueue.config", "ivr.flow.yamldoc"),
     ("callqueue.errors", "ivr.flow.errors"),
+    ("callqueue.queues", "ivr.flow.base"),
     ("recordings.tables", "ivr.tables"),
     ("speech.prompts_cli", "ivr.config"),       # the prompts commands read the server's settings
     ("speech.prompts_cli", "ivr.secret_key"),
