@@ -1,6 +1,6 @@
 """Load queues.yaml and agents.yaml into checked settings, reporting every problem as file:line:column.
 
-The YAML is read with the flow loader's reader (ivr.flow.yamldoc), which keeps each value's line and
+The YAML is read with configfiles' reader (the flow loader's too), which keeps each value's line and
 column; pydantic's error locations and the cross-checks below are mapped back to them.
 """
 from __future__ import annotations
@@ -11,8 +11,8 @@ from typing import Annotated, Any, Callable
 
 from pydantic import AfterValidator, BaseModel, ValidationError
 
-from ivr.flow.errors import FlowLoadError, Problem
-from ivr.flow.yamldoc import Document, read_yaml
+from configfiles.problems import Problem, UnreadableYaml
+from configfiles.yamldoc import Document, read_yaml
 
 from .errors import ConfigError
 from .model import Agent
@@ -127,7 +127,7 @@ def _load(text: str, file: str, model: type[BaseModel], prepare: Callable[[dict]
 def _read_yaml(text: str, file: str) -> Document:
     try:
         doc = read_yaml(text, file)
-    except FlowLoadError as exc:
+    except UnreadableYaml as exc:
         raise ConfigError(exc.problems) from None
     if not isinstance(doc.data, dict):
         raise ConfigError([Problem(file, 1, 1, "the file must be a mapping (queues: or agents: at the top)")])
