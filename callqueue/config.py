@@ -1,4 +1,4 @@
-"""Load queues.yaml and agents.yaml into checked settings, reporting every problem as file:line:column.
+"""Load queues.yaml and agents.yaml (beside the flows) into checked settings, reporting every problem as file:line:column.
 
 The YAML is read with configfiles' reader (the flow loader's too), which keeps each value's line and
 column; pydantic's error locations and the cross-checks below are mapped back to them.
@@ -18,6 +18,7 @@ from .errors import ConfigError
 from .model import Agent
 from .queues import QueueConfig, Skills, Strict
 
+QUEUES_FILE, AGENTS_FILE = "queues.yaml", "agents.yaml"  # in the flows folder
 CONTACT = re.compile(r"^(client:[A-Za-z0-9_.@-]+|\+[1-9][0-9]{6,14})$")
 Check = tuple[tuple, bool, str]  # (path, points at the key, message)
 
@@ -59,6 +60,28 @@ def load_queues(path: Path) -> QueueConfig:
 def load_agents(path: Path) -> list[Agent]:
     """Read and parse an agents file (say flows/agents.yaml)."""
     return parse_agents(_read(path), str(path))
+
+
+def read_queues(directory: Path) -> tuple[QueueConfig | None, list[Problem]]:
+    """The queues of a flows folder (an empty config when there is no queues.yaml), or the file's problems."""
+    path = Path(directory) / QUEUES_FILE
+    if not path.exists():
+        return QueueConfig(queues={}), []
+    try:
+        return load_queues(path), []
+    except ConfigError as exc:
+        return None, exc.problems
+
+
+def read_agents(directory: Path) -> tuple[list[Agent], list[Problem]]:
+    """The agents of a flows folder (none when there is no agents.yaml), or the file's problems."""
+    path = Path(directory) / AGENTS_FILE
+    if not path.exists():
+        return [], []
+    try:
+        return load_agents(path), []
+    except ConfigError as exc:
+        return [], exc.problems
 
 
 def check_queues(config: QueueConfig) -> list[Check]:
