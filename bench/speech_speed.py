@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 
 from speech.audio import silence, to_ulaw, ulaw_frames
-from speech.endpoint import EndpointSettings
+from speech.silence import EndpointSettings
 from speech_conditions import GRAMMAR, speech_of_length
 
 LENGTHS_S = (2, 5, 20)

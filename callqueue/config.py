@@ -1,6 +1,6 @@
-"""Load queues.yaml and agents.yaml into checked settings, reporting every problem as file:line:column.
+"""Load queues.yaml and agents.yaml (beside the flows) into checked settings, reporting every problem as file:line:column.
 
-The YAML is read with the flow loader's reader (ivr.flow.yamldoc), which keeps each value's line and
+The YAML is read with configfiles' reader (the flow loader's too), which keeps each value's line and
 column; pydantic's error locations and the cross-checks below are mapped back to them.
 """
 from __future__ import annotations
@@ -11,13 +11,14 @@ from typing import Annotated, Any, Callable
 
 from pydantic import AfterValidator, BaseModel, ValidationError
 
-from ivr.flow.errors import FlowLoadError, Problem
-from ivr.flow.yamldoc import Document, read_yaml
+from configfiles.problems import Problem, UnreadableYaml
+from configfiles.yamldoc import Document, read_yaml
 
 from .errors import ConfigError
 from .model import Agent
 from .queues import QueueConfig, Skills, Strict
 
+QUEUES_FILE, AGENTS_FILE = "queues.yaml", "agents.yaml"  # in the flows folder
 CONTACT = re.compile(r"^(client:[A-Za-z0-9_.@-]+|\+[1-9][0-9]{6,14})$")
 Check = tuple[tuple, bool, str]  # (path, points at the key, message)
 
@@ -59,6 +60,28 @@ def load_queues(path: Path) -> QueueConfig:
 def load_agents(path: Path) -> list[Agent]:
     """Read and parse an agents file (say flows/agents.yaml)."""
     return parse_agents(_read(path), str(path))
+
+
+def read_queues(directory: Path) -> tuple[QueueConfig | None, list[Problem]]:
+    """The queues of a flows folder (an empty config when there is no queues.yaml), or the file's problems."""
+    path = Path(directory) / QUEUES_FILE
+    if not path.exists():
+        return QueueConfig(queues={}), []
+    try:
+        return load_queues(path), []
+    except ConfigError as exc:
+        return None, exc.problems
+
+
+def read_agents(directory: Path) -> tuple[list[Agent], list[Problem]]:
+    """The agents of a flows folder (none when there is no agents.yaml), or the file's problems."""
+    path = Path(directory) / AGENTS_FILE
+    if not path.exists():
+        return [], []
+    try:
+        return load_agents(path), []
+    except ConfigError as exc:
+        return [], exc.problems
 
 
 def check_queues(config: QueueConfig) -> list[Check]:
@@ -127,7 +150,7 @@ def _load(text: str, file: str, model: type[BaseModel], prepare: Callable[[dict]
 def _read_yaml(text: str, file: str) -> Document:
     try:
         doc = read_yaml(text, file)
-    except FlowLoadError as exc:
+    except UnreadableYaml as exc:
         raise ConfigError(exc.problems) from None
     if not isinstance(doc.data, dict):
         raise ConfigError([Problem(file, 1, 1, "the file must be a mapping (queues: or agents: at the top)")])

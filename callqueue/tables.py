@@ -4,9 +4,13 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import Float, ForeignKey, Index, Integer, String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from ivr.tables import Base, Json, UtcDateTime
+from sqltypes import Json, UtcDateTime
+
+
+class Base(DeclarativeBase):
+    """The metadata of the call-queue tables (the timer lease's too); Alembic's env combines it with the others."""
 
 
 class AgentRow(Base):

@@ -16,7 +16,9 @@ from sqlalchemy import String, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ivr.tables import Base, UtcDateTime
+from sqltypes import UtcDateTime
+
+from .tables import Base
 
 QUEUE_TIMERS = "queue"
 NEVER = datetime.fromisoformat("2000-01-01T00:00:00+00:00")

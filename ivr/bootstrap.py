@@ -28,7 +28,7 @@ from .sensitive import Sealer
 from .service import CallService
 from .speech_service import SpeechService, build_speech
 from .queue_exit import QueueExit
-from .queuefiles import read_agents
+from callqueue.config import read_agents
 
 log = logging.getLogger(__name__)
 

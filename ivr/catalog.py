@@ -7,11 +7,14 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from callqueue.config import AGENTS_FILE, QUEUES_FILE, read_agents, read_queues
+from callqueue.queues import QueueConfig
+
 from .flow.compose import ComposeError, compose
 from .flow.errors import Problem
 from .flow.loader import Parsed, flow_files, parse_document
 from .flow.model import Flow
-from .queuefiles import AGENTS_FILE, QUEUES_FILE, enqueue_problems, read_agents, read_queues
+from .flow.queueing import EnqueueNode
 
 log = logging.getLogger(__name__)
 
@@ -218,3 +221,12 @@ def _check_queue_files(snapshot: Snapshot, directory: Path, queues, queue_proble
     agent_problems = read_agents(directory)[1]
     if agent_problems:
         snapshot.problems[str(directory / AGENTS_FILE)] = agent_problems
+
+
+def enqueue_problems(flow, doc, queues: QueueConfig | None) -> list[Problem]:
+    """An enqueue node naming a queue that queues.yaml does not define (nothing to say when queues.yaml is broken)."""
+    if queues is None:
+        return []
+    return [doc.problem(("nodes", name, "queue"), f"enqueue node {name!r} names queue {node.queue!r}, which "
+                        f"{QUEUES_FILE} does not define (it has: {', '.join(sorted(queues.queues)) or 'none'})")
+            for name, node in flow.nodes.items() if isinstance(node, EnqueueNode) and node.queue not in queues.queues]

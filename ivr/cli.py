@@ -11,7 +11,7 @@ from .config import Settings
 from .flowcli import schema_command, validate_command
 from .flowtest.cli import test_command
 from .graphcli import graph_command
-from .promptscli import prompts  # adds `prompts build` to speech's prompts group
+from .promptscli import prompts
 from .queuecli import callcenter_command, stats_command, worker_command
 
 

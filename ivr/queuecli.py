@@ -21,6 +21,7 @@ def _queue_services(settings: Settings):
     """The queue service on the database and queues.yaml, without the rest of the server (no flows, no speech)."""
     from sqlalchemy.orm import sessionmaker
 
+    from callqueue.config import read_queues
     from callqueue.queues import QueueConfig
     from callqueue.service import QueueService
 
@@ -28,7 +29,6 @@ def _queue_services(settings: Settings):
     from .clock import SystemClock
     from .db import make_engine, writer_lock_for
     from .outbound.twilio_rest import TwilioRest
-    from .queuefiles import read_queues
     from .repository import SqlAlchemyUnitOfWork
 
     config, problems = read_queues(settings.flows_dir)

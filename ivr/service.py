@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 from typing import Callable
 
 from .catalog import FlowCatalog, LoadedFlow
-from .effects import record_effects
+from .journal_rows import record_effects
 from .flow.engine import step
 from .flow.events import CallResumed, CallStarted, DigitsEntered, Event, HttpFetched, NoInput, SpeechHeard
 from .flow.instructions import Enqueue, FetchJson, Instruction, Listen

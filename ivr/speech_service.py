@@ -13,7 +13,7 @@ from pathlib import Path
 
 from speech import BadAudio, Prompt, SpeechError, Transcript, Voice, match
 from speech.audio import read_audio
-from speech.endpoint import recording_cut_off
+from speech.silence import recording_cut_off
 
 from .flow.events import SpeechHeard
 from .flow.instructions import Listen

@@ -1,34 +1,16 @@
 """SQLAlchemy rows for calls, their event log and every flow version ever served."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, String, Text, TypeDecorator
-from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy import ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-Json = JSON().with_variant(JSONB(), "postgresql")
-
-
-class UtcDateTime(TypeDecorator):
-    """Timezone-aware UTC datetimes on every engine (SQLite keeps no zone, so we put it back)."""
-
-    impl = DateTime(timezone=True)
-    cache_ok = True
-
-    def process_bind_param(self, value, dialect):
-        if value is not None and value.tzinfo is None:
-            raise ValueError("naive datetime given to a UTC column")
-        return value.astimezone(timezone.utc) if value is not None else None
-
-    def process_result_value(self, value, dialect):
-        if value is not None and value.tzinfo is None:
-            return value.replace(tzinfo=timezone.utc)
-        return value
+from sqltypes import Json, UtcDateTime  # noqa: F401  (UtcDateTime: the migrations import it from here)
 
 
 class Base(DeclarativeBase):
-    pass
+    """The metadata of the ivr tables (callqueue and recordings keep their own; Alembic combines them)."""
 
 
 class CallRow(Base):

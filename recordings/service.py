@@ -1,7 +1,22 @@
-"""Recording status callbacks: mark the recording, keep a local copy, list and hand them over."""
+"""Recordings: the voicemail a call leaves, Twilio's status callbacks, a local copy, marked when handled."""
 from __future__ import annotations
 
+from datetime import datetime
+
 from .tables import RecordingRow
+
+
+def voicemail_left(recordings, call_sid: str, node: str, recording_sid: str, url: str, duration_s: int,
+                   at: datetime) -> RecordingRow:
+    """A voicemail a flow took, kept in the caller's unit of work (the webhook's one transaction): a new row,
+    or the one Twilio's status callback already made (they race)."""
+    row = recordings.by_sid(recording_sid)
+    if row is None:
+        row = RecordingRow(call_sid=call_sid, recording_sid=recording_sid, url=url, created_at=at)
+        recordings.add(row)
+    row.kind, row.node, row.updated_at = "voicemail", node, at
+    row.duration_seconds = duration_s
+    return row
 
 
 class RecordingService:

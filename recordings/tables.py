@@ -4,9 +4,13 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import Integer, String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from ivr.tables import Base, UtcDateTime
+from sqltypes import UtcDateTime
+
+
+class Base(DeclarativeBase):
+    """The metadata of the recordings table; Alembic's env combines it with the others."""
 
 
 class RecordingRow(Base):

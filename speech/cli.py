@@ -1,9 +1,8 @@
-"""Speech commands for the `ivr` CLI: `transcribe`, `say`, and the `prompts` group (plain click commands,
-registered on the `ivr` group by ivr/cli.py)."""
+"""Speech commands for the `ivr` CLI: `transcribe` and `say` (plain click commands, registered on the `ivr`
+group by ivr/cli.py; the `prompts` group, which names files with the server's key, is ivr/promptscli.py)."""
 from __future__ import annotations
 
 import json
-import os
 import sys
 from pathlib import Path
 
@@ -12,9 +11,7 @@ import click
 from speech.audio import RAW_ULAW_SUFFIXES, read_audio, to_wav
 from speech.errors import BadAudio, SpeechError
 from speech.matching import match
-from speech.model import Prompt, Voice
-
-CACHE_ENV = "PROMPT_CACHE_DIR"  # the server's setting: `ivr prompts` and the server use one cache
+from speech.model import Voice
 
 
 @click.command()
@@ -97,55 +94,3 @@ def _render(text: str, voice: Voice):
         return Pyttsx3Synthesizer().load().render(text, voice)
     except SpeechError as exc:
         raise click.ClickException(str(exc)) from exc
-
-
-@click.group()
-def prompts():
-    """The cache of synthesised prompts."""
-
-
-def _cache_option(function):
-    # `ivr` fills the default with the server's prompt cache (ivr/cli.py); alone, this is the last resort.
-    default = os.environ.get(CACHE_ENV) or "instance/prompts"
-    return click.option(
-        "--cache-dir", type=click.Path(file_okay=False, path_type=Path), default=default, show_default=True,
-        help=f"Where prompt files live (default: the server's, env {CACHE_ENV}).",
-    )(function)
-
-
-def _voice_options(function):
-    function = click.option("--rate", default=175, show_default=True)(function)
-    function = click.option("--variant", default="")(function)
-    return click.option("--lang", default="ko", show_default=True)(function)
-
-
-@prompts.command("render")
-@click.argument("source", type=click.File("r", encoding="utf-8"))
-@_cache_option
-@_voice_options
-def render_prompts(source, cache_dir, lang, variant, rate):
-    """Render every prompt of SOURCE (one text per line, '-' for stdin) into the cache."""
-    from speech.prompts_cli import render_into_cache, server_cache_key
-
-    voice = Voice(lang, variant, rate)
-    texts = [line.strip() for line in source if line.strip()]
-    report = render_into_cache(cache_dir, [Prompt(t, voice) for t in texts], server_cache_key())
-    click.echo(f"{report.rendered} rendered, {report.cached} cached, {len(report.failed)} failed")
-    for prompt, reason in report.failed:
-        click.echo(f"failed: {prompt.text!r}: {reason}", err=True)
-    sys.exit(1 if report.failed else 0)
-
-
-@prompts.command("path")
-@click.argument("text")
-@_cache_option
-@_voice_options
-def prompt_path(text, cache_dir, lang, variant, rate):
-    """Print the cached file of TEXT; exit 1 when it was never rendered."""
-    from speech.prompt_cache import PromptCache
-    from speech.prompts_cli import server_cache_key
-
-    found = PromptCache(cache_dir, None, server_cache_key()).lookup(text, Voice(lang, variant, rate))
-    if found is None:
-        raise click.ClickException(f"not cached in {cache_dir}: {text!r}")
-    click.echo(found)

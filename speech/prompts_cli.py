@@ -1,4 +1,4 @@
-"""Rendering a list of prompts into the cache for the CLI, with a rich progress bar when rich is there."""
+"""Rendering a list of prompts into a prompt cache for a command, with a rich progress bar when rich is there."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -19,15 +19,6 @@ def render_into_cache(cache_dir: Path, prompts: list[Prompt], key: bytes) -> Ren
             return cache.render_all(prompts, progress=advance)
     except SpeechError as exc:
         raise click.ClickException(str(exc)) from exc
-
-
-def server_cache_key() -> bytes:
-    """The key the server names prompt files with (IVR_SERVER_SECRET, or its instance key file), so a prompt
-    rendered here is the file the server looks for."""
-    from ivr.config import Settings
-    from ivr.secret_key import derived, server_secret
-
-    return derived(server_secret(Settings.from_env()), "prompt-names")
 
 
 def _progress_bar(total: int):

@@ -13,9 +13,9 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from speech.audio import Audio
-from speech.endpoint import EndpointSettings
+from speech.silence import EndpointSettings
 from speech.errors import SpeechUnavailable
-from speech.front_end import FrontEnd
+from speech.upsample import Upsampler
 from speech.model import EMPTY, Transcript
 from speech.model_dirs import check_model_dir, model_dir
 from speech.vosk_results import parse_result
@@ -66,7 +66,7 @@ class VoskRecognizer:
         if len(audio.pcm) < 2:
             return EMPTY
         recognizer = self._kaldi(grammar)
-        recognizer.AcceptWaveform(self._front_end().process(audio))
+        recognizer.AcceptWaveform(self._upsampler().process(audio))
         return parse_result(recognizer.FinalResult())
 
     def open_stream(
@@ -74,7 +74,7 @@ class VoskRecognizer:
     ) -> VoskStream:
         """A stream for one utterance of live 8 kHz μ-law (Twilio media frames). Partial texts cost a
         traceback per frame, so they are off unless asked for."""
-        return VoskStream(self._kaldi(grammar), self._front_end(), endpoint, partials)
+        return VoskStream(self._kaldi(grammar), self._upsampler(), endpoint, partials)
 
     def unknown_words(self, phrases: Sequence[str]) -> list[str]:
         """Words of the phrases that the model does not know: vosk silently drops them from a grammar,
@@ -92,8 +92,8 @@ class VoskRecognizer:
         recognizer.SetMaxAlternatives(self.max_alternatives)
         return recognizer
 
-    def _front_end(self) -> FrontEnd:
-        return FrontEnd(self.model_rate_hz, self.noise_floor_rms)
+    def _upsampler(self) -> Upsampler:
+        return Upsampler(self.model_rate_hz, self.noise_floor_rms)
 
     def _loaded_model(self):
         return self._model if self._model is not None else self.load()._model

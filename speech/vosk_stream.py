@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 from speech.audio import from_ulaw, rms
-from speech.endpoint import EndpointSettings, EndReason, SilenceTimer
-from speech.front_end import FrontEnd
+from speech.silence import EndpointSettings, EndReason, SilenceTimer
+from speech.upsample import Upsampler
 from speech.model import EMPTY, StreamUpdate, Transcript
 from speech.vosk_results import joined, parse_partial, parse_result
 
@@ -14,11 +14,11 @@ class VoskStream:
     the segments are kept and joined, so the timer alone decides when the caller has finished."""
 
     def __init__(
-        self, recognizer, front_end: FrontEnd, endpoint: EndpointSettings | None = None, partials: bool = False
+        self, recognizer, upsampler: Upsampler, endpoint: EndpointSettings | None = None, partials: bool = False
     ) -> None:
         self._recognizer = recognizer
         self._partials = partials
-        self._front_end = front_end
+        self._upsampler = upsampler
         self.timer = SilenceTimer(endpoint)
         self.final: Transcript | None = None
         self._segments: list[Transcript] = []
@@ -32,7 +32,7 @@ class VoskStream:
     def _feed(self, frame: bytes) -> None:
         audio = from_ulaw(frame)
         reason = self.timer.observe(rms(audio.pcm), audio.duration_s)
-        if self._recognizer.AcceptWaveform(self._front_end.process(audio)):
+        if self._recognizer.AcceptWaveform(self._upsampler.process(audio)):
             self._segments.append(parse_result(self._recognizer.Result()))
         if reason is not None:
             self.end_reason = reason

@@ -1,9 +1,8 @@
-"""The shared base of flow models: strict pydantic models, prompts, names and time zones."""
+"""The shared base of flow models: strict pydantic models, prompts and names."""
 from __future__ import annotations
 
 import re
 from typing import Union
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict
 
@@ -16,15 +15,6 @@ Prompt = Union[str, dict[str, str]]
 
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-def check_timezone(name: str | None) -> str | None:
-    if name is not None:
-        try:
-            ZoneInfo(name)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"unknown time zone {name!r} (use an IANA name such as Asia/Seoul)") from None
-    return name
 
 
 def check_variable_name(name: str) -> str:

@@ -1,21 +1,7 @@
 """Flow errors: a problem found in a flow file, with the file, line and column it points at."""
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One thing wrong in a flow file; `line` and `column` count from 1."""
-
-    file: str
-    line: int
-    column: int
-    message: str
-    severity: str = "error"
-
-    def __str__(self) -> str:
-        return f"{self.file}:{self.line}:{self.column}: {self.message}"
+from configfiles.problems import Problem
 
 
 class FlowLoadError(Exception):

@@ -61,7 +61,7 @@ def load_flow_file(path: Path) -> Flow:
     return parse_flow(text, str(path))
 
 
-QUEUE_FILES = frozenset({"queues.yaml", "agents.yaml"})  # call-queue settings beside the flows (ivr/queuefiles.py)
+QUEUE_FILES = frozenset({"queues.yaml", "agents.yaml"})  # call-queue settings beside the flows (callqueue/config.py)
 
 
 def flow_files(directory: Path) -> list[Path]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
-from . import verbs as v
+from . import twiml_verbs as v
 from .errors import ScriptMismatch
 from .loopback import AppServer, RecordingServer, RecordingShelf, shelf_of
 from .recording import Recording, Take
@@ -70,7 +70,7 @@ def spoken_answer(item: str | None) -> Spoken | None:
     return spoken if spoken is not None else Spoken("dtmf", item[0])
 
 
-def record_answer(media: CallMedia, record: v.Record, spoken: Spoken | None, account_sid: str):
+def record_answer(media: CallMedia, record: v.RecordVerb, spoken: Spoken | None, account_sid: str):
     """The <Record> of a listening menu: (Take, Recording or None)."""
     quiet = record.timeout_s
     if spoken is None:
@@ -105,7 +105,7 @@ def stream_answer(media: CallMedia, url: str, headers: dict, start: StreamStart,
     return run, f"🎙 {what} over the media stream ({run.frames} frames, {run.audio_s:.1f} s); {ended}"
 
 
-def prompt_words(play: v.Play) -> tuple[str, str] | None:
+def prompt_words(play: v.PlayVerb) -> tuple[str, str] | None:
     """(language, text) of a prompt our own server synthesised, as it told us on the <Play>; None for other audio."""
     text = play.text.strip()
     return (language_of(text), text) if text and PROMPT.search(play.url) else None

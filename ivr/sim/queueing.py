@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from . import listening
-from . import verbs as v
+from . import twiml_verbs as v
 from .errors import ProtocolError
 from .steps import End, Next, check_twiml
 from .wire import new_sid
@@ -53,7 +53,7 @@ def parse_agent(text: str, answer_s: float = 4.0, handle_s: float = 60.0) -> Sim
     return SimAgent(match.group(1), skills, answer_s, handle_s)
 
 
-def wait_in_queue(call, enqueue: v.Enqueue, url: str) -> Next | End:
+def wait_in_queue(call, enqueue: v.EnqueueVerb, url: str) -> Next | End:
     """Request the wait URL segment after segment until <Leave>, a hang-up, or the caller's patience runs out."""
     wait_url, action = call.addressing.resolve(enqueue.wait_url, url), call.addressing.resolve(enqueue.action or url, url)
     queue_sid, started = new_sid("QU"), call.elapsed_s
@@ -82,9 +82,9 @@ def _wait_params(queue_sid: str, waited: int) -> dict:
 
 def _spoken(call, verb, url: str) -> tuple[str, str] | None:
     """(language, text) the caller hears from a <Say>, or from a <Play> of a prompt our server synthesised."""
-    if isinstance(verb, v.Say):
+    if isinstance(verb, v.SayVerb):
         return verb.language, verb.text
-    if isinstance(verb, v.Play) and not verb.digits:
+    if isinstance(verb, v.PlayVerb) and not verb.digits:
         return listening.prompt_words(verb)
     return None
 
@@ -95,24 +95,24 @@ def _segment(call, document: v.Document) -> str:
         words = _spoken(call, verb, document.url)
         if words is not None:
             language, text = words
-            shown = f"  ▶ {listening.shown_prompt(verb.url)}" if isinstance(verb, v.Play) else ""
+            shown = f"  ▶ {listening.shown_prompt(verb.url)}" if isinstance(verb, v.PlayVerb) else ""
             call.transcript.add("say", f"🔊 [{language}] {text}{shown}", said=text)
             call.pass_time(max(1.0, len(text) / CHARACTERS_PER_SECOND))
-        elif isinstance(verb, (v.Play, v.Pause)):
-            seconds = verb.length_s if isinstance(verb, v.Pause) else PLAY_SECONDS
+        elif isinstance(verb, (v.PlayVerb, v.PauseVerb)):
+            seconds = verb.length_s if isinstance(verb, v.PauseVerb) else PLAY_SECONDS
             call.transcript.add("pause", f"♫ hold {seconds} s")
             call.pass_time(seconds)
-        elif isinstance(verb, v.Leave):
+        elif isinstance(verb, v.LeaveVerb):
             return "leave"
-        elif isinstance(verb, v.Hangup):
+        elif isinstance(verb, v.HangupVerb):
             call.transcript.add("hangup", "☎ hangup")
             return "hangup"
         else:
-            raise ProtocolError(f"<{type(verb).__name__}> is not allowed in a wait document")
+            raise ProtocolError(f"<{type(verb).__name__.removesuffix('Verb')}> is not allowed in a wait document")
     return "again"
 
 
-def dial_agent(call, dial: v.Dial, url: str) -> Next | None:
+def dial_agent(call, dial: v.DialVerb, url: str) -> Next | None:
     """A <Dial> to an agent: rings, the agent answers (hears the whisper) and talks, or does not answer."""
     noun, address = dial.targets[0]
     contact = f"client:{address}" if noun == "Client" else address

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from . import verbs as v
+from . import twiml_verbs as v
 from .wire import API_VERSION, new_sid
 
 BEEP_SECONDS = 1
@@ -54,7 +54,7 @@ class Take:
         return self.recorded_s == 0
 
 
-def take(record: v.Record, speech: Speech | None) -> Take:
+def take(record: v.RecordVerb, speech: Speech | None) -> Take:
     """Twilio's rules: a finish key or the silence timeout ends it, maxLength cuts it, silence is trimmed."""
     beep = BEEP_SECONDS if record.play_beep else 0
     if speech is None or speech.seconds == 0:
@@ -71,12 +71,12 @@ def take(record: v.Record, speech: Speech | None) -> Take:
     return Take(spoken, None, beep + spoken + quiet, f"caller records {spoken} s{pressed}, then is silent {quiet} s")
 
 
-def hang_up(record: v.Record, told: str) -> Take:
+def hang_up(record: v.RecordVerb, told: str) -> Take:
     """The caller hangs up at the beep: nothing recorded, but Twilio still reports `Digits=hangup`."""
     return Take(0, HANGUP, BEEP_SECONDS if record.play_beep else 0, told)
 
 
-def _silent(record: v.Record, speech: Speech | None, beep: int) -> Take:
+def _silent(record: v.RecordVerb, speech: Speech | None, beep: int) -> Take:
     if speech is not None and speech.end == HANGUP:
         return hang_up(record, "caller hangs up without a word")
     if speech is not None and speech.end != SILENCE:
@@ -86,7 +86,7 @@ def _silent(record: v.Record, speech: Speech | None, beep: int) -> Take:
     return Take(0, None, beep + quiet, f"silence ({quiet} s): nothing recorded, Twilio skips the action")
 
 
-def _quiet_s(record: v.Record, spoken: int) -> int:
+def _quiet_s(record: v.RecordVerb, spoken: int) -> int:
     """Silence lasts the timeout; with timeout 0 it never ends the recording, maxLength does."""
     return record.timeout_s if record.timeout_s > 0 else max(0, record.max_length_s - spoken)
 

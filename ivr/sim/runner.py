@@ -7,7 +7,7 @@ from email.utils import format_datetime
 from urllib.parse import urlencode
 
 from ..clock import SystemClock
-from . import verbs as v
+from . import twiml_verbs as v
 from . import listening
 from .caller import ScriptedCaller, collect
 from .errors import CallerHungUp, Forbidden, ProtocolError, ScriptMismatch
@@ -162,12 +162,12 @@ class SimulatedCall:
     def _do(self, verb, document_url: str) -> Next | End | None:
         return _HANDLERS[type(verb)](self, verb, document_url)
 
-    def _say(self, say: v.Say, _url: str) -> None:
+    def _say(self, say: v.SayVerb, _url: str) -> None:
         times = f" ×{say.loop}" if say.loop != 1 else ""
         self.transcript.add("say", f"🔊 [{say.language}] {say.text}{times}", said=say.text)
         self.elapsed_s += max(1.0, len(say.text) / CHARACTERS_PER_SECOND) * max(1, say.loop)
 
-    def _play_audio(self, play: v.Play, url: str) -> None:
+    def _play_audio(self, play: v.PlayVerb, url: str) -> None:
         words = None if play.digits else listening.prompt_words(play)
         if words is not None:
             language, text = words
@@ -178,17 +178,17 @@ class SimulatedCall:
         self.transcript.add("play", f"▶ play {shown}")
         self.elapsed_s += PLAY_SECONDS * max(1, play.loop)
 
-    def _pause(self, pause: v.Pause, _url: str) -> None:
+    def _pause(self, pause: v.PauseVerb, _url: str) -> None:
         self.transcript.add("pause", f"⏸ pause {pause.length_s} s")
         self.elapsed_s += pause.length_s
 
-    def _gather(self, gather: v.Gather, url: str) -> Next | None:
+    def _gather(self, gather: v.GatherVerb, url: str) -> Next | None:
         for prompt in gather.prompts:
             self._do(prompt, url)
         if "dtmf" not in gather.input:
             self.transcript.add("no_input", f"⌛ no input: the simulator cannot speak ({gather.timeout_s} s)")
             return self._empty_gather(gather, url)
-        if isinstance(self.upcoming, (v.Record, v.Connect)):
+        if isinstance(self.upcoming, (v.RecordVerb, v.ConnectVerb)):
             return self._listening_gather(gather, url)
         keys = self.caller.keys(_ask(gather))
         if keys is None:
@@ -196,7 +196,7 @@ class SimulatedCall:
             return self._empty_gather(gather, url)
         return self._keys_entered(gather, url, keys)
 
-    def _listening_gather(self, gather: v.Gather, url: str) -> Next | None:
+    def _listening_gather(self, gather: v.GatherVerb, url: str) -> Next | None:
         """A menu that also listens: keys answer the <Gather>; words (or silence) go to the <Record> or stream after it."""
         answer = self.caller.menu_answer(LISTEN_PROMPT)
         if answer is not None and not answer.startswith(("say:", "wav:", "dtmf:")):
@@ -204,7 +204,7 @@ class SimulatedCall:
         self.pending = answer
         return self._empty_gather(gather, url)
 
-    def _keys_entered(self, gather: v.Gather, url: str, keys: str) -> Next | None:
+    def _keys_entered(self, gather: v.GatherVerb, url: str, keys: str) -> Next | None:
         digits, finished_on_key = collect(keys, gather.num_digits, gather.finish_on_key)
         self.transcript.add("keys", f"⌨ caller presses {keys}")
         ended_by_count = gather.num_digits is not None and len(digits) >= gather.num_digits
@@ -214,18 +214,18 @@ class SimulatedCall:
         params = {"Digits": digits, "FinishedOnKey": finished_on_key}
         return Next(gather.method, self.addressing.resolve(gather.action or url, url), params)
 
-    def _empty_gather(self, gather: v.Gather, url: str) -> Next | None:
+    def _empty_gather(self, gather: v.GatherVerb, url: str) -> Next | None:
         """No input: Twilio falls through to the next verb unless actionOnEmptyResult asks for the action."""
         self.elapsed_s += gather.timeout_s
         if not gather.action_on_empty_result:
             return None
         return Next(gather.method, self.addressing.resolve(gather.action or url, url), {"Digits": "", "FinishedOnKey": ""})
 
-    def _redirect(self, redirect: v.Redirect, url: str) -> Next:
+    def _redirect(self, redirect: v.RedirectVerb, url: str) -> Next:
         self.transcript.add("redirect", f"↪ redirect {redirect.url}")
         return Next(redirect.method, self.addressing.resolve(redirect.url, url))
 
-    def _dial(self, dial: v.Dial, url: str) -> Next | None:
+    def _dial(self, dial: v.DialVerb, url: str) -> Next | None:
         if any(dial.target_urls):
             return dial_agent(self, dial, url)
         status = self.options.dial_status
@@ -239,18 +239,18 @@ class SimulatedCall:
                   "DialBridged": "true" if status == "completed" else "false"}
         return Next(dial.method, self.addressing.resolve(dial.action, url), params)
 
-    def _hangup(self, _verb: v.Hangup, _url: str) -> End:
+    def _hangup(self, _verb: v.HangupVerb, _url: str) -> End:
         self.transcript.add("hangup", "☎ hangup")
         return End("hangup")
 
-    def _reject(self, reject: v.Reject, _url: str) -> End:
+    def _reject(self, reject: v.RejectVerb, _url: str) -> End:
         self.transcript.add("hangup", f"☎ reject ({reject.reason})")
         return End("rejected", "busy" if reject.reason == "busy" else "no-answer")
 
-    def _leave(self, _verb: v.Leave, _url: str) -> None:
+    def _leave(self, _verb: v.LeaveVerb, _url: str) -> None:
         self.transcript.add("queue", "⇠ leave (the call is not in a queue)")
 
-    def _enqueue(self, enqueue: v.Enqueue, url: str) -> Next | End | None:
+    def _enqueue(self, enqueue: v.EnqueueVerb, url: str) -> Next | End | None:
         if enqueue.wait_url:
             return wait_in_queue(self, enqueue, url)
         wait = f" (wait {enqueue.wait_url})" if enqueue.wait_url else ""
@@ -261,7 +261,7 @@ class SimulatedCall:
         params = {"QueueResult": self.options.queue_result, "QueueSid": new_sid("QU"), "QueueTime": "0"}
         return Next(enqueue.method, self.addressing.resolve(enqueue.action, url), params, then=hung_up)
 
-    def _record(self, record: v.Record, url: str) -> Next | End | None:
+    def _record(self, record: v.RecordVerb, url: str) -> Next | End | None:
         limits = f"max {record.max_length_s} s, silence {record.timeout_s} s, ends on {record.finish_on_key or 'no key'}"
         self.transcript.add("record", f"● record ({limits})")
         if record.play_beep:
@@ -278,7 +278,7 @@ class SimulatedCall:
             return None  # Twilio skips the action when nothing was recorded and carries on with the next verb
         return self._recorded(record, url, done)
 
-    def _recorded(self, record: v.Record, url: str, done) -> Next:
+    def _recorded(self, record: v.RecordVerb, url: str, done) -> Next:
         end = End("caller hung up while recording") if done.hung_up else None
         if done.empty:
             params = {"RecordingUrl": "", "RecordingDuration": "0", "Digits": HANGUP}
@@ -292,7 +292,7 @@ class SimulatedCall:
         return Next(record.method, self.addressing.resolve(record.action or url, url),
                     recording.action_params(done.digits), then=end, after=after)
 
-    def _answer_recorded(self, record: v.Record, url: str) -> Next | None:
+    def _answer_recorded(self, record: v.RecordVerb, url: str) -> Next | None:
         spoken, self.pending = listening.spoken_answer(self.pending), NOT_ASKED
         done, recording = listening.record_answer(self.media, record, spoken, self.identity.account_sid)
         self.transcript.add("record", f"🎙 {done.told}")
@@ -302,7 +302,7 @@ class SimulatedCall:
         self.result.recordings.append(recording)
         return Next(record.method, self.addressing.resolve(record.action or url, url), recording.action_params(None))
 
-    def _connect(self, connect: v.Connect, url: str) -> Next | None:
+    def _connect(self, connect: v.ConnectVerb, url: str) -> Next | None:
         answer = self.caller.menu_answer(LISTEN_PROMPT) if self.pending is NOT_ASKED else self.pending
         spoken, self.pending = listening.spoken_answer(answer), NOT_ASKED
         public = connect.stream.url
@@ -320,15 +320,15 @@ class SimulatedCall:
 
 
 _HANDLERS = {
-    v.Say: SimulatedCall._say, v.Play: SimulatedCall._play_audio, v.Pause: SimulatedCall._pause,
-    v.Gather: SimulatedCall._gather, v.Redirect: SimulatedCall._redirect, v.Dial: SimulatedCall._dial,
-    v.Hangup: SimulatedCall._hangup, v.Reject: SimulatedCall._reject, v.Leave: SimulatedCall._leave,
-    v.Enqueue: SimulatedCall._enqueue, v.Record: SimulatedCall._record,
-    v.Connect: SimulatedCall._connect,
+    v.SayVerb: SimulatedCall._say, v.PlayVerb: SimulatedCall._play_audio, v.PauseVerb: SimulatedCall._pause,
+    v.GatherVerb: SimulatedCall._gather, v.RedirectVerb: SimulatedCall._redirect, v.DialVerb: SimulatedCall._dial,
+    v.HangupVerb: SimulatedCall._hangup, v.RejectVerb: SimulatedCall._reject, v.LeaveVerb: SimulatedCall._leave,
+    v.EnqueueVerb: SimulatedCall._enqueue, v.RecordVerb: SimulatedCall._record,
+    v.ConnectVerb: SimulatedCall._connect,
 }
 
 
-def _ask(gather: v.Gather) -> str:
+def _ask(gather: v.GatherVerb) -> str:
     """The terminal prompt for a Gather: how many keys, which key ends, how to skip or hang up."""
     count = f"{gather.num_digits} key{'s' if gather.num_digits != 1 else ''}" if gather.num_digits else "keys"
     finish = f", end with {gather.finish_on_key}" if gather.finish_on_key else ""

@@ -5,10 +5,10 @@ from pathlib import Path
 
 import pytest
 
-from callqueue.config import load_agents, load_queues, parse_agents, parse_queues
+from callqueue.config import load_agents, load_queues, parse_agents, parse_queues, read_agents, read_queues
 from callqueue.errors import ConfigError
 from callqueue.model import AgentStatus
-from callqueue.queues import Strategy
+from callqueue.queues import QueueConfig, Strategy
 
 SAMPLES = Path(__file__).resolve().parents[2] / "flows"
 
@@ -130,3 +130,17 @@ def test_an_agent_mistake_is_reported_where_it_is(old, new, expected):
 def test_an_unreadable_file_is_a_config_error_naming_it(tmp_path):
     with pytest.raises(ConfigError, match=r"queues.yaml:1:1: cannot read the file"):
         load_queues(tmp_path / "queues.yaml")
+
+
+def test_a_flows_folder_without_queue_files_has_no_queues_and_no_agents(tmp_path):
+    assert read_queues(tmp_path) == (QueueConfig(queues={}), [])
+    assert read_agents(tmp_path) == ([], [])
+
+
+def test_a_broken_queue_file_in_a_flows_folder_gives_its_problems_not_an_exception(tmp_path):
+    (tmp_path / "queues.yaml").write_text("queues: [", encoding="utf-8")
+    (tmp_path / "agents.yaml").write_text("agents:\n  a1: {name: A}\n", encoding="utf-8")
+    queues, queue_problems = read_queues(tmp_path)
+    agents, agent_problems = read_agents(tmp_path)
+    assert queues is None and [p.file for p in queue_problems] == [str(tmp_path / "queues.yaml")]
+    assert agents == [] and "'contact' is required" in str(agent_problems[0])

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from speech.audio import Audio, from_ulaw, from_wav, read_audio, resample, to_ulaw, to_wav, ulaw_frames
-from speech.front_end import FrontEnd
+from speech.upsample import Upsampler
 from speech.wav import ALAW, EXTENSIBLE, build_wav, parse_wav
 
 from speech.audio import audioop  # imported there without the deprecation warning
@@ -55,8 +55,8 @@ def test_resampling_changes_the_rate_and_keeps_the_duration():
     assert (up.rate_hz, round(up.duration_s, 2)) == (16000, round(TONE.duration_s, 2))
 
 
-def test_the_front_end_gives_the_same_audio_in_frames_as_in_one_piece():
-    whole = FrontEnd().process(TONE)
-    chunked = FrontEnd()
+def test_the_upsampler_gives_the_same_audio_in_frames_as_in_one_piece():
+    whole = Upsampler().process(TONE)
+    chunked = Upsampler()
     pieces = b"".join(chunked.process(Audio(TONE.pcm[i : i + 320], 8000)) for i in range(0, len(TONE.pcm), 320))
     assert abs(len(pieces) - len(whole)) <= 4 and pieces[:1000] == whole[:1000]

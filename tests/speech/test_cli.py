@@ -6,8 +6,9 @@ import json
 import pytest
 from click.testing import CliRunner
 
+from ivr.promptscli import prompts
 from speech.audio import from_ulaw, to_wav
-from speech.cli import prompts, say, transcribe
+from speech.cli import say, transcribe
 
 from speech_menu import GRAMMAR
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from speech.audio import from_wav, silence, to_wav, ulaw_frames
-from speech.endpoint import EndpointSettings, EndReason
+from speech.silence import EndpointSettings, EndReason
 from speech.matching import match
 from speech.telephone_band import over_the_line
 

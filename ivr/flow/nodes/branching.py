@@ -6,7 +6,9 @@ from typing import Literal
 
 from pydantic import Field, field_validator
 
-from ..base import Strict, check_timezone
+from configfiles.checks import check_timezone
+
+from ..base import Strict
 from ..schedule import Closure, Holiday, Weekly, parse_days, parse_intervals
 
 

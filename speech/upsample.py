@@ -19,8 +19,8 @@ NOISE_SEED = 8000
 NOISE_PERIOD_S = 1.0
 
 
-class FrontEnd:
-    """Stateful (one per utterance or stream): chunks processed in order give the same audio as one
+class Upsampler:
+    """Telephone audio upsampled to the model's rate with the noise floor under it. Stateful (one per utterance or stream): chunks processed in order give the same audio as one
     call on the whole."""
 
     def __init__(self, target_rate_hz: int = 16000, noise_floor_rms: float = 300.0) -> None:

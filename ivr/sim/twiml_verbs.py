@@ -1,4 +1,5 @@
-"""Read a TwiML document into plain verb values with the standard XML parser; anything else is a protocol error."""
+"""Read a TwiML document into plain verb values (SayVerb ...: what Twilio was told, not the engine's instructions)
+with the standard XML parser; anything else is a protocol error."""
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
@@ -11,7 +12,7 @@ GATHER_CHILDREN = {"Say", "Play", "Pause"}
 
 
 @dataclass(frozen=True)
-class Say:
+class SayVerb:
     text: str
     language: str = "en-US"
     voice: str = ""
@@ -19,7 +20,7 @@ class Say:
 
 
 @dataclass(frozen=True)
-class Play:
+class PlayVerb:
     url: str
     loop: int = 1
     digits: str = ""
@@ -27,12 +28,12 @@ class Play:
 
 
 @dataclass(frozen=True)
-class Pause:
+class PauseVerb:
     length_s: int = 1
 
 
 @dataclass(frozen=True)
-class Gather:
+class GatherVerb:
     action: str = ""
     method: str = "POST"
     timeout_s: int = 5
@@ -44,13 +45,13 @@ class Gather:
 
 
 @dataclass(frozen=True)
-class Redirect:
+class RedirectVerb:
     url: str
     method: str = "POST"
 
 
 @dataclass(frozen=True)
-class Dial:
+class DialVerb:
     targets: tuple[tuple[str, str], ...]  # (noun, address), e.g. ("Number", "+18005550199")
     action: str = ""
     method: str = "POST"
@@ -60,22 +61,22 @@ class Dial:
 
 
 @dataclass(frozen=True)
-class Hangup:
+class HangupVerb:
     pass
 
 
 @dataclass(frozen=True)
-class Reject:
+class RejectVerb:
     reason: str = "rejected"
 
 
 @dataclass(frozen=True)
-class Leave:
+class LeaveVerb:
     pass
 
 
 @dataclass(frozen=True)
-class Enqueue:
+class EnqueueVerb:
     queue: str
     action: str = ""
     method: str = "POST"
@@ -83,7 +84,7 @@ class Enqueue:
 
 
 @dataclass(frozen=True)
-class Record:
+class RecordVerb:
     action: str = ""
     method: str = "POST"
     max_length_s: int = 3600
@@ -96,22 +97,23 @@ class Record:
 
 
 @dataclass(frozen=True)
-class Stream:
+class StreamVerb:
     url: str
     name: str = ""
     parameters: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
-class Connect:
+class ConnectVerb:
     """<Connect><Stream>: a bidirectional media stream; the call goes on when the server closes it."""
 
-    stream: Stream
+    stream: StreamVerb
     action: str = ""
     method: str = "POST"
 
 
-Verb = Say | Play | Pause | Gather | Redirect | Dial | Hangup | Reject | Leave | Enqueue | Record | Connect
+Verb = (SayVerb | PlayVerb | PauseVerb | GatherVerb | RedirectVerb | DialVerb | HangupVerb | RejectVerb | LeaveVerb
+        | EnqueueVerb | RecordVerb | ConnectVerb)
 
 
 @dataclass(frozen=True)
@@ -162,25 +164,25 @@ def _method(element: ET.Element, name: str = "method") -> str:
     return method
 
 
-def _say(element: ET.Element) -> Say:
-    return Say(_text(element), element.get("language") or "en-US", element.get("voice", ""), _int(element, "loop", 1))
+def _say(element: ET.Element) -> SayVerb:
+    return SayVerb(_text(element), element.get("language") or "en-US", element.get("voice", ""), _int(element, "loop", 1))
 
 
-def _play(element: ET.Element) -> Play:
-    return Play(_text(element), _int(element, "loop", 1), element.get("digits", ""), element.get("ivrText", ""))
+def _play(element: ET.Element) -> PlayVerb:
+    return PlayVerb(_text(element), _int(element, "loop", 1), element.get("digits", ""), element.get("ivrText", ""))
 
 
-def _pause(element: ET.Element) -> Pause:
-    return Pause(_int(element, "length", 1))
+def _pause(element: ET.Element) -> PauseVerb:
+    return PauseVerb(_int(element, "length", 1))
 
 
-def _gather(element: ET.Element) -> Gather:
+def _gather(element: ET.Element) -> GatherVerb:
     prompts = []
     for child in element:
         if child.tag not in GATHER_CHILDREN:
             raise ProtocolError(f"<{child.tag}> cannot be nested in <Gather>")
         prompts.append(_verb(child))
-    return Gather(
+    return GatherVerb(
         action=element.get("action", ""), method=_method(element), timeout_s=_int(element, "timeout", 5),
         num_digits=_int(element, "numDigits", None), finish_on_key=element.get("finishOnKey", "#"),
         input=element.get("input", "dtmf"),
@@ -189,14 +191,14 @@ def _gather(element: ET.Element) -> Gather:
     )
 
 
-def _redirect(element: ET.Element) -> Redirect:
+def _redirect(element: ET.Element) -> RedirectVerb:
     url = _text(element)
     if not url:
         raise ProtocolError("<Redirect> without a URL")
-    return Redirect(url, _method(element))
+    return RedirectVerb(url, _method(element))
 
 
-def _dial(element: ET.Element) -> Dial:
+def _dial(element: ET.Element) -> DialVerb:
     targets, urls = [], []
     for child in element:
         if child.tag not in DIAL_NOUNS:
@@ -207,17 +209,17 @@ def _dial(element: ET.Element) -> Dial:
         targets.append(("Number", _text(element)))
     if not targets:
         raise ProtocolError("<Dial> with nothing to dial")
-    return Dial(tuple(targets), element.get("action", ""), _method(element), _int(element, "timeout", 30),
+    return DialVerb(tuple(targets), element.get("action", ""), _method(element), _int(element, "timeout", 30),
                 element.get("callerId", ""), tuple(urls))
 
 
-def _enqueue(element: ET.Element) -> Enqueue:
-    return Enqueue(_text(element), element.get("action", ""), _method(element), element.get("waitUrl", ""))
+def _enqueue(element: ET.Element) -> EnqueueVerb:
+    return EnqueueVerb(_text(element), element.get("action", ""), _method(element), element.get("waitUrl", ""))
 
 
-def _record(element: ET.Element) -> Record:
+def _record(element: ET.Element) -> RecordVerb:
     events = tuple((element.get("recordingStatusCallbackEvent") or "completed").split())
-    return Record(
+    return RecordVerb(
         action=element.get("action", ""), method=_method(element), max_length_s=_int(element, "maxLength", 3600),
         timeout_s=_int(element, "timeout", 5), finish_on_key=element.get("finishOnKey", "1234567890*#"),
         play_beep=element.get("playBeep", "true").lower() != "false",
@@ -226,7 +228,7 @@ def _record(element: ET.Element) -> Record:
     )
 
 
-def _connect(element: ET.Element) -> Connect:
+def _connect(element: ET.Element) -> ConnectVerb:
     streams = [child for child in element if child.tag == "Stream"]
     others = [child.tag for child in element if child.tag != "Stream"]
     if others or len(streams) != 1:
@@ -240,12 +242,12 @@ def _connect(element: ET.Element) -> Connect:
         if child.tag != "Parameter":
             raise ProtocolError(f"<{child.tag}> cannot be nested in <Stream>")
         parameters.append((child.get("name", ""), child.get("value", "")))
-    return Connect(Stream(url, stream.get("name", ""), tuple(parameters)), element.get("action", ""),
+    return ConnectVerb(StreamVerb(url, stream.get("name", ""), tuple(parameters)), element.get("action", ""),
                    _method(element))
 
 
 _READERS = {
     "Say": _say, "Play": _play, "Pause": _pause, "Gather": _gather, "Redirect": _redirect, "Dial": _dial,
-    "Hangup": lambda e: Hangup(), "Reject": lambda e: Reject(e.get("reason") or "rejected"),
-    "Leave": lambda e: Leave(), "Enqueue": _enqueue, "Record": _record, "Connect": _connect,
+    "Hangup": lambda e: HangupVerb(), "Reject": lambda e: RejectVerb(e.get("reason") or "rejected"),
+    "Leave": lambda e: LeaveVerb(), "Enqueue": _enqueue, "Record": _record, "Connect": _connect,
 }

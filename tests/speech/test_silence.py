@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from speech.audio import Audio
-from speech.endpoint import EndpointSettings, EndReason, SilenceTimer, recording_cut_off
+from speech.silence import EndpointSettings, EndReason, SilenceTimer, recording_cut_off
 
 FRAME_S = 0.02
 
