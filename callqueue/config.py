@@ -1,6 +1,6 @@
 """Load queues.yaml and agents.yaml (beside the flows) into checked settings, reporting every problem as file:line:column.
 
-The YAML is read with configfiles' reader (the flow loader's too), which keeps each value's line and
+The YAML is read with callqueue.configfiles' reader (the flow loader's too), which keeps each value's line and
 column; pydantic's error locations and the cross-checks below are mapped back to them.
 """
 from __future__ import annotations
@@ -11,8 +11,8 @@ from typing import Annotated, Any, Callable
 
 from pydantic import AfterValidator, BaseModel, ValidationError
 
-from configfiles.problems import Problem, UnreadableYaml
-from configfiles.yamldoc import Document, read_yaml
+from callqueue.configfiles.problems import Problem, UnreadableYaml
+from callqueue.configfiles.yamldoc import Document, read_yaml
 
 from .errors import ConfigError
 from .model import Agent

@@ -1,7 +1,7 @@
 """Call-queue errors: small classes the API maps once to answers (409 for a refused transition)."""
 from __future__ import annotations
 
-from configfiles.problems import Problem
+from callqueue.configfiles.problems import Problem
 
 
 class QueueError(Exception):

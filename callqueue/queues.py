@@ -8,7 +8,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
-from configfiles.checks import check_timezone
+from callqueue.configfiles.checks import check_timezone
 
 SKILL_NAME = re.compile(r"^[a-z][a-z0-9_-]*$")
 

@@ -6,7 +6,7 @@ from datetime import datetime
 from sqlalchemy import Float, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from sqltypes import Json, UtcDateTime
+from callqueue.sqltypes import Json, UtcDateTime
 
 
 class Base(DeclarativeBase):

@@ -16,7 +16,7 @@ from sqlalchemy import String, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column
 
-from sqltypes import UtcDateTime
+from callqueue.sqltypes import UtcDateTime
 
 from .tables import Base
 

@@ -6,7 +6,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-from sqltypes import Json, UtcDateTime  # noqa: F401  (UtcDateTime: the migrations import it from here)
+from callqueue.sqltypes import Json, UtcDateTime  # noqa: F401  (UtcDateTime: the migrations import it from here)
 
 
 class Base(DeclarativeBase):

@@ -6,7 +6,7 @@ from datetime import datetime
 from sqlalchemy import Integer, String
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from sqltypes import UtcDateTime
+from callqueue.sqltypes import UtcDateTime
 
 
 class Base(DeclarativeBase):

@@ -1,7 +1,7 @@
 """Flow errors: a problem found in a flow file, with the file, line and column it points at."""
 from __future__ import annotations
 
-from configfiles.problems import Problem
+from callqueue.configfiles.problems import Problem
 
 
 class FlowLoadError(Exception):

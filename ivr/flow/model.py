@@ -4,7 +4,7 @@ from __future__ import annotations
 from pydantic import Field, field_validator
 from pydantic.json_schema import SkipJsonSchema
 
-from configfiles.checks import check_timezone
+from callqueue.configfiles.checks import check_timezone
 
 from .base import MenuKeys, Prompt, SpeechSettings, Strict
 from .nodes import Node

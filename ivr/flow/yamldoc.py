@@ -1,13 +1,13 @@
-"""Flow files as YAML documents with positions (configfiles.yamldoc), and pydantic errors explained at those places."""
+"""Flow files as YAML documents with positions (callqueue.configfiles.yamldoc), and pydantic errors explained at those places."""
 from __future__ import annotations
 
 from typing import Any
 
 from pydantic import ValidationError
 
-from configfiles.problems import UnreadableYaml
-from configfiles.yamldoc import Document
-from configfiles.yamldoc import read_yaml as read_positioned_yaml
+from callqueue.configfiles.problems import UnreadableYaml
+from callqueue.configfiles.yamldoc import Document
+from callqueue.configfiles.yamldoc import read_yaml as read_positioned_yaml
 
 from .errors import FlowLoadError
 from .nodes import NODE_KINDS

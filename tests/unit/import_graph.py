@@ -5,7 +5,7 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-PACKAGES = ("ivr", "callqueue", "speech", "recordings", "sqltypes", "configfiles")
+PACKAGES = ("ivr", "callqueue", "speech", "recordings")
 
 
 def module_files(root: Path = ROOT, packages=PACKAGES) -> dict[str, Path]:

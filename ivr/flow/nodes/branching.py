@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import Field, field_validator
 
-from configfiles.checks import check_timezone
+from callqueue.configfiles.checks import check_timezone
 
 from ..base import Strict
 from ..schedule import Closure, Holiday, Weekly, parse_days, parse_intervals

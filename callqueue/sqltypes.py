@@ -1,7 +1,7 @@
 """Column types every package's tables share: UTC-aware datetimes and JSON (JSONB on PostgreSQL).
 
-A leaf package: it imports only SQLAlchemy, so ivr, callqueue and recordings can each keep their own tables
-and metadata without importing one another for a column type.
+A leaf module (it imports only SQLAlchemy) kept in callqueue, the lowest package with tables: ivr and
+recordings import it from here, so each package keeps its own tables and metadata and none imports ivr.
 """
 from __future__ import annotations
 
