@@ -53,16 +53,19 @@ class ShelfFetcher:
         return self.fallback.download(url, tries)
 
 
-def shelf_of(app) -> RecordingShelf | None:
-    """The app's shelf, installed once (thread-safe) in front of its recording fetcher; None without speech."""
-    speech = app.extensions["ivr"].speech
-    with _INSTALLING:
-        if not isinstance(speech.fetcher, ShelfFetcher):
-            speech.fetcher = ShelfFetcher(RecordingShelf(), speech.fetcher)
-        return speech.fetcher.shelf
+def in_process_overrides() -> dict:
+    """What an in-process app driven by the simulator is built with (`create_app(..., **in_process_overrides())`):
+    recordings fetched from the simulator's shelf, and no local copy kept (its URLs name no real file)."""
+    return {"recording_fetcher": ShelfFetcher(RecordingShelf()), "recording_store": None}
 
 
-_INSTALLING = threading.Lock()
+def shelf_of(app) -> RecordingShelf:
+    """The shelf the in-process app fetches recordings from (it was built with `in_process_overrides()`)."""
+    fetcher = app.extensions["ivr"].speech.fetcher
+    if not isinstance(fetcher, ShelfFetcher):
+        raise LookupError("this app fetches recordings from Twilio, not the simulator: build it with "
+                          "create_app(settings, clock, **in_process_overrides()) to answer by voice in-process")
+    return fetcher.shelf
 
 
 class RecordingServer:
