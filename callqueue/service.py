@@ -164,6 +164,13 @@ class QueueService:
             uow.commit()
             return entry.whisper or entry.queue, entry.language
 
+    def agent_dial_ended(self, call_sid: str, status: str, duration_s: int) -> None:
+        """`dial_ended` in a transaction of its own, then route the freed agent (for callers without a call flow)."""
+        with self.uow() as uow:
+            self.dial_ended(uow, call_sid, status, duration_s, self.clock.now())
+            uow.commit()
+        self.route_now()
+
     def dial_ended(self, uow, call_sid: str, status: str, duration_s: int, now: datetime) -> None:
         """The Dial to the agent ended, in the call's unit of work: answered calls are completed, others missed
         (the caller goes back first in line). The caller routes the freed agent (`route_now`) after committing."""
