@@ -124,7 +124,7 @@ class TestServer:
         from ..web import create_app
 
         self.http = CaseFetcher()  # canned answers first, then this server's own URLs (never the network)
-        self.app = create_app(self.settings, self.clock, fetcher=self.http, local_app=None, **in_process_overrides())
+        self.app = create_app(self.settings, self.clock, fetcher=self.http, local_app=None, **in_process_overrides(self.settings))
         self.http.app = self.app
         await_prompt_warming()
         self.services = self.app.extensions["ivr"]

@@ -30,7 +30,7 @@ def in_process_transport(at: datetime | None = None, database_url: str = "") -> 
     quiet = {} if "LOG_LEVEL" in os.environ else {"log_level": "WARNING"}  # keep the transcript readable
     settings = Settings.from_env(**quiet, dev_open_api=True,  # in-process: only the simulator reaches its API
                                  **({"database_url": database_url} if database_url else {}))
-    app = create_app(settings, FakeClock(at or SystemClock().now()), **in_process_overrides())
+    app = create_app(settings, FakeClock(at or SystemClock().now()), **in_process_overrides(settings))
     await_prompt_warming()
     return FlaskTransport(app), settings.public_base_url
 

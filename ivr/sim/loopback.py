@@ -53,10 +53,15 @@ class ShelfFetcher:
         return self.fallback.download(url, tries)
 
 
-def in_process_overrides() -> dict:
-    """What an in-process app driven by the simulator is built with (`create_app(..., **in_process_overrides())`):
-    recordings fetched from the simulator's shelf, and no local copy kept (its URLs name no real file)."""
-    return {"recording_fetcher": ShelfFetcher(RecordingShelf()), "recording_store": None}
+def in_process_overrides(settings, twilio=None) -> dict:
+    """What an app the simulator drives in-process is built with (`create_app(settings, clock,
+    **in_process_overrides(settings))`): recordings fetched from the simulator's shelf by their Twilio URL, other
+    URLs by the outbound Twilio adapter (`twilio`, default the real one for `settings`), and no local copy kept
+    (the simulator's Twilio URLs name no real file)."""
+    from ..outbound.twilio_rest import TwilioRest
+
+    twilio = twilio if twilio is not None else TwilioRest.from_settings(settings)
+    return {"twilio": twilio, "recording_fetcher": ShelfFetcher(RecordingShelf(), twilio), "recording_store": None}
 
 
 def shelf_of(app) -> RecordingShelf:
