@@ -20,8 +20,6 @@ from datetime import datetime, timedelta
 from typing import Callable
 
 from . import model, moves
-from ivr.flow.events import CallResumed, QueueLeft
-
 from .index import AgentIndex
 from .matching import misfit
 from .model import EntryStatus, QueueEntry
@@ -55,6 +53,18 @@ class Wait:
     @property
     def ahead(self) -> int:
         return max(0, self.position - 1)
+
+
+@dataclass(frozen=True)
+class Left:
+    """How the caller left the queue: assigned (ring `contact`), overflowed, hangup, or waiting (file again).
+
+    The call service turns it into the flow engine's event (callqueue knows nothing of the engine)."""
+
+    outcome: str
+    contact: str = ""
+    ring_timeout_s: int = 20
+    entry: int = 0
 
 
 def worker_name() -> str:
@@ -127,28 +137,28 @@ class QueueService:
         estimate = expected_wait_s(position, staffed, repo.recent_handle_s(entry.queue), DEFAULT_HANDLE_S, queue.wrap_up_s)
         return None if math.isinf(estimate) else round(estimate)
 
-    def left(self, uow, call_sid: str, queue_result: str, now: datetime) -> QueueLeft | CallResumed:
-        """The Enqueue action, in the call's unit of work: why the caller left the queue, as the flow's event, from
-        the entry (Twilio's QueueResult for hang-ups); a caller still waiting is asked again (CallResumed)."""
+    def left(self, uow, call_sid: str, queue_result: str, now: datetime) -> Left:
+        """The Enqueue action, in the call's unit of work: why the caller left the queue, from the entry (Twilio's
+        QueueResult for hang-ups)."""
         entry = uow.queues.latest_entry(call_sid, lock=True)
         if entry is None:
-            return QueueLeft("hangup" if queue_result == "hangup" else "overflowed")
+            return Left("hangup" if queue_result == "hangup" else "overflowed")
         if queue_result == "hangup":
             moves.abandon(uow.queues, entry, now)
-            return QueueLeft("hangup", entry=int(entry.call_id))
+            return Left("hangup", entry=int(entry.call_id))
         left = self._left(uow.queues, entry)
         if entry.status is EntryStatus.OFFERED:
             uow.queues.save_entry(model.heard_from(entry, now))
         return left
 
-    def _left(self, repo, entry: QueueEntry) -> QueueLeft | CallResumed:
+    def _left(self, repo, entry: QueueEntry) -> Left:
         if entry.status is EntryStatus.OFFERED:
             agent = repo.agent(entry.agent_id)
             ring = self.config.queues[entry.queue].ring_timeout_s if entry.queue in self.config.queues else 20
-            return QueueLeft("assigned", agent.contact, int(ring), int(entry.call_id))
+            return Left("assigned", agent.contact, int(ring), int(entry.call_id))
         if entry.status is EntryStatus.OVERFLOWED:
-            return QueueLeft("overflowed", entry=int(entry.call_id))
-        return CallResumed()
+            return Left("overflowed", entry=int(entry.call_id))
+        return Left("waiting", entry=int(entry.call_id))
 
     # -- the agent's leg ------------------------------------------------------------------
     def agent_answered(self, entry_id: int) -> tuple[str, str] | None:
@@ -311,4 +321,4 @@ def _call_status(look_up, call_sid: str) -> str | None:
         return None
 
 
-__all__ = ["EntryStatus", "QueueService", "Wait", "worker_name"]
+__all__ = ["EntryStatus", "Left", "QueueService", "Wait", "worker_name"]

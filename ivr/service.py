@@ -9,7 +9,8 @@ from typing import Callable
 from .catalog import FlowCatalog, LoadedFlow
 from .effects import record_effects
 from .flow.engine import step
-from .flow.events import CallResumed, CallStarted, DialEnded, DigitsEntered, Event, HttpFetched, NoInput, SpeechHeard
+from .flow.events import (CallResumed, CallStarted, DialEnded, DigitsEntered, Event, HttpFetched, NoInput, QueueLeft,
+                          SpeechHeard)
 from .flow.instructions import Enqueue, FetchJson, Instruction, Listen
 from .flow.menus import listening
 from .flow.state import CallState, JournalEntry
@@ -95,7 +96,7 @@ class CallService:
     def queue_left(self, info: CallInfo, at_node: str | None, queue_result: str) -> Reply:
         """The Enqueue action: the queue's account of how the caller left and the flow's next step, one transaction."""
         return self._fetch_loop(info, self._stepped(
-            info, at_node, lambda uow, _row: self.queues.left(uow, info.call_sid, queue_result, self.clock.now())))
+            info, at_node, lambda uow, _row: _queue_event(self.queues.left(uow, info.call_sid, queue_result, self.clock.now()))))
 
     def agent_dial_ended(self, info: CallInfo, at_node: str | None, dial: DialEnded) -> Reply:
         """The Dial to the agent ended: the entry completed or missed and the flow stepped in one transaction; then
@@ -257,6 +258,7 @@ class CallService:
 
 
 STREAM_RESULT, STREAM_TAKEN = "speech_stream_result", "speech_stream_taken"
+QUEUE_OUTCOMES = {"assigned", "overflowed", "hangup"}  # the engine's QueueLeft outcomes
 
 
 def _stream_detail(event) -> dict:
@@ -266,6 +268,13 @@ def _stream_detail(event) -> dict:
         return {"transcript": event.transcript, "confidence": event.confidence, "option": event.option,
                 "phrase": event.phrase, "score": event.score, "confident": event.confident}
     return {}
+
+
+def _queue_event(left) -> QueueLeft | CallResumed:
+    """The engine's event for the queue's Left (the one place they meet); a caller still waiting is asked again."""
+    if left.outcome not in QUEUE_OUTCOMES:
+        return CallResumed()
+    return QueueLeft(left.outcome, left.contact, left.ring_timeout_s, left.entry)
 
 
 def _take_stream_result(uow, row, node: str | None, now) -> SpeechHeard | DigitsEntered | NoInput:
