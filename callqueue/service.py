@@ -34,7 +34,6 @@ CONNECT_SLACK_S = WAIT_SEGMENT_S + 15  # an offer not answered by ring timeout +
 BATCH = 200
 ANNOUNCE_EVERY = 3         # announce position and estimate on the first segment and every third after
 DEFAULT_HANDLE_S = 180
-WORKER = f"{socket.gethostname()}:{os.getpid()}"
 LEAVING = frozenset({EntryStatus.OFFERED, EntryStatus.OVERFLOWED})
 
 
@@ -58,7 +57,9 @@ class Wait:
 
 @dataclass(frozen=True)
 class Left:
-    """How the caller left the queue: assigned (ring `contact`), overflowed, hangup, or waiting (file again)."""
+    """How the caller left the queue: assigned (ring `contact`), overflowed, hangup, or waiting (file again).
+
+    The call service turns it into the flow engine's event (callqueue knows nothing of the engine)."""
 
     outcome: str
     contact: str = ""
@@ -66,12 +67,27 @@ class Left:
     entry: int = 0
 
 
+def worker_name() -> str:
+    """This process, as offers name the worker that made them: host and pid, read when asked (so each process
+    forked from a preloaded master names itself, not the master)."""
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
 class QueueService:
     """Knows the queue repository and the queue settings; nothing of HTTP, TwiML or the flow engine."""
 
-    def __init__(self, uow: Callable, config: QueueConfig, clock, telephony=None, worker: str = WORKER):
-        self.uow, self.config, self.clock, self.telephony, self.worker = uow, config, clock, telephony, worker
+    def __init__(self, uow: Callable, config: QueueConfig, clock, telephony=None, worker: str | None = None):
+        self.uow, self.config, self.clock = uow, config, clock
+        self._telephony = telephony  # moves a caller at once over REST (None: the next wait request does)
+        self._worker = worker  # None: this process (host:pid), read at each offer
         self.recovery = Recovery(gone_after_s(config, WAIT_SEGMENT_S))
+
+    telephony = property(lambda self: self._telephony)  # given at construction, never replaced
+
+    @property
+    def worker(self) -> str:
+        """Who stamps offers: the name given at construction, else this process as it is now (after any fork)."""
+        return self._worker or worker_name()
 
     # -- filing and waiting -------------------------------------------------------------
     def file(self, uow, call_sid: str, from_number: str, node: str, enqueue, now: datetime) -> int:
@@ -121,22 +137,19 @@ class QueueService:
         estimate = expected_wait_s(position, staffed, repo.recent_handle_s(entry.queue), DEFAULT_HANDLE_S, queue.wrap_up_s)
         return None if math.isinf(estimate) else round(estimate)
 
-    def left(self, call_sid: str, queue_result: str) -> Left:
-        """The Enqueue action: why the caller left the queue, from the entry (Twilio's QueueResult for hang-ups)."""
-        now = self.clock.now()
-        with self.uow() as uow:
-            entry = uow.queues.latest_entry(call_sid, lock=True)
-            if entry is None:
-                return Left("hangup" if queue_result == "hangup" else "overflowed")
-            if queue_result == "hangup":
-                moves.abandon(uow.queues, entry, now)
-                uow.commit()
-                return Left("hangup", entry=int(entry.call_id))
-            left = self._left(uow.queues, entry)
-            if entry.status is EntryStatus.OFFERED:
-                uow.queues.save_entry(model.heard_from(entry, now))
-                uow.commit()
-            return left
+    def left(self, uow, call_sid: str, queue_result: str, now: datetime) -> Left:
+        """The Enqueue action, in the call's unit of work: why the caller left the queue, from the entry (Twilio's
+        QueueResult for hang-ups)."""
+        entry = uow.queues.latest_entry(call_sid, lock=True)
+        if entry is None:
+            return Left("hangup" if queue_result == "hangup" else "overflowed")
+        if queue_result == "hangup":
+            moves.abandon(uow.queues, entry, now)
+            return Left("hangup", entry=int(entry.call_id))
+        left = self._left(uow.queues, entry)
+        if entry.status is EntryStatus.OFFERED:
+            uow.queues.save_entry(model.heard_from(entry, now))
+        return left
 
     def _left(self, repo, entry: QueueEntry) -> Left:
         if entry.status is EntryStatus.OFFERED:
@@ -162,14 +175,18 @@ class QueueService:
             return entry.whisper or entry.queue, entry.language
 
     def agent_dial_ended(self, call_sid: str, status: str, duration_s: int) -> None:
-        """The Dial to the agent ended: answered calls are completed, others missed (the caller goes back first in line)."""
-        now = self.clock.now()
+        """`dial_ended` in a transaction of its own, then route the freed agent (for callers without a call flow)."""
         with self.uow() as uow:
-            entry = uow.queues.latest_entry(call_sid, lock=True)
-            if entry is not None:
-                self._dial_ended(uow.queues, entry, status in ("completed", "answered"), duration_s, now)
-                uow.commit()
+            self.dial_ended(uow, call_sid, status, duration_s, self.clock.now())
+            uow.commit()
         self.route_now()
+
+    def dial_ended(self, uow, call_sid: str, status: str, duration_s: int, now: datetime) -> None:
+        """The Dial to the agent ended, in the call's unit of work: answered calls are completed, others missed
+        (the caller goes back first in line). The caller routes the freed agent (`route_now`) after committing."""
+        entry = uow.queues.latest_entry(call_sid, lock=True)
+        if entry is not None:
+            self._dial_ended(uow.queues, entry, status in ("completed", "answered"), duration_s, now)
 
     def _dial_ended(self, repo, entry: QueueEntry, answered: bool, duration_s: int, now: datetime) -> None:
         if answered and entry.status is EntryStatus.OFFERED:
@@ -304,4 +321,4 @@ def _call_status(look_up, call_sid: str) -> str | None:
         return None
 
 
-__all__ = ["EntryStatus", "Left", "QueueService", "Wait"]
+__all__ = ["EntryStatus", "Left", "QueueService", "Wait", "worker_name"]

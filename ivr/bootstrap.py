@@ -28,7 +28,7 @@ from .sensitive import Sealer
 from .service import CallService
 from .speech_service import SpeechService, build_speech
 from .queue_exit import QueueExit
-from callqueue.config import read_agents
+from callqueue.config import read_agents, read_queues
 
 log = logging.getLogger(__name__)
 
@@ -70,28 +70,74 @@ class Services:
             log.exception("could not store the loaded flow versions; will try again on the next change")
 
 
-def build(settings: Settings, clock=None, twilio=None) -> Services:
+OVERRIDES = frozenset({"clock", "twilio", "fetcher", "local_app", "recording_store", "recording_fetcher", "speech"})
+
+
+def build(settings: Settings, **overrides) -> Services:
     """Engine, schema, flows and services for `settings`; a database that is down is logged, not fatal.
-    `twilio` is the outbound Twilio adapter (tests pass their fake); by default the real one, built once here."""
-    clock = clock or SystemClock()
-    twilio = twilio if twilio is not None else TwilioRest.from_settings(settings)
-    engine = make_engine(settings.database, DbLimits.from_settings(settings))
-    if settings.auto_migrate:
-        _try_upgrade(engine)
+
+    The one composition root: every collaborator is chosen here and handed to the services as they are made
+    (nothing is reassigned afterwards). Named `overrides` replace a default (tests, the simulator and flow tests
+    pass their fakes this way; any other name is refused):
+
+    - `clock`: the clock of every service (default: the system clock);
+    - `twilio`: the outbound Twilio adapter, REST and media (default: the real one, built once here);
+    - `fetcher`: what http nodes fetch absolute URLs with (default: requests, with the webhook's budget);
+    - `local_app`: the Flask app answering http nodes' relative URLs in-process (`create_app` passes itself;
+      None: every URL goes to `fetcher`);
+    - `recording_store`: what keeps a local copy of finished recordings (None: no copy is downloaded);
+    - `recording_fetcher`: what speech recognition downloads a caller's recording with (default: `twilio`);
+    - `speech`: the whole SpeechService (default: built from the settings and the flows' languages).
+    """
+    unknown = set(overrides) - OVERRIDES
+    if unknown:
+        raise TypeError(f"build() got unknown override(s) {', '.join(sorted(unknown))}; known: {', '.join(sorted(OVERRIDES))}")
+    clock = overrides.get("clock") or SystemClock()
+    twilio = overrides["twilio"] if overrides.get("twilio") is not None else TwilioRest.from_settings(settings)
+    engine, uow = _database(settings)
     catalog = FlowCatalog(settings.flows_dir, clock, settings.reload_interval_s)
     catalog.load()
-    uow = partial(SqlAlchemyUnitOfWork, sessionmaker(engine, expire_on_commit=False), writer_lock_for(engine))
-    store = RecordingStore(settings.recordings_dir, twilio)
-    calls = CallService(uow, catalog, clock, RequestsJsonFetcher(), Sealer(derived(server_secret(settings), "sensitive-values")))
-    languages = {lang for lf in catalog.current.values() for lang in lf.flow.languages}
-    speech = build_speech(settings, languages, twilio)
+    store = overrides["recording_store"] if "recording_store" in overrides else RecordingStore(settings.recordings_dir, twilio)
+    speech = overrides.get("speech") or build_speech(settings, {lang for lf in catalog.current.values() for lang in lf.flow.languages},
+                                                     overrides.get("recording_fetcher", twilio))
+    queues, presence = _queues(settings, catalog, uow, clock, rest_only(twilio))
+    calls = CallService(uow, catalog, clock, _http_fetcher(overrides), Sealer(derived(server_secret(settings), "sensitive-values")),
+                        queues=queues, speech=speech)
     services = Services(settings, engine, catalog, calls, clock, RecordingService(uow, clock, store), speech,
-                        twilio=twilio)
-    services.queues, services.presence = _queues(settings, catalog, uow, clock, services.rest)
-    calls.queues = services.queues
+                        queues, presence, twilio)
     services.store_versions()
     services.warm_prompts()
     return services
+
+
+def build_queue(settings: Settings, clock=None) -> QueueService:
+    """The queue service alone, on the database and queues.yaml (for `ivr worker` and `ivr stats`: no flows,
+    no speech), wired as the server wires it: the writer lock on SQLite, REST moves when credentials are set."""
+    config, problems = read_queues(settings.flows_dir)
+    if problems:
+        raise ValueError("\n".join(str(p) for p in problems))
+    _engine, uow = _database(settings, migrate=False)
+    return QueueService(uow, config or QueueConfig(queues={}), clock or SystemClock(),
+                        queue_exit(rest_only(TwilioRest.from_settings(settings))))
+
+
+def _database(settings: Settings, migrate: bool = True):
+    """The engine and the unit-of-work factory on it (with SQLite's one-writer lock)."""
+    engine = make_engine(settings.database, DbLimits.from_settings(settings))
+    if migrate and settings.auto_migrate:
+        _try_upgrade(engine)
+    return engine, partial(SqlAlchemyUnitOfWork, sessionmaker(engine, expire_on_commit=False), writer_lock_for(engine))
+
+
+def _http_fetcher(overrides: dict):
+    """http nodes' fetcher: relative URLs answered by the local app (when there is one), the others by `fetcher`."""
+    network = overrides.get("fetcher") or RequestsJsonFetcher()
+    app = overrides.get("local_app")
+    if app is None:
+        return network
+    from .web.local_fetch import LocalFirstFetcher  # here: ivr.web imports this module
+
+    return LocalFirstFetcher(network, app)
 
 
 def rest_only(twilio):

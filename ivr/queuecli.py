@@ -4,7 +4,6 @@ from __future__ import annotations
 import json
 import sys
 from datetime import datetime, timedelta
-from functools import partial
 from zoneinfo import ZoneInfo
 
 import click
@@ -18,26 +17,13 @@ COLUMNS = [("queue", "{queue}", 9), ("wait", "{waiting}", 5), ("offer", "{offere
 
 
 def _queue_services(settings: Settings):
-    """The queue service on the database and queues.yaml, without the rest of the server (no flows, no speech)."""
-    from sqlalchemy.orm import sessionmaker
+    """The queue service as the bootstrap wires it (writer lock on SQLite), without flows or speech."""
+    from .bootstrap import build_queue
 
-    from callqueue.config import read_queues
-    from callqueue.queues import QueueConfig
-    from callqueue.service import QueueService
-
-    from .bootstrap import queue_exit, rest_only
-    from .clock import SystemClock
-    from .db import make_engine, writer_lock_for
-    from .outbound.twilio_rest import TwilioRest
-    from .repository import SqlAlchemyUnitOfWork
-
-    config, problems = read_queues(settings.flows_dir)
-    if problems:
-        raise click.ClickException("\n".join(str(p) for p in problems))
-    engine = make_engine(settings.database)
-    uow = partial(SqlAlchemyUnitOfWork, sessionmaker(engine, expire_on_commit=False), writer_lock_for(engine))
-    return QueueService(uow, config or QueueConfig(queues={}), SystemClock(),
-                        queue_exit(rest_only(TwilioRest.from_settings(settings))))
+    try:
+        return build_queue(settings)
+    except ValueError as exc:  # queues.yaml has errors
+        raise click.ClickException(str(exc)) from exc
 
 
 @click.command("stats")

@@ -9,7 +9,8 @@ from typing import Callable
 from .catalog import FlowCatalog, LoadedFlow
 from .journal_rows import record_effects
 from .flow.engine import step
-from .flow.events import CallResumed, CallStarted, DigitsEntered, Event, HttpFetched, NoInput, SpeechHeard
+from .flow.events import (CallResumed, CallStarted, DialEnded, DigitsEntered, Event, HttpFetched, NoInput, QueueLeft,
+                          SpeechHeard)
 from .flow.instructions import Enqueue, FetchJson, Instruction, Listen
 from .flow.menus import listening
 from .flow.state import CallState, JournalEntry
@@ -54,11 +55,20 @@ class CallInfo:
 class CallService:
     """Runs the engine for a call inside units of work; knows nothing of HTTP or TwiML."""
 
-    def __init__(self, uow: Callable[[], SqlAlchemyUnitOfWork], catalog: FlowCatalog, clock, fetcher=None, sealer=None):
-        self.uow, self.catalog, self.clock, self.fetcher = uow, catalog, clock, fetcher
-        self.sealer = sealer  # seals sensitive variables before they are stored (None: stored as they are)
+    def __init__(self, uow: Callable[[], SqlAlchemyUnitOfWork], catalog: FlowCatalog, clock, fetcher=None, sealer=None,
+                 queues=None, speech=None):
+        self.uow, self.catalog, self.clock = uow, catalog, clock
+        self._fetcher = fetcher  # http nodes' fetcher
+        self._sealer = sealer  # seals sensitive variables before they are stored (None: stored as they are)
+        self._queues = queues  # the QueueService: files Enqueue instructions, reports how callers left
+        self._speech = speech  # the SpeechService: recognises listening menus' recordings
         self._stored_versions: set[str] = set()
-        self.queues = None  # the QueueService that files Enqueue instructions (set by the bootstrap)
+
+    # Collaborators are given at construction (by the bootstrap) and never replaced: read-only.
+    fetcher = property(lambda self: self._fetcher)
+    sealer = property(lambda self: self._sealer)
+    queues = property(lambda self: self._queues)
+    speech = property(lambda self: self._speech)
 
     def answer(self, info: CallInfo) -> Reply:
         """A call came in: start its flow (or, for a repeated request, ask again where it stands)."""
@@ -71,8 +81,39 @@ class CallService:
 
     def proceed(self, info: CallInfo, event: Event, at_node: str | None) -> Reply:
         """The caller answered the node `at_node` with `event`; a stale `at_node` only repeats the question."""
+        return self._fetch_loop(info, self._stepped(info, at_node, lambda _uow, _row: event))
+
+    def heard_speech(self, info: CallInfo, at_node: str | None, recording_url: str = "", via_stream: bool = False) -> Reply:
+        """A listening menu's answer by voice: what its media stream stored (taken in the step's transaction), or
+        the recording at `recording_url`, downloaded and recognised first, outside any transaction."""
+        if via_stream:
+            def taken(uow, row):
+                return _take_stream_result(uow, row, at_node, self.clock.now())
+            return self._fetch_loop(info, self._stepped(info, at_node, taken))
+        listen = self.listening(info.call_sid, at_node) if recording_url and self.speech is not None else None
+        return self.proceed(info, NoInput() if listen is None else self.speech.hear_recording(recording_url, listen), at_node)
+
+    def queue_left(self, info: CallInfo, at_node: str | None, queue_result: str) -> Reply:
+        """The Enqueue action: the queue's account of how the caller left and the flow's next step, one transaction."""
+        return self._fetch_loop(info, self._stepped(
+            info, at_node, lambda uow, _row: _queue_event(self.queues.left(uow, info.call_sid, queue_result, self.clock.now()))))
+
+    def agent_dial_ended(self, info: CallInfo, at_node: str | None, dial: DialEnded) -> Reply:
+        """The Dial to the agent ended: the entry completed or missed and the flow stepped in one transaction; then
+        the freed agent is routed."""
+        def ended(uow, _row):
+            self.queues.dial_ended(uow, info.call_sid, dial.status, dial.duration_s, self.clock.now())
+            return dial
+
+        reply = self._stepped(info, at_node, ended)
+        self.queues.route_now()
+        return self._fetch_loop(info, reply)
+
+    def _stepped(self, info: CallInfo, at_node: str | None, event_of) -> Reply:
+        """One transaction: lock the call, `event_of(uow, row)` (work of the same transaction), step."""
         with self.uow() as uow:
             row = uow.calls.get(info.call_sid, lock=True)
+            event = event_of(uow, row)
             if row is None:
                 log.warning("call %s: follow-up for an unknown call; starting its flow afresh", info.call_sid)
                 reply = self._start(uow, info)
@@ -83,7 +124,7 @@ class CallService:
                     log.info("call %s: answer for node %s but the call is at %s; asking again", info.call_sid, at_node, row.node)
                     event = CallResumed()
                 reply = self._step(uow, row, event)
-        return self._fetch_loop(info, reply)
+        return reply
 
     def record_status(self, info: CallInfo, duration_s: int | None, detail: dict) -> bool:
         """Note a status callback on the call; False when the call is unknown."""
@@ -121,20 +162,6 @@ class CallService:
             uow.calls.log(row, [JournalEntry(self.clock.now(), STREAM_RESULT, node, _stream_detail(event))])
             uow.commit()
             return True
-
-    def take_stream_result(self, call_sid: str, node: str | None) -> SpeechHeard | DigitsEntered | NoInput:
-        """What the stream at `node` heard (NoInput when it heard nothing or the stream never ran)."""
-        with self.uow() as uow:
-            row = uow.calls.with_events(call_sid)
-            events = [] if row is None else [e for e in row.events if e.kind in (STREAM_RESULT, STREAM_TAKEN)]
-        latest = events[-1] if events else None
-        if latest is None or latest.kind == STREAM_TAKEN or (node is not None and latest.node != node):
-            return NoInput()
-        with self.uow() as uow:
-            taken = uow.calls.get(call_sid, lock=True)
-            uow.calls.log(taken, [JournalEntry(self.clock.now(), STREAM_TAKEN, latest.node, {})])
-            uow.commit()
-        return _stream_event(latest.detail)
 
     def store_versions(self) -> None:
         """Keep every flow version now in service in the database (hash, time, file, definition)."""
@@ -231,6 +258,7 @@ class CallService:
 
 
 STREAM_RESULT, STREAM_TAKEN = "speech_stream_result", "speech_stream_taken"
+QUEUE_OUTCOMES = {"assigned", "overflowed", "hangup"}  # the engine's QueueLeft outcomes
 
 
 def _stream_detail(event) -> dict:
@@ -240,6 +268,25 @@ def _stream_detail(event) -> dict:
         return {"transcript": event.transcript, "confidence": event.confidence, "option": event.option,
                 "phrase": event.phrase, "score": event.score, "confident": event.confident}
     return {}
+
+
+def _queue_event(left) -> QueueLeft | CallResumed:
+    """The engine's event for the queue's Left (the one place they meet); a caller still waiting is asked again."""
+    if left.outcome not in QUEUE_OUTCOMES:
+        return CallResumed()
+    return QueueLeft(left.outcome, left.contact, left.ring_timeout_s, left.entry)
+
+
+def _take_stream_result(uow, row, node: str | None, now) -> SpeechHeard | DigitsEntered | NoInput:
+    """What the stream at `node` heard, marked taken (NoInput when it heard nothing or the stream never ran)."""
+    if row is None:
+        return NoInput()
+    events = [e for e in uow.calls.with_events(row.call_sid).events if e.kind in (STREAM_RESULT, STREAM_TAKEN)]
+    latest = events[-1] if events else None
+    if latest is None or latest.kind == STREAM_TAKEN or (node is not None and latest.node != node):
+        return NoInput()
+    uow.calls.log(row, [JournalEntry(now, STREAM_TAKEN, latest.node, {})])
+    return _stream_event(latest.detail)
 
 
 def _stream_event(detail: dict):

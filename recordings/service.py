@@ -23,7 +23,9 @@ class RecordingService:
     """Works on recordings inside units of work; `store` downloads the audio when Twilio says it is ready."""
 
     def __init__(self, uow, clock, store=None):
-        self.uow, self.clock, self.store = uow, clock, store
+        self.uow, self.clock, self._store = uow, clock, store
+
+    store = property(lambda self: self._store)  # given at construction (None: no local copies), never replaced
 
     def status_reported(self, call_sid: str, recording_sid: str, status: str, url: str) -> bool:
         """Twilio's recordingStatusCallback; the row is made here when it arrives before the action."""

@@ -38,6 +38,25 @@ class CannedFetcher:
         return None
 
 
+class CaseFetcher:
+    """The http nodes' fetcher a flow-test server is built with: the current case's canned answers, then this
+    server (`app`, named once it exists) for its own relative URLs, never the network."""
+
+    def __init__(self):
+        self.app = None
+        self.case = CannedFetcher({}, None)
+
+    def start_case(self, answers: dict[str, CannedAnswer]) -> CannedFetcher:
+        """Answer from `answers` from now on; the returned fetcher logs this case's requests."""
+        from ..web.local_fetch import LocalFirstFetcher
+
+        self.case = CannedFetcher(answers, LocalFirstFetcher(None, self.app))
+        return self.case
+
+    def fetch(self, request: FetchJson) -> HttpFetched:
+        return self.case.fetch(request)
+
+
 def _answer(canned: CannedAnswer) -> HttpFetched:
     """The answer as the network fetcher would have reported it."""
     if canned.error is not None:

@@ -11,8 +11,9 @@ from ..clock import FakeClock
 from ..config import Settings
 from ..flow.errors import FlowLoadError, Problem
 from ..sim import CallOptions, FlaskTransport, ScriptedCaller, run_call
+from ..sim.loopback import in_process_overrides
 from ..sim.transport import await_prompt_warming
-from .fetch import CannedFetcher
+from .fetch import CaseFetcher
 from .loader import LoadedTest, caller, check_against_flows, dialed, find_test_files, read_test_file
 from .model import Case
 from .verdict import Observed, judge
@@ -122,11 +123,11 @@ class TestServer:
     def __enter__(self) -> "TestServer":
         from ..web import create_app
 
-        self.app = create_app(self.settings, self.clock)
+        self.http = CaseFetcher()  # canned answers first, then this server's own URLs (never the network)
+        self.app = create_app(self.settings, self.clock, fetcher=self.http, local_app=None, **in_process_overrides(self.settings))
+        self.http.app = self.app
         await_prompt_warming()
         self.services = self.app.extensions["ivr"]
-        self.services.recordings.store = None  # the simulator's RecordingUrl names no real file to download
-        self.server_fetcher = self.services.calls.fetcher
         self.transport, self.client = FlaskTransport(self.app), self.app.test_client()
         return self
 
@@ -154,8 +155,7 @@ class TestServer:
     def run(self, loaded: LoadedTest, case: Case) -> CaseResult:
         defaults = loaded.test.defaults
         self.clock.current = case.at or defaults.at or FakeClock().now()
-        fetcher = CannedFetcher(case.http, self.server_fetcher)
-        self.services.calls.fetcher = fetcher
+        fetcher = self.http.start_case(case.http)
         script = ScriptedCaller(case.press)
         options = CallOptions(from_number=caller(loaded, case), to_number=dialed(loaded, case, self.catalog),
                               auth_token=self.token, dial_status=case.dial_status or defaults.dial_status or "completed")

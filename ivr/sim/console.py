@@ -9,6 +9,7 @@ from datetime import datetime
 import click
 
 from .caller import ScriptedCaller, TerminalCaller
+from .loopback import in_process_overrides
 from .queueing import register_agents
 from .runner import CallOptions, SimulatedCall
 from .transcript import HTTP, CallResult, Entry
@@ -29,10 +30,8 @@ def in_process_transport(at: datetime | None = None, database_url: str = "") -> 
     quiet = {} if "LOG_LEVEL" in os.environ else {"log_level": "WARNING"}  # keep the transcript readable
     settings = Settings.from_env(**quiet, dev_open_api=True,  # in-process: only the simulator reaches its API
                                  **({"database_url": database_url} if database_url else {}))
-    app = create_app(settings, FakeClock(at or SystemClock().now()))
+    app = create_app(settings, FakeClock(at or SystemClock().now()), **in_process_overrides(settings))
     await_prompt_warming()
-    # The simulator's RecordingUrl names no real file: there is nothing for the server to download.
-    app.extensions["ivr"].recordings.store = None
     return FlaskTransport(app), settings.public_base_url
 
 

@@ -53,16 +53,24 @@ class ShelfFetcher:
         return self.fallback.download(url, tries)
 
 
-def shelf_of(app) -> RecordingShelf | None:
-    """The app's shelf, installed once (thread-safe) in front of its recording fetcher; None without speech."""
-    speech = app.extensions["ivr"].speech
-    with _INSTALLING:
-        if not isinstance(speech.fetcher, ShelfFetcher):
-            speech.fetcher = ShelfFetcher(RecordingShelf(), speech.fetcher)
-        return speech.fetcher.shelf
+def in_process_overrides(settings, twilio=None) -> dict:
+    """What an app the simulator drives in-process is built with (`create_app(settings, clock,
+    **in_process_overrides(settings))`): recordings fetched from the simulator's shelf by their Twilio URL, other
+    URLs by the outbound Twilio adapter (`twilio`, default the real one for `settings`), and no local copy kept
+    (the simulator's Twilio URLs name no real file)."""
+    from ..outbound.twilio_rest import TwilioRest
+
+    twilio = twilio if twilio is not None else TwilioRest.from_settings(settings)
+    return {"twilio": twilio, "recording_fetcher": ShelfFetcher(RecordingShelf(), twilio), "recording_store": None}
 
 
-_INSTALLING = threading.Lock()
+def shelf_of(app) -> RecordingShelf:
+    """The shelf the in-process app fetches recordings from (it was built with `in_process_overrides()`)."""
+    fetcher = app.extensions["ivr"].speech.fetcher
+    if not isinstance(fetcher, ShelfFetcher):
+        raise LookupError("this app fetches recordings from Twilio, not the simulator: build it with "
+                          "create_app(settings, clock, **in_process_overrides()) to answer by voice in-process")
+    return fetcher.shelf
 
 
 class RecordingServer:

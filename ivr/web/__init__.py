@@ -13,26 +13,25 @@ from ..observability import web as observability
 from ..observability.logs import configure_logging
 from . import api, api_queue, api_reports, demo, http_policy, media, media_stream, voice, voice_queue  # noqa: F401  (they add routes to api.bp, voice.bp)
 from .budget import Answer, RequestBounds, text_answer
-from .local_fetch import LocalFirstFetcher
 from .signature import SignatureChecker
 from .twiml import fallback
 
 log = logging.getLogger(__name__)
 
 
-def create_app(settings: Settings | None = None, clock=None, twilio=None) -> Flask:
-    """Build the app for `settings` (default: from the environment); `twilio`: the outbound Twilio adapter to use
-    (tests pass their fake; by default the real one)."""
+def create_app(settings: Settings | None = None, clock=None, twilio=None, **overrides) -> Flask:
+    """Build the app for `settings` (default: from the environment); `clock`, `twilio` and any other named
+    `overrides` go to `bootstrap.build` (see there: tests and the simulator pass their fakes this way). http nodes'
+    relative URLs are answered by this app unless `local_app=None` is passed."""
     settings = settings or Settings.from_env()
     configure_logging(settings.log_level, settings.log_format)
     app = Flask("ivr")
     app.config["JSON_AS_ASCII"] = False
     app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
     app.json.ensure_ascii = False
-    services = build(settings, clock, twilio)
+    services = build(settings, clock=clock, twilio=twilio, **{"local_app": app, **overrides})
     app.extensions["ivr"] = services
     app.extensions["ivr.signatures"] = SignatureChecker(settings.twilio_auth_token, settings.public_base_url)
-    services.calls.fetcher = LocalFirstFetcher(services.calls.fetcher, app)
     app.register_blueprint(voice.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(media.bp)

@@ -9,7 +9,6 @@ from sqlalchemy.exc import DataError
 from ..observability.web import fallback_answered
 from ..service import CallInfo, Reply
 from .twilio_form import BadWebhook, call_info, check_text, dial_event, gather_event, recording_event, seconds
-from ..flow.events import NoInput
 from .media import Media, public_base, shows_text, stream_url
 from .twiml import fallback, render
 
@@ -74,22 +73,13 @@ def dialed():
 
 @bp.route("/speech", methods=METHODS)
 def spoken():
-    """A listening menu's answer: a key that ended the recording, the words recorded, or nothing."""
-    return _proceed(_speech_event(call_info(request.values), request.args.get("node")))
-
-
-def _speech_event(info, node):
-    services = _services()
-    if request.args.get("via") == "stream":
-        return services.calls.take_stream_result(info.call_sid, node)
+    """A listening menu's answer: a key that ended the recording, the words recorded or streamed, or nothing."""
+    via_stream = request.args.get("via") == "stream"
     digits = (request.values.get("Digits") or "").strip()
-    if digits and digits != "hangup":
-        return gather_event(request.values)
-    url = (request.values.get("RecordingUrl") or "").strip()
-    listen = services.calls.listening(info.call_sid, node) if url else None
-    if listen is None:
-        return NoInput()
-    return services.speech.hear_recording(url, listen)
+    if not via_stream and digits and digits != "hangup":
+        return _proceed(gather_event(request.values))
+    return _reply(_services().calls.heard_speech(call_info(request.values), request.args.get("node"),
+                                                  (request.values.get("RecordingUrl") or "").strip(), via_stream))
 
 
 @bp.route("/record", methods=METHODS)

@@ -5,12 +5,10 @@ import re
 
 from flask import current_app, request
 
-from ..flow.events import CallResumed, QueueLeft
 from .queue_twiml import wait_document, whisper_document
 from .twilio_form import BadWebhook, call_info, dial_event
 from .voice import METHODS, _reply, _xml, bp, media
 
-EVENTS = {"assigned", "overflowed", "hangup"}
 ENTRY_ID = re.compile(r"[0-9]{1,10}")
 MAX_ENTRY_ID = 2**31 - 1  # the queue entry's id column is a 32-bit integer on PostgreSQL
 
@@ -37,19 +35,15 @@ def queue_wait():
 @bp.route("/queue/left", methods=METHODS)
 def queue_left():
     """The caller left the queue (<Leave>, a REST redirect, or a hang-up): the flow goes on from the entry's fate."""
-    info = call_info(request.values)
-    left = _services().queues.left(info.call_sid, (request.values.get("QueueResult") or "")[:32])
-    event = QueueLeft(left.outcome, left.contact, left.ring_timeout_s, left.entry) if left.outcome in EVENTS else CallResumed()
-    return _reply(_services().calls.proceed(info, event, request.args.get("node")))
+    return _reply(_services().calls.queue_left(call_info(request.values), request.args.get("node"),
+                                               (request.values.get("QueueResult") or "")[:32]))
 
 
 @bp.route("/queue/dialed", methods=METHODS)
 def queue_dialed():
     """The Dial to the agent ended: answered calls are completed, missed ones go back to the head of the line."""
-    info = call_info(request.values)
-    event = dial_event(request.values)
-    _services().queues.agent_dial_ended(info.call_sid, event.status, event.duration_s)
-    return _reply(_services().calls.proceed(info, event, request.args.get("node")))
+    return _reply(_services().calls.agent_dial_ended(call_info(request.values), request.args.get("node"),
+                                                     dial_event(request.values)))
 
 
 @bp.route("/whisper", methods=METHODS)

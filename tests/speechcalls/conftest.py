@@ -7,6 +7,7 @@ from spoken_calls import API_TOKEN, FLOWS, TOKEN, agents_available
 
 from ivr.clock import FakeClock
 from ivr.config import Settings
+from ivr.sim.loopback import in_process_overrides
 from ivr.web import create_app
 
 
@@ -29,7 +30,7 @@ def make_app(tmp_path, korean_model):
                                      speech="auto", speech_mode=speech_mode, prompts="say",
                                      prompt_cache_dir=tmp_path / "prompts", recordings_dir=tmp_path / "rec",
                                      **overrides)
-        app = create_app(settings, FakeClock())
+        app = create_app(settings, FakeClock(), **in_process_overrides(settings))
         speech = app.extensions["ivr"].speech
         if "ko" in speech.recognizers:
             speech.recognizers["ko"] = korean_model

@@ -109,16 +109,21 @@ def test_unknown_order_takes_the_failure_branch(twilio):
     assert said(root)[0] == "주문 번호 0 0 0 0번을 찾을 수 없습니다."
 
 
-def test_order_service_down_is_the_failure_branch_not_an_error(app, twilio):
+def test_order_service_down_is_the_failure_branch_not_an_error(settings, clock):
+    from helpers import TwilioClient
+
     from ivr.flow.events import HttpFetched
+    from ivr.web import create_app
 
     class Down:
         def fetch(self, request):
             return HttpFetched(False, 0, None, "ConnectionError")
 
-    app.extensions["ivr"].calls.fetcher = Down()
+    app = create_app(settings, clock, fetcher=Down(), local_app=None)  # even this server's own URLs are down
+    twilio = TwilioClient(app.test_client())
     sid = new_call_sid()
     twilio.start(sid)
     twilio.press(sid, "choose_language/choose", "2")
     twilio.press(sid, "main_menu", "1")
     assert said(twiml(twilio.press(sid, "order_number", "12345")))[0] == "We could not find order number 1 2 3 4 5."
+    app.extensions["ivr"].engine.dispose()
