@@ -43,14 +43,13 @@ def db() -> None:
 @db.command("upgrade")
 def db_upgrade() -> None:
     """Apply every pending migration to DATABASE_URL."""
-    from .db import current_revision, make_engine, upgrade
+    from .db import current_revision, engine_for, upgrade
 
-    settings = Settings.from_env()
-    engine = make_engine(settings.database)
-    before = current_revision(engine)
-    upgrade(engine)
-    after = current_revision(engine)
-    where = engine.url.render_as_string(hide_password=True)
+    with engine_for(Settings.from_env().database) as engine:
+        before = current_revision(engine)
+        upgrade(engine)
+        after = current_revision(engine)
+        where = engine.url.render_as_string(hide_password=True)
     if before == after:
         click.echo(f"database at {where} was already at revision {after}: nothing to do")
     else:
@@ -65,18 +64,19 @@ def db_downgrade(revision: str, yes: bool) -> None:
     """Take DATABASE_URL's schema back to REVISION (0002, base for none, or `-- -1` for one step back)."""
     from alembic.util import CommandError
 
-    from .db import current_revision, downgrade, make_engine
+    from .db import current_revision, downgrade, engine_for
 
-    engine = make_engine(Settings.from_env().database)
-    before = current_revision(engine)
-    if not yes:
-        click.confirm(f"Downgrade {engine.url.render_as_string(hide_password=True)} from {before} to {revision}? "
-                      "Tables and columns added after it are dropped with their data", abort=True)
-    try:
-        downgrade(engine, revision)
-    except CommandError as exc:
-        raise click.ClickException(f"cannot downgrade to {revision!r}: {exc}") from None
-    click.echo(f"database downgraded from {before} to {current_revision(engine) or 'base (no tables)'}")
+    with engine_for(Settings.from_env().database) as engine:
+        before = current_revision(engine)
+        if not yes:
+            click.confirm(f"Downgrade {engine.url.render_as_string(hide_password=True)} from {before} to {revision}? "
+                          "Tables and columns added after it are dropped with their data", abort=True)
+        try:
+            downgrade(engine, revision)
+        except CommandError as exc:
+            raise click.ClickException(f"cannot downgrade to {revision!r}: {exc}") from None
+        after = current_revision(engine)
+    click.echo(f"database downgraded from {before} to {after or 'base (no tables)'}")
 
 
 class _UsageErrorExitsOne(click.Command):

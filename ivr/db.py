@@ -109,6 +109,16 @@ def _forget_after_fork(engine: Engine) -> Engine:
     return engine
 
 
+@contextmanager
+def engine_for(url: str, limits: "DbLimits | None" = None):
+    """An engine for one command's work, its connections closed when the work is done."""
+    engine = make_engine(url, limits)
+    try:
+        yield engine
+    finally:
+        engine.dispose()
+
+
 def _after_fork() -> None:
     # close=False: the sockets still belong to the parent; closing them here would end its sessions too.
     for engine in list(_ENGINES):

@@ -24,6 +24,17 @@ FLOWS = ROOT / "flows"
 POSTGRES_URL = os.environ.get("IVR_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 
 
+@pytest.fixture(autouse=True)
+def _close_engines():
+    """Every engine a test made gives its pooled connections back when the test ends: a connection left for
+    the garbage collector would warn (ResourceWarning) inside some later test, and warnings are errors here."""
+    yield
+    from ivr import db
+
+    for engine in list(db._ENGINES):
+        engine.dispose()
+
+
 def postgres_reachable() -> str | None:
     """None when PostgreSQL answers, else the reason to skip."""
     import psycopg

@@ -13,6 +13,7 @@ import json
 import logging
 import re
 import socket
+import time
 
 from flask import Blueprint, Response, current_app, g, request
 from flask_sock import Sock
@@ -31,6 +32,7 @@ log = logging.getLogger(__name__)
 bp = Blueprint("media_stream", __name__)
 sock = Sock()
 STREAM_PATH = "/voice/stream"  # + "/<token>": each stream's URL names its call, node and expiry (stream_token.py)
+RECEIVE_SLICE_S = 0.2      # how often a waiting receive looks whether the socket was closed meanwhile
 RECEIVE_TIMEOUT_S = 10.0   # Twilio sends a frame every 20 ms: this long without one, the stream is dead
 MAX_PAYLOAD_CHARS = 16_000  # base64 of far more than one 20 ms frame; anything bigger is not Twilio's
 LOGGED_BAD_FRAMES = 5       # per stream, so a broken sender cannot flood the log
@@ -86,7 +88,7 @@ def media_stream(ws, token):
     listener = StreamListener(services.calls, services.speech, current_app.extensions.get("media_stream"), g.stream_grant)
     try:
         while not listener.over:
-            message = ws.receive(timeout=RECEIVE_TIMEOUT_S)
+            message = _next_message(ws)
             if message is None:
                 log.warning("media stream of call %s: nothing for %.0f s, closing", listener.call_sid, RECEIVE_TIMEOUT_S)
                 break
@@ -96,6 +98,22 @@ def media_stream(ws, token):
     finally:
         listener.closed()
         close_at_once(ws, POLICY_VIOLATION if listener.refused else None)
+
+
+def _next_message(ws):
+    """The next message; None after RECEIVE_TIMEOUT_S without one; ConnectionClosed once the socket is closed.
+
+    Waits in short slices: simple-websocket wakes a waiting receive() when it refuses an oversized message
+    but marks the socket closed a moment later, so one long wait could miss the close and sit out the whole
+    timeout (the caller in silence for 10 s)."""
+    deadline = time.monotonic() + RECEIVE_TIMEOUT_S
+    while time.monotonic() < deadline:
+        message = ws.receive(timeout=RECEIVE_SLICE_S)
+        if message is not None:
+            return message
+        if not ws.connected:
+            raise ConnectionClosed(ws.close_reason, ws.close_message)
+    return None
 
 
 def close_at_once(ws, reason: int | None = None) -> None:

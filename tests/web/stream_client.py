@@ -90,7 +90,10 @@ def dtmf_message(digit: str) -> str:
 class RawStream:
     """One WebSocket to the loopback server, signed like Twilio's handshake; `status` is 101 or the refusal's."""
 
+    opened: list["RawStream"] = []  # closed after each test by tests/web/conftest.py
+
     def __init__(self, server, public_url: str, signature: str | None = None):
+        RawStream.opened.append(self)
         path = public_url.removeprefix("ws://localhost")
         signed = signature if signature is not None else RequestValidator(TOKEN).compute_signature(public_url, {})
         self.sock = socket.create_connection(("127.0.0.1", server.httpd.server_port), timeout=15)

@@ -31,7 +31,7 @@ def test_a_client_that_never_answers_close_is_cut_off_promptly(streaming):
     assert code == 1000 and seconds < PROMPT_CLOSE_S
 
 
-@pytest.mark.parametrize("attempt", range(3))
+@pytest.mark.parametrize("attempt", range(10))  # the race this guards against struck about one run in five
 def test_an_oversized_message_is_refused_with_1009_and_the_connection_ends(streaming, attempt):
     _, twilio, server = streaming
     call = call_at_menu(twilio)

@@ -138,4 +138,5 @@ def test_recording_audio_from_the_api_is_never_stored_by_a_cache(api, app, tmp_p
 
         (tmp_path / "r.wav").write_bytes(b"RIFF")
         response = security_headers(send_file(tmp_path / "r.wav", mimetype="audio/wav"))
+        response.close()  # send_file keeps the file open for the body
     assert response.headers["Cache-Control"] == "no-store"
