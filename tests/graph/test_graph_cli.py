@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from ivr.graphcli import graph_command
+from ivr.cli.graph import graph_command
 
 FLOWS = Path(__file__).resolve().parent / "flows"
 NO_GRAPHVIZ = shutil.which("dot") is None

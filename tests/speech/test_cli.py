@@ -6,9 +6,9 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from ivr.promptscli import prompts
+from ivr.cli.prompts import prompts
 from speech.audio import from_ulaw, to_wav
-from speech.cli import say, transcribe
+from ivr.cli.speech import say, transcribe
 
 from speech_menu import GRAMMAR
 

@@ -14,7 +14,7 @@ from click.testing import CliRunner
 from ivr.cli import main
 from ivr.flow.loader import flow_files
 from ivr.flow.yamldoc import read_yaml
-from ivr.flowcli import SCHEMA_PATH, schema_text
+from ivr.cli.flows import SCHEMA_PATH, schema_text
 
 FLOWS = Path(__file__).resolve().parents[2] / "flows"
 

@@ -1,5 +1,5 @@
 """Speech commands for the `ivr` CLI: `transcribe` and `say` (plain click commands, registered on the `ivr`
-group by ivr/cli.py; the `prompts` group, which names files with the server's key, is ivr/promptscli.py)."""
+group by ivr/cli/main.py; the `prompts` group, which names files with the server's key, is ivr/cli/prompts.py)."""
 from __future__ import annotations
 
 import json

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import click
 
-from .config import Settings
+from ..config import Settings
 
 COLUMNS = [("queue", "{queue}", 9), ("wait", "{waiting}", 5), ("offer", "{offered}", 6), ("ans", "{answered}", 5),
            ("aband", "{abandoned}", 6), ("ovfl", "{overflowed}", 5), ("ASA s", "{avg_wait_seconds}", 7),
@@ -18,7 +18,7 @@ COLUMNS = [("queue", "{queue}", 9), ("wait", "{waiting}", 5), ("offer", "{offere
 
 def _queue_services(settings: Settings):
     """The queue service as the bootstrap wires it (writer lock on SQLite), without flows or speech."""
-    from .bootstrap import build_queue
+    from ..bootstrap import build_queue
 
     try:
         return build_queue(settings)
@@ -125,11 +125,11 @@ def callcenter_command(minutes, callers_per_minute, agents, answer_after, handle
 
     from callqueue import reports
 
-    from .clock import FakeClock
-    from .sim.center import run_center
-    from .sim.queueing import parse_agent, register_agents, staff_known_agents
-    from .sim.transport import FlaskTransport
-    from .web import create_app
+    from ..clock import FakeClock
+    from ..sim.center import run_center
+    from ..sim.queueing import parse_agent, register_agents, staff_known_agents
+    from ..sim.transport import FlaskTransport
+    from ..web import create_app
 
     with tempfile.TemporaryDirectory(prefix="ivr-center-") as folder:
         settings = Settings.from_env(database_url=f"sqlite:///{folder}/center.sqlite3", log_level="ERROR",

@@ -9,14 +9,14 @@ from pathlib import Path
 
 import click
 
-from .catalog import FlowCatalog
-from .config import Settings
-from .flow.dataflow import unset_reads
-from .flow.errors import Problem
-from .flow.model import Flow
-from .flow.nodes import MenuNode
+from ..catalog import FlowCatalog
+from ..config import PROJECT_ROOT, Settings
+from ..flow.dataflow import unset_reads
+from ..flow.errors import Problem
+from ..flow.model import Flow
+from ..flow.nodes import MenuNode
 
-SCHEMA_PATH = Path(__file__).resolve().parent.parent / "flows" / "schema" / "flow.schema.json"
+SCHEMA_PATH = PROJECT_ROOT / "flows" / "schema" / "flow.schema.json"
 
 
 def flow_schema() -> dict:

@@ -10,10 +10,10 @@ import click
 
 from speech import Prompt, Voice
 
-from .catalog import FlowCatalog
-from .config import Settings
-from .flow.texts import static_prompts
-from .speech_service import SPEECH_RATE_WPM
+from ..catalog import FlowCatalog
+from ..config import Settings
+from ..flow.texts import static_prompts
+from ..speech_service import SPEECH_RATE_WPM
 
 CACHE_ENV = "PROMPT_CACHE_DIR"  # the server's setting: `ivr prompts` and the server use one cache
 
@@ -26,7 +26,7 @@ def prompts():
 def server_cache_key() -> bytes:
     """The key the server names prompt files with (IVR_SERVER_SECRET, or its instance key file), so a prompt
     rendered here is the file the server looks for."""
-    from .secret_key import derived, server_secret
+    from ..secret_key import derived, server_secret
 
     return derived(server_secret(Settings.from_env()), "prompt-names")
 
@@ -38,7 +38,7 @@ def flow_prompts(catalog: FlowCatalog) -> list[Prompt]:
 
 
 def _cache_option(function):
-    # `ivr` fills the default with the server's prompt cache (ivr/cli.py); alone, this is the last resort.
+    # `ivr` fills the default with the server's prompt cache (ivr/cli/main.py); alone, this is the last resort.
     default = os.environ.get(CACHE_ENV) or "instance/prompts"
     return click.option(
         "--cache-dir", type=click.Path(file_okay=False, path_type=Path), default=default, show_default=True,
@@ -55,7 +55,7 @@ def _voice_options(function):
 @prompts.command("build")
 def build_prompts() -> None:
     """Render every fixed prompt of the flows in FLOWS_DIR into PROMPT_CACHE_DIR (with a progress bar)."""
-    from speech.prompts_cli import render_into_cache
+    from .render import render_into_cache
 
     settings = Settings.from_env()
     catalog = FlowCatalog(settings.flows_dir)
@@ -75,7 +75,7 @@ def build_prompts() -> None:
 @_voice_options
 def render_prompts(source, cache_dir, lang, variant, rate):
     """Render every prompt of SOURCE (one text per line, '-' for stdin) into the cache."""
-    from speech.prompts_cli import render_into_cache
+    from .render import render_into_cache
 
     voice = Voice(lang, variant, rate)
     texts = [line.strip() for line in source if line.strip()]

@@ -49,8 +49,8 @@ def graph_command(flow: str, output_format: str, output: Path | None, language: 
 
 def load_flow(flow: str, flows_dir: Path | None):
     """The flow as served (subflows inlined), loaded with the rest of its folder; GraphError if it cannot be."""
-    from .catalog import FlowCatalog
-    from .config import Settings
+    from ..catalog import FlowCatalog
+    from ..config import Settings
 
     path = Path(flow)
     is_file = path.suffix in (".yaml", ".yml") or path.is_file()
@@ -66,7 +66,7 @@ def load_flow(flow: str, flows_dir: Path | None):
 
 def render(flow, output_format: str, language: str | None) -> str:
     """The drawing in the chosen format; GraphError for an unknown language or a missing Graphviz."""
-    from .flow.graph import to_dot, to_mermaid
+    from ..flow.graph import to_dot, to_mermaid
 
     try:
         if output_format == "mermaid":

@@ -24,8 +24,8 @@ def test_command(paths: tuple[Path, ...], flows_dir: Path | None, name_filter: s
     flows that do not load, no test files).
     """
     from ..config import Settings
-    from .report import report
-    from .runner import PROMPT_MODES, run_flow_tests
+    from ..flowtest.report import report
+    from ..flowtest.runner import PROMPT_MODES, run_flow_tests
 
     flows_dir = flows_dir or Settings.from_env().flows_dir
     modes = PROMPT_MODES if prompt_mode == "both" else (prompt_mode,)

@@ -1,82 +1,11 @@
-"""The `ivr` command: serve, call the IVR with the simulator, check and test flows, speech, queue figures."""
+"""`ivr call`: call the IVR as Twilio would, through the simulator (in-process or over HTTP)."""
 from __future__ import annotations
 
 import sys
 
 import click
 
-from speech.cli import say, transcribe
-
-from .config import Settings
-from .flowcli import schema_command, validate_command
-from .flowtest.cli import test_command
-from .graphcli import graph_command
-from .promptscli import prompts
-from .queuecli import callcenter_command, stats_command, worker_command
-
-
-@click.group()
-@click.pass_context
-def main(ctx: click.Context) -> None:
-    """Self-hosted IVR for Twilio numbers."""
-    if ctx.invoked_subcommand == "prompts":  # the prompt cache the server plays from: one setting, one place
-        folder = str(Settings.from_env().prompt_cache_dir)
-        ctx.default_map = {"prompts": {name: {"cache_dir": folder} for name in prompts.commands}}
-
-
-@main.command()
-@click.option("--host", default=None, help="Address to listen on (default: HOST or 127.0.0.1).")
-@click.option("--port", default=None, type=int, help="Port (default: PORT or 5000).")
-def serve(host: str | None, port: int | None) -> None:
-    """Serve the webhooks with Flask's server (use gunicorn 'app:create_app()' in production)."""
-    from .server import run
-
-    overrides = {k: v for k, v in (("host", host), ("port", port)) if v}
-    run(Settings.from_env(**overrides))
-
-
-@main.group()
-def db() -> None:
-    """Database schema."""
-
-
-@db.command("upgrade")
-def db_upgrade() -> None:
-    """Apply every pending migration to DATABASE_URL."""
-    from .db import current_revision, engine_for, upgrade
-
-    with engine_for(Settings.from_env().database) as engine:
-        before = current_revision(engine)
-        upgrade(engine)
-        after = current_revision(engine)
-        where = engine.url.render_as_string(hide_password=True)
-    if before == after:
-        click.echo(f"database at {where} was already at revision {after}: nothing to do")
-    else:
-        click.echo(f"database at {where} upgraded from revision {before or 'none (empty)'} to {after}")
-
-
-
-@db.command("downgrade")
-@click.argument("revision")
-@click.option("--yes", is_flag=True, help="Do not ask (what came after REVISION is dropped with its data).")
-def db_downgrade(revision: str, yes: bool) -> None:
-    """Take DATABASE_URL's schema back to REVISION (0002, base for none, or `-- -1` for one step back)."""
-    from alembic.util import CommandError
-
-    from .db import current_revision, downgrade, engine_for
-
-    with engine_for(Settings.from_env().database) as engine:
-        before = current_revision(engine)
-        if not yes:
-            click.confirm(f"Downgrade {engine.url.render_as_string(hide_password=True)} from {before} to {revision}? "
-                          "Tables and columns added after it are dropped with their data", abort=True)
-        try:
-            downgrade(engine, revision)
-        except CommandError as exc:
-            raise click.ClickException(f"cannot downgrade to {revision!r}: {exc}") from None
-        after = current_revision(engine)
-    click.echo(f"database downgraded from {before} to {after or 'base (no tables)'}")
+from ..config import Settings
 
 
 class _UsageErrorExitsOne(click.Command):
@@ -99,7 +28,7 @@ class _UsageErrorExitsOne(click.Command):
 
 
 def _digits(_ctx, _param, value: str | None) -> list[str] | None:
-    from .sim import parse_digits
+    from ..sim import parse_digits
 
     try:
         return None if value is None else parse_digits(value)
@@ -125,7 +54,7 @@ DIAL_STATUSES = ["completed", "answered", "busy", "no-answer", "failed", "cancel
 QUEUE_RESULTS = ["hangup", "bridged", "leave", "redirected", "queue-full", "error", "system-error"]
 
 
-@main.command(cls=_UsageErrorExitsOne)
+@click.command(cls=_UsageErrorExitsOne)
 @click.option("--url", default=None, help="Server to call, e.g. http://127.0.0.1:5000 (default: the app in-process).")
 @click.option("--digits", default=None, callback=_digits,
               help='Keys, one item per Gather: "1,,12345#" (empty = no input), rec:12 for a Record '
@@ -182,9 +111,9 @@ def call(url, digits, from_number, to_number, auth_token, public_url, account_si
 def _call(url, digits, from_number, to_number, auth_token, public_url, account_sid, dial_status, queue_result,
           voice_path, status_path, max_requests, at, agents, answer_after, handle_s, patience, api_token,
           database_url, realtime, recordings_port, as_json, verbose, folder) -> None:
-    from .sim import CallOptions
-    from .sim.console import caller_for, close, play, throwaway_database, transport_for, unused_keys
-    from .sim.queueing import parse_agent
+    from ..sim import CallOptions
+    from ..sim.console import caller_for, close, play, throwaway_database, transport_for, unused_keys
+    from ..sim.queueing import parse_agent
 
     try:
         database_url = database_url or ("" if url else throwaway_database(folder))
@@ -211,10 +140,3 @@ def _call(url, digits, from_number, to_number, auth_token, public_url, account_s
     if left:
         click.echo(left, err=True)
         sys.exit(1)
-
-
-for command in (stats_command, worker_command, callcenter_command, validate_command, schema_command, graph_command, test_command, transcribe, say, prompts):
-    main.add_command(command)
-
-if __name__ == "__main__":
-    sys.exit(main())
