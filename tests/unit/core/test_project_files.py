@@ -1,0 +1,21 @@
+"""The set-up files: apt waits for its lock, the license is an SPDX string with a setuptools that reads it."""
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+def test_every_apt_get_in_the_bootstrap_waits_for_the_dpkg_lock():
+    calls = [line for line in (ROOT / "scripts" / "bootstrap.sh").read_text().splitlines()
+             if "apt-get" in line and not line.lstrip().startswith(("#", "echo"))]
+    assert calls and all("-o DPkg::Lock::Timeout=300" in line for line in calls)
+
+
+def test_the_license_is_an_spdx_string_and_setuptools_is_new_enough_to_read_it():
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    assert project["project"]["license"] == "Apache-2.0"
+    [setuptools] = [r for r in project["build-system"]["requires"] if r.startswith("setuptools")]
+    assert int(re.search(r">=(\d+)", setuptools).group(1)) >= 77
