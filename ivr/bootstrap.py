@@ -20,7 +20,7 @@ from .clock import SystemClock
 from .config import Settings
 from .db import DbLimits, make_engine, upgrade, writer_lock_for
 from .flow.texts import static_prompts
-from .http_fetch import RequestsJsonFetcher
+from .http_fetch import LocalFirstFetcher, RequestsJsonFetcher
 from .outbound.twilio_rest import TwilioRest
 from .repository import SqlAlchemyUnitOfWork
 from .secret_key import derived, server_secret
@@ -135,8 +135,6 @@ def _http_fetcher(overrides: dict):
     app = overrides.get("local_app")
     if app is None:
         return network
-    from .web.local_fetch import LocalFirstFetcher  # here: ivr.web imports this module
-
     return LocalFirstFetcher(network, app)
 
 

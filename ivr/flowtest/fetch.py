@@ -5,6 +5,7 @@ import re
 
 from ..flow.events import HttpFetched
 from ..flow.instructions import FetchJson
+from ..http_fetch import LocalFirstFetcher
 from .model import CannedAnswer
 
 NO_NETWORK = "no canned answer (flow tests never use the network)"
@@ -48,8 +49,6 @@ class CaseFetcher:
 
     def start_case(self, answers: dict[str, CannedAnswer]) -> CannedFetcher:
         """Answer from `answers` from now on; the returned fetcher logs this case's requests."""
-        from ..web.local_fetch import LocalFirstFetcher
-
         self.case = CannedFetcher(answers, LocalFirstFetcher(None, self.app))
         return self.case
 
