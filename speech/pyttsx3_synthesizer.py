@@ -42,6 +42,20 @@ class Pyttsx3Synthesizer:
         self.render("warm up", Voice("en"))
         return self
 
+    def close(self) -> None:
+        """Remove the scratch folder (a command that rendered once is done with it)."""
+        with self._lock:
+            if self._scratch is not None:
+                self._scratch.cleanup()
+                self._scratch = None
+            self._engine = None
+
+    def __enter__(self) -> Pyttsx3Synthesizer:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
     def render(self, text: str, voice: Voice) -> Audio:
         """The text spoken by `voice` at `rate_hz`. SynthesisFailed for empty text or no audio."""
         if not text.strip():

@@ -14,9 +14,8 @@ def render_into_cache(cache_dir: Path, prompts: list[Prompt], key: bytes) -> Ren
     from speech.pyttsx3_synthesizer import Pyttsx3Synthesizer
 
     try:
-        cache = PromptCache(cache_dir, Pyttsx3Synthesizer().load(), key)
-        with _progress_bar(len(prompts)) as advance:
-            return cache.render_all(prompts, progress=advance)
+        with Pyttsx3Synthesizer().load() as synthesizer, _progress_bar(len(prompts)) as advance:
+            return PromptCache(cache_dir, synthesizer, key).render_all(prompts, progress=advance)
     except SpeechError as exc:
         raise click.ClickException(str(exc)) from exc
 

@@ -91,6 +91,7 @@ def _render(text: str, voice: Voice):
     from speech.pyttsx3_synthesizer import Pyttsx3Synthesizer
 
     try:
-        return Pyttsx3Synthesizer().load().render(text, voice)
+        with Pyttsx3Synthesizer().load() as synthesizer:
+            return synthesizer.render(text, voice)
     except SpeechError as exc:
         raise click.ClickException(str(exc)) from exc

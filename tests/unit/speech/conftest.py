@@ -20,9 +20,11 @@ def synthesizer():
     from speech.pyttsx3_synthesizer import Pyttsx3Synthesizer
 
     try:
-        return Pyttsx3Synthesizer().load()
+        synthesizer = Pyttsx3Synthesizer().load()
     except SynthesisUnavailable as exc:
         pytest.skip(f"espeak-ng is not installed (apt-get install espeak-ng): {exc}")
+    yield synthesizer
+    synthesizer.close()
 
 
 @pytest.fixture(scope="session")

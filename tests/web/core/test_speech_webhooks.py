@@ -163,8 +163,8 @@ def test_prompts_play_from_the_synthesis_cache_and_only_their_audio_is_served(li
     assert url.startswith("http://localhost/prompts/") and url.endswith(".wav") and synthesizer.rendered == [("요금은 1번", "ko")]
     assert play.get("ivrText") is None  # Twilio never gets the words
     client = app.test_client()
-    wav = client.get(url)
-    assert wav.status_code == 200 and wav.mimetype == "audio/wav" and wav.data[:4] == b"RIFF"
+    with client.get(url) as wav:  # the response holds the file open until closed
+        assert wav.status_code == 200 and wav.mimetype == "audio/wav" and wav.data[:4] == b"RIFF"
     assert client.get(url.replace(".wav", ".txt")).status_code == 404
     assert [p.suffix for p in (tmp_path / "prompts").iterdir()] == [".wav"]
     twiml(twilio.start(new_call_sid()))
