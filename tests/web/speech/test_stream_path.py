@@ -167,6 +167,7 @@ def _wait_closed(ws, limit_s: float = 10.0) -> None:
     while ws.connected and time.monotonic() < deadline:
         time.sleep(0.01)
     assert not ws.connected
+    ws.thread.join(limit_s)  # the client's reader closes its socket as it ends
 
 
 def _params(sid: str) -> dict:
