@@ -185,3 +185,16 @@ def warm_in_background(directory: Path, key: bytes, prompts: list[Prompt]) -> No
     except OSError as exc:
         log.warning("prompt warm-up could not start: %s", exc)
     _WARMING.append(child)
+
+
+def finish_warming(timeout_s: float = 30.0) -> None:
+    """Wait for this process's warm-ups to end (killing any still running after `timeout_s`): before the cache
+    folder they write into is removed, or the removal races their last files."""
+    deadline = time.monotonic() + timeout_s
+    for child in list(_WARMING):
+        try:
+            child.wait(timeout=max(0.0, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            child.kill()
+            child.wait()
+    _WARMING.clear()

@@ -132,6 +132,9 @@ class TestServer:
         return self
 
     def __exit__(self, *exc) -> None:
+        from speech.render_process import finish_warming
+
+        finish_warming()  # the prompt cache lives in this run's folder: no warm-up may still write into it
         self.services.engine.dispose()
 
     @property
