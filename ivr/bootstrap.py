@@ -102,7 +102,7 @@ def build(settings: Settings, **overrides) -> Services:
                                                      overrides.get("recording_fetcher", twilio))
     queues, presence = _queues(settings, catalog, uow, clock, rest_only(twilio))
     calls = CallService(uow, catalog, clock, _http_fetcher(overrides), Sealer(derived(server_secret(settings), "sensitive-values")),
-                        queues=queues, speech=speech)
+                        queues=queues, speech=speech, webhook_budget_s=settings.webhook_budget_s)
     services = Services(settings, engine, catalog, calls, clock, RecordingService(uow, clock, store), speech,
                         queues, presence, twilio)
     services.store_versions()

@@ -29,7 +29,9 @@ def later_status(current: str, reported: str) -> str:
     if reported not in _STAGE:
         return current
     return reported if _STAGE[reported] > _STAGE.get(current, 0) else current
-FETCH_BUDGET_S = 9.0  # Twilio waits 15 s for a webhook's answer; http nodes share this much of it
+
+
+FETCH_MARGIN_S = 2.0  # of a webhook's budget, what the steps around its http fetches keep for themselves
 
 
 @dataclass(frozen=True)
@@ -56,8 +58,11 @@ class CallService:
     """Runs the engine for a call inside units of work; knows nothing of HTTP or TwiML."""
 
     def __init__(self, uow: Callable[[], SqlAlchemyUnitOfWork], catalog: FlowCatalog, clock, fetcher=None, sealer=None,
-                 queues=None, speech=None):
+                 queues=None, speech=None, webhook_budget_s: float = 8.0):
         self.uow, self.catalog, self.clock = uow, catalog, clock
+        # http nodes share what the webhook's budget leaves: a slow service takes the flow's failure branch
+        # before the budget answers the caller with the apology instead
+        self.fetch_budget_s = max(1.0, webhook_budget_s - FETCH_MARGIN_S)
         self._fetcher = fetcher  # http nodes' fetcher
         self._sealer = sealer  # seals sensitive variables before they are stored (None: stored as they are)
         self._queues = queues  # the QueueService: files Enqueue instructions, reports how callers left
@@ -173,7 +178,7 @@ class CallService:
     # -- http nodes: fetched between two transactions, never holding a lock ---------------
     def _fetch_loop(self, info: CallInfo, reply: Reply) -> Reply:
         said: list[Instruction] = []
-        deadline = time.monotonic() + FETCH_BUDGET_S
+        deadline = time.monotonic() + self.fetch_budget_s
         while reply.instructions and isinstance(reply.instructions[-1], FetchJson):
             said += reply.instructions[:-1]
             result = self._fetch(reply.instructions[-1], deadline)

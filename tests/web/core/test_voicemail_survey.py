@@ -127,3 +127,37 @@ def test_order_service_down_is_the_failure_branch_not_an_error(settings, clock):
     twilio.press(sid, "main_menu", "1")
     assert said(twiml(twilio.press(sid, "order_number", "12345")))[0] == "We could not find order number 1 2 3 4 5."
     app.extensions["ivr"].engine.dispose()
+
+
+def test_a_slow_order_service_gets_what_the_webhook_budget_leaves_and_the_caller_hears_the_failure_branch(settings,
+                                                                                                          clock):
+    import time
+    from dataclasses import replace
+
+    from helpers import TwilioClient
+
+    from ivr.flow.events import HttpFetched
+    from ivr.web import create_app
+
+    class Slow:
+        """A service that never answers: it holds each request for as long as it is allowed to."""
+
+        def __init__(self):
+            self.timeouts = []
+
+        def fetch(self, request):
+            self.timeouts.append(request.timeout_s)
+            time.sleep(request.timeout_s)
+            return HttpFetched(False, 0, None, "ReadTimeout")
+
+    slow = Slow()
+    app = create_app(replace(settings, webhook_budget_s=3.0), clock, fetcher=slow, local_app=None)
+    twilio = TwilioClient(app.test_client())
+    sid = new_call_sid()
+    twilio.start(sid)
+    twilio.press(sid, "choose_language/choose", "2")
+    twilio.press(sid, "main_menu", "1")
+    answer = twiml(twilio.press(sid, "order_number", "12345"))  # the node allows 3 s; the webhook has 3 s in all
+    assert said(answer)[0] == "We could not find order number 1 2 3 4 5."  # not the apology of a blown budget
+    assert len(slow.timeouts) == 1 and slow.timeouts[0] <= 1.0
+    app.extensions["ivr"].engine.dispose()
