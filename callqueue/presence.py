@@ -7,7 +7,7 @@ from pydantic import ValidationError
 
 from . import model
 from .config import AgentSpec
-from .errors import BadAgent, UnknownAgent
+from .errors import BadAgent, UnknownAgent, UnknownStatus
 from .model import Agent, AgentStatus
 from .rows import agent_json
 
