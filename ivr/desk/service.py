@@ -99,6 +99,16 @@ class DeskService:
             self.queues.route_now()
         return result
 
+    def ready(self, agent_id: str) -> dict:
+        """End the agent's wrap-up time now (InvalidTransition when they are not in wrap-up); routed at once."""
+        now = self.clock.now()
+        with self.uow() as uow:
+            agent = model.end_wrap_up(_agent(uow, agent_id, lock=True), now)
+            uow.queues.save_agent(agent, now)
+            uow.commit()
+        self.queues.route_now()
+        return self.state(agent_id)["agent"]
+
     def _check_disposition(self, queue: str, disposition) -> None:
         codes = [d.code for d in self.config.dispositions(queue)]
         if disposition not in codes:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from callqueue.errors import InvalidTransition
 from callqueue.tables import QueueEntryRow
 from ivr.desk.errors import BadWrapUp, NotYourCall
 from ivr.desk.service import NOTES_MAX
@@ -73,3 +74,11 @@ def test_wrapping_up_without_ready_keeps_the_wrap_up_time_and_the_timer_ends_it(
     clock.advance(31)
     desk.services.queues.tick()
     assert desk.service.state("kim")["agent"]["status"] == "available"
+
+
+def test_ready_ends_wrap_up_after_the_wrap_up_was_stored_and_is_refused_when_not_in_wrap_up(desk, clock):
+    sid, entry = first_call(desk, clock)
+    desk.service.wrap_up("kim", entry, "resolved", "")
+    assert desk.service.ready("kim")["status"] == "available"
+    with pytest.raises(InvalidTransition):
+        desk.service.ready("kim")
