@@ -86,7 +86,7 @@ def read_agents(directory: Path) -> tuple[list[Agent], list[Problem]]:
 
 def check_queues(config: QueueConfig) -> list[Check]:
     """What field checks cannot see: names of other queues, languages, and escalations that widen."""
-    problems: list[Check] = []
+    problems: list[Check] = _check_labels(config, ("break_reasons",), config.break_reasons)
     for name, queue in config.queues.items():
         at = ("queues", name)
         if queue.name != name:
@@ -99,7 +99,16 @@ def check_queues(config: QueueConfig) -> list[Check]:
                      for lang in queue.hold_prompts if lang not in config.languages]
         for i, step in enumerate(queue.escalations):
             problems += _check_step(config, name, i, step, queue.escalations[i - 1].after_s if i else 0)
+        problems += _check_labels(config, at + ("dispositions",), queue.dispositions)
     return problems
+
+
+def _check_labels(config: QueueConfig, at: tuple, items: list) -> list[Check]:
+    """A label in a language callers cannot choose is a typo (say kr for ko); a missing one reads in English."""
+    if not config.languages:
+        return []
+    return [(at + (i, "labels", lang), True, f"label language {lang!r} is not in languages {config.languages}")
+            for i, item in enumerate(items) for lang in item.labels if lang not in config.languages]
 
 
 def _check_step(config: QueueConfig, name: str, i: int, step, previous_s: float) -> list[Check]:

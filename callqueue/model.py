@@ -58,6 +58,7 @@ class Agent:
     call_id: str | None = None
     missed_calls: int = 0
     wrap_up_until: datetime | None = None
+    status_reason: str | None = None  # why on break (a code of queues.yaml's break_reasons); None otherwise
 
 
 def _replace(value, **changes):
@@ -70,6 +71,7 @@ def _replace(value, **changes):
 
 def _enter(agent: Agent, status: AgentStatus, now: datetime, **changes) -> Agent:
     changes.setdefault("idle_since", now if status is AgentStatus.AVAILABLE else agent.idle_since)
+    changes.setdefault("status_reason", None)
     return _replace(agent, status=status, status_since=now, **changes)
 
 
@@ -79,15 +81,26 @@ def _require(agent: Agent, allowed: set[AgentStatus], doing: str) -> None:
         raise InvalidTransition(f"cannot {doing} agent {agent.id}: they are {agent.status}, not {expected}")
 
 
-def set_status(agent: Agent, status: str, now: datetime) -> Agent:
-    """A person sets offline, available or break; refused while a call rings at or is connected to the agent."""
+def set_status(agent: Agent, status: str, now: datetime, reason: str | None = None) -> Agent:
+    """A person sets offline, available or break (break with an optional reason); refused while a call rings
+    at or is connected to the agent. The service checks the reason against the configured list."""
     target = person_status(status)
-    if agent.status == target:
+    if reason is not None and target is not AgentStatus.BREAK:
+        raise UnknownStatus(f"a reason goes with break only, not with {target}")
+    if agent.status == target and agent.status_reason == reason:
         return agent
-    if agent.status not in PERSON_MAY_LEAVE:
-        on_call = f" on call {agent.call_id}" if agent.call_id else ""
-        raise InvalidTransition(f"agent {agent.id} is {agent.status}{on_call}; set {target} once the call ends")
-    return _enter(agent, target, now, wrap_up_until=None)
+    blocked = person_blocked(agent)
+    if blocked is not None:
+        raise InvalidTransition(f"{blocked}; set {target} once the call ends")
+    return _enter(agent, target, now, wrap_up_until=None, status_reason=reason)
+
+
+def person_blocked(agent: Agent) -> str | None:
+    """Why a person cannot change the agent's status now (a call rings at or is connected to them); None if they can."""
+    if agent.status in PERSON_MAY_LEAVE:
+        return None
+    on_call = f" on call {agent.call_id}" if agent.call_id else ""
+    return f"agent {agent.id} is {agent.status}{on_call}"
 
 
 def person_status(status: str) -> AgentStatus:

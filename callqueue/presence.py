@@ -7,7 +7,7 @@ from pydantic import ValidationError
 
 from . import model
 from .config import AgentSpec
-from .errors import BadAgent, UnknownAgent
+from .errors import BadAgent, UnknownAgent, UnknownStatus
 from .model import Agent, AgentStatus
 from .rows import agent_json
 
@@ -50,20 +50,32 @@ class PresenceService:
         for agent in agents:
             self.save(agent.id, {"name": agent.name, "contact": agent.contact, "skills": dict(agent.skills)})
 
-    def set_status(self, agent_id: str, status: str) -> dict:
-        """A person sets offline, available or break (UnknownStatus, InvalidTransition otherwise)."""
+    def set_status(self, agent_id: str, status: str, reason: str | None = None) -> dict:
+        """A person sets offline, available or break, a break with a reason from queues.yaml's break_reasons
+        (UnknownStatus for a status or reason that does not exist, InvalidTransition while on a call)."""
+        self._check_reason(status, reason)
         now = self.clock.now()
         with self.uow() as uow:
             agent = uow.queues.agent(agent_id, lock=True)
             if agent is None:
                 raise UnknownAgent(f"no agent {agent_id!r}")
-            moved = model.set_status(agent, status, now)
+            moved = model.set_status(agent, status, now, reason)
             uow.queues.save_agent(moved, now)
             uow.commit()
         if status == "available":
             self.queues.route_now()
             return self.agent(agent_id)
         return agent_json(moved)
+
+    def _check_reason(self, status: str, reason: str | None) -> None:
+        if reason is None:
+            return
+        config = self.queues.config
+        if not isinstance(reason, str) or config.break_reason(reason) is None:
+            known = ", ".join(r.code for r in config.break_reasons)
+            raise UnknownStatus(f"unknown break reason {reason!r}: queues.yaml's break_reasons are {known}")
+        if status != "break":
+            raise UnknownStatus(f"a reason goes with break only, not with {status!r}")
 
 
 def _spec(agent_id: str, data: dict) -> AgentSpec:

@@ -55,6 +55,58 @@ class Escalation(Strict):
     add_queues: list[str] = Field(default_factory=list)
 
 
+CODE = re.compile(r"^[a-z][a-z0-9_-]{0,31}$")
+
+
+def _code(value: str) -> str:
+    if not CODE.match(value):
+        raise ValueError(f"code {value!r} must be 1 to 32 lowercase letters, digits, '-' or '_', starting with a letter")
+    return value
+
+
+def _labels(value: dict[str, str]) -> dict[str, str]:
+    if not value:
+        raise ValueError("give a label in at least one language, say {ko: 식사, en: lunch}")
+    empty = [lang for lang, text in value.items() if not text.strip()]
+    if empty:
+        raise ValueError(f"the {', '.join(empty)} label is empty")
+    return value
+
+
+class Labelled(Strict):
+    """A code the database keeps, with what people read in each language (ko, en ...)."""
+
+    code: Annotated[str, AfterValidator(_code)]
+    labels: Annotated[dict[SkillName, str], AfterValidator(_labels)]
+
+    def label(self, language: str) -> str:
+        """The label in `language`, else English, else any."""
+        return self.labels.get(language) or self.labels.get("en") or next(iter(self.labels.values()))
+
+
+def _unique(items: list[Labelled]) -> list[Labelled]:
+    codes = [item.code for item in items]
+    twice = sorted({code for code in codes if codes.count(code) > 1})
+    if twice:
+        raise ValueError(f"code {', '.join(twice)} is listed more than once")
+    return items
+
+
+Codes = Annotated[list[Labelled], AfterValidator(_unique)]
+DEFAULT_BREAK_REASONS = (
+    Labelled(code="lunch", labels={"ko": "식사", "en": "Lunch"}),
+    Labelled(code="training", labels={"ko": "교육", "en": "Training"}),
+    Labelled(code="meeting", labels={"ko": "회의", "en": "Meeting"}),
+    Labelled(code="rest", labels={"ko": "휴식", "en": "Rest"}),
+)
+DEFAULT_DISPOSITIONS = (
+    Labelled(code="resolved", labels={"ko": "해결됨", "en": "Resolved"}),
+    Labelled(code="follow_up", labels={"ko": "재문의 필요", "en": "Follow-up needed"}),
+    Labelled(code="complaint", labels={"ko": "불만 접수", "en": "Complaint"}),
+    Labelled(code="refund", labels={"ko": "환불 처리", "en": "Refund"}),
+)
+
+
 class Queue(Strict):
     """One queue: which agents may take its calls, how one is picked, and how long callers wait."""
 
@@ -71,6 +123,7 @@ class Queue(Strict):
     wrap_up_s: float = Field(0, ge=0, le=3600)
     ring_timeout_s: float = Field(20, gt=0, le=120)
     escalations: list[Escalation] = Field(default_factory=list)
+    dispositions: Codes = Field(default_factory=lambda: list(DEFAULT_DISPOSITIONS), min_length=1)  # wrap-up codes
 
 
 class Announcement(Strict):
@@ -107,10 +160,20 @@ class Announcement(Strict):
 class QueueConfig(Strict):
     """Every queue, the language codes (which are also skill names) callers can choose, and the wait announcements.
 
-    `timezone` is the center's (an IANA name): reports and call-back lists show their times in it (UTC when unset).
+    `timezone` is the center's (an IANA name): reports, call-back lists and agents' days use it (UTC when unset).
+    `break_reasons` are what an agent on break may give as the reason (a default list when none is written).
     """
 
     languages: list[SkillName] = Field(default_factory=list)
     announcements: dict[SkillName, Announcement] = Field(default_factory=dict)
     timezone: Annotated[str, AfterValidator(check_timezone)] = "UTC"
     queues: dict[str, Queue]
+    break_reasons: Codes = Field(default_factory=lambda: list(DEFAULT_BREAK_REASONS), min_length=1)
+
+    def dispositions(self, queue: str) -> list[Labelled]:
+        """The wrap-up codes of `queue` (the default list for a queue queues.yaml does not define)."""
+        known = self.queues.get(queue)
+        return list(known.dispositions) if known is not None else list(DEFAULT_DISPOSITIONS)
+
+    def break_reason(self, code: str) -> Labelled | None:
+        return next((reason for reason in self.break_reasons if reason.code == code), None)

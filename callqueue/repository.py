@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from .model import SEATED, Agent, AgentStatus, EntryStatus, QueueEntry
 from .rows import agent_of, entry_of, new_entry_row, why_json, write_agent, write_entry
 from .routing import Why
-from .tables import AgentRow, AssignmentRow, QueueEntryRow
+from .tables import AgentRow, AgentStatusLogRow, AssignmentRow, QueueEntryRow
 
 Entry = QueueEntryRow
 
@@ -53,10 +53,20 @@ class SqlAlchemyQueueRepository:
         self.session.add(row)
         self.session.flush()
         self._agents[agent.id] = row
+        self._log_status(agent, now)
 
     def save_agent(self, agent: Agent, now: datetime) -> None:
-        """Write an agent read through this repository back (its new status, or a person's edits)."""
-        write_agent(self._agents.get(agent.id) or self.session.get(AgentRow, agent.id), agent, now)
+        """Write an agent read through this repository back (its new status, or a person's edits); a status
+        entered (by a person, the router or a timer) is added to the agent's status log."""
+        row = self._agents.get(agent.id) or self.session.get(AgentRow, agent.id)
+        moved = (row.status, row.status_since, row.status_reason) != (agent.status.value, agent.status_since, agent.status_reason)
+        write_agent(row, agent, now)
+        if moved:
+            self._log_status(agent, now)
+
+    def _log_status(self, agent: Agent, now: datetime) -> None:
+        self.session.add(AgentStatusLogRow(agent_id=agent.id, status=agent.status.value, reason=agent.status_reason,
+                                           at=agent.status_since or now))
 
     def _agent(self, row: AgentRow | None) -> Agent | None:
         if row is None:

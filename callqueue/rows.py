@@ -11,7 +11,7 @@ from .tables import AgentRow, QueueEntryRow
 def agent_of(row: AgentRow) -> Agent:
     return Agent(row.id, row.name, row.contact, dict(row.skills or {}), AgentStatus(row.status), row.status_since,
                  row.idle_since, row.calls_today, row.last_assigned_at, str(row.entry_id) if row.entry_id else None,
-                 row.missed_calls or 0, row.wrap_up_until)
+                 row.missed_calls or 0, row.wrap_up_until, row.status_reason)
 
 
 def write_agent(row: AgentRow, agent: Agent, now: datetime) -> None:
@@ -20,7 +20,7 @@ def write_agent(row: AgentRow, agent: Agent, now: datetime) -> None:
     row.status, row.status_since, row.idle_since = agent.status.value, agent.status_since, agent.idle_since
     row.calls_today, row.last_assigned_at, row.missed_calls = agent.calls_today, agent.last_assigned_at, agent.missed_calls
     row.entry_id = int(agent.call_id) if agent.call_id else None
-    row.wrap_up_until = agent.wrap_up_until
+    row.wrap_up_until, row.status_reason = agent.wrap_up_until, agent.status_reason
     row.updated_at = now
 
 
@@ -83,7 +83,7 @@ def agent_json(agent: Agent) -> dict:
     return {"id": agent.id, "name": agent.name, "contact": agent.contact, "skills": dict(agent.skills),
             "status": agent.status.value, "status_since": _iso(agent.status_since), "calls_today": agent.calls_today,
             "missed_calls": agent.missed_calls, "entry": int(agent.call_id) if agent.call_id else None,
-            "wrap_up_until": _iso(agent.wrap_up_until)}
+            "wrap_up_until": _iso(agent.wrap_up_until), "status_reason": agent.status_reason}
 
 
 def _iso(moment: datetime | None) -> str | None:

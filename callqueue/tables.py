@@ -31,6 +31,7 @@ class AgentRow(Base):
     entry_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
     wrap_up_until: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
     updated_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    status_reason: Mapped[str | None] = mapped_column(String(32), nullable=True)  # why on break (break_reasons code)
 
 
 class QueueEntryRow(Base):
@@ -67,10 +68,16 @@ class QueueEntryRow(Base):
     missed: Mapped[int] = mapped_column(Integer, default=0)
     overflowed_from: Mapped[str | None] = mapped_column(String(64), nullable=True)
     last_request_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)  # the caller's last queue webhook
+    disposition: Mapped[str | None] = mapped_column(String(32), nullable=True)  # the agent's wrap-up: a queue's code
+    notes: Mapped[str | None] = mapped_column(Text, nullable=True)
+    follow_up: Mapped[bool | None] = mapped_column(nullable=True)
+    wrapped_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    wrapped_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
 
     __table_args__ = (
         Index("ix_queue_entries_line", "status", "priority", "enqueued_at", "id"),
         Index("ix_queue_entries_queue_enqueued", "queue", "enqueued_at"),
+        Index("ix_queue_entries_agent_answered", "agent_id", "answered_at"),  # an agent's calls of a day
     )
 
 
@@ -90,3 +97,17 @@ class AssignmentRow(Base):
     rule: Mapped[str] = mapped_column(String(32))
     why: Mapped[dict] = mapped_column(Json, default=dict)
     worker: Mapped[str] = mapped_column(String(64), default="")
+
+
+class AgentStatusLogRow(Base):
+    """One status an agent entered (by a person, the router or a timer), with when and why: an agent's day is read from it."""
+
+    __tablename__ = "agent_status_log"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    agent_id: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(16))
+    reason: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+    __table_args__ = (Index("ix_agent_status_log_agent_at", "agent_id", "at"),)

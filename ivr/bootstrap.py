@@ -18,6 +18,7 @@ from recordings.store import RecordingStore
 from .catalog import FlowCatalog
 from .clock import SystemClock
 from .config import Settings
+from .desk.service import DeskService
 from .db import DbLimits, make_engine, upgrade, writer_lock_for
 from .flow.texts import static_prompts
 from .http_fetch import LocalFirstFetcher, RequestsJsonFetcher
@@ -45,6 +46,7 @@ class Services:
     queues: QueueService | None = None
     presence: PresenceService | None = None
     twilio: object = None  # the one outbound Twilio adapter (REST and media)
+    desk: DeskService | None = None  # the agent desk's domain (caller card, wrap-up, my day, browser-phone token)
 
     @property
     def rest(self):
@@ -103,8 +105,9 @@ def build(settings: Settings, **overrides) -> Services:
     queues, presence = _queues(settings, catalog, uow, clock, rest_only(twilio))
     calls = CallService(uow, catalog, clock, _http_fetcher(overrides), Sealer(derived(server_secret(settings), "sensitive-values")),
                         queues=queues, speech=speech, webhook_budget_s=settings.webhook_budget_s)
+    desk = DeskService(uow, clock, queues, settings, partial(_sensitive_variables, catalog))
     services = Services(settings, engine, catalog, calls, clock, RecordingService(uow, clock, store), speech,
-                        queues, presence, twilio)
+                        queues, presence, twilio, desk)
     services.store_versions()
     services.warm_prompts()
     return services
@@ -158,6 +161,12 @@ def _queues(settings: Settings, catalog: FlowCatalog, uow, clock, rest) -> tuple
     except Exception:  # noqa: BLE001 - a database that is down must not stop the server from starting
         log.exception("could not store the agents of agents.yaml; will try at the next start")
     return queues, presence
+
+
+def _sensitive_variables(catalog: FlowCatalog, version: str) -> frozenset[str]:
+    """The variables a flow version's `sensitive: true` gathers collect (none for a version no longer known)."""
+    loaded = catalog.version(version)
+    return frozenset() if loaded is None else loaded.flow.sensitive_variables
 
 
 def _try_upgrade(engine: Engine) -> None:

@@ -116,6 +116,10 @@ class Settings:
     metrics_open: bool = False    # METRICS_OPEN=1: /metrics without the API token (a private scrape network)
     log_format: str = "text"      # text: human lines; json: one JSON object per line
     dev_open_api: bool = False    # development only: no IVR_API_TOKEN, yet the API answers loopback requests
+    twilio_api_key: str = ""      # TWILIO_API_KEY (SK...): signs the desk's browser-phone access tokens
+    twilio_api_secret: str = ""   # TWILIO_API_SECRET: the API key's secret
+    twilio_twiml_app_sid: str = ""  # TWILIO_TWIML_APP_SID (AP...): the TwiML app a browser phone's outgoing calls use
+    desk_token_ttl_s: int = 3600  # DESK_TOKEN_TTL_S: how long a browser-phone token lives (Twilio allows 24 h)
 
     @classmethod
     def from_env(cls, env: dict | None = None, **overrides) -> "Settings":
@@ -155,6 +159,10 @@ class Settings:
             metrics_open=env.get("METRICS_OPEN", "0") in ("1", "true", "yes"),
             log_format=_choice(env, "LOG_FORMAT", ("text", "json")),
             dev_open_api=env.get("IVR_DEV_OPEN_API", "") in ("1", "true", "yes"),
+            twilio_api_key=env.get("TWILIO_API_KEY", "").strip(),
+            twilio_api_secret=env.get("TWILIO_API_SECRET", "").strip(),
+            twilio_twiml_app_sid=env.get("TWILIO_TWIML_APP_SID", "").strip(),
+            desk_token_ttl_s=int(_number(env, "DESK_TOKEN_TTL_S", 3600, 60, 86400)),
         )
         values.update(overrides)
         return cls(**values)

@@ -13,6 +13,7 @@ from callqueue.repository import SqlAlchemyQueueRepository
 from callqueue.views import SqlAlchemyQueueViews
 from recordings.repository import SqlAlchemyRecordingRepository
 
+from .desk.repository import SqlAlchemyDeskViews
 from .flow.state import JournalEntry
 from .tables import CallEventRow, CallRow, FlowVersionRow, SurveyAnswerRow
 
@@ -130,6 +131,7 @@ class SqlAlchemyUnitOfWork:
         self.queues = SqlAlchemyQueueRepository(self.session)
         self.queue_views = SqlAlchemyQueueViews(self.session)
         self.surveys = SqlAlchemySurveyRepository(self.session)
+        self.desk = SqlAlchemyDeskViews(self.session)
         return self
 
     def __exit__(self, *exc) -> None:

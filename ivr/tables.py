@@ -38,12 +38,18 @@ class CallRow(Base):
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
     ended_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
     duration_seconds: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    disposition: Mapped[str | None] = mapped_column(String(32), nullable=True)  # the agent's wrap-up of the call
+    notes: Mapped[str | None] = mapped_column(Text, nullable=True)
+    follow_up: Mapped[bool | None] = mapped_column(nullable=True)
+    wrapped_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    wrapped_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
 
     events: Mapped[list["CallEventRow"]] = relationship(
         back_populates="call", order_by="CallEventRow.id", cascade="all, delete-orphan"
     )
 
-    __table_args__ = (Index("ix_calls_started_at", "started_at"),)
+    __table_args__ = (Index("ix_calls_started_at", "started_at"),
+                      Index("ix_calls_from_number_started", "from_number", "started_at"))  # earlier calls of a number
 
 
 class CallEventRow(Base):

@@ -178,6 +178,8 @@ def _call_json(row: CallRow) -> dict:
         "variables": _masked(row), "status": row.status, "flow_ended": row.flow_ended,
         "started_at": row.started_at.isoformat(), "updated_at": row.updated_at.isoformat(),
         "ended_at": row.ended_at.isoformat() if row.ended_at else None, "duration_seconds": row.duration_seconds,
+        "disposition": row.disposition, "notes": row.notes, "follow_up": row.follow_up, "wrapped_by": row.wrapped_by,
+        "wrapped_at": row.wrapped_at.isoformat() if row.wrapped_at else None,
     }
 
 

@@ -45,11 +45,15 @@ def agent(agent_id: str):
 
 @bp.post("/agents/<agent_id>/status")
 def agent_status(agent_id: str):
-    """A person sets offline, available or break; the system's own statuses are refused."""
-    status = _body().get("status")
+    """A person sets offline, available or break (with an optional "reason" of break_reasons); the system's own
+    statuses are refused."""
+    body = _body()
+    status, reason = body.get("status"), body.get("reason")
     if not isinstance(status, str):
         raise ApiError(400, "status is required: offline, available or break")
-    return jsonify(_services().presence.set_status(agent_id, status))
+    if reason is not None and not isinstance(reason, str):
+        raise ApiError(400, "reason must be a code of queues.yaml's break_reasons, like lunch")
+    return jsonify(_services().presence.set_status(agent_id, status, reason))
 
 
 @bp.get("/queues")
