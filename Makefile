@@ -1,10 +1,11 @@
 # Quick start: `make run` serves the IVR on embedded defaults, `make test` runs the whole test suite.
-# Both create .venv from the project's files first when it is missing or out of date.
+# Both create .venv and build the front end (ivr/web/static/dist/) from the project's files first when missing or
+# out of date; `make frontend` rebuilds only the front end.
 
 VENV := .venv
 STAMP := $(VENV)/.installed
 
-.PHONY: run test bench
+.PHONY: run test bench frontend
 
 run: $(STAMP)
 	IVR_DEV_OPEN_API=1 $(VENV)/bin/python app.py  # development: the JSON API answers this machine without a token
@@ -12,5 +13,9 @@ run: $(STAMP)
 test: $(STAMP)
 	$(VENV)/bin/python -m pytest
 
-$(STAMP): requirements.txt pyproject.toml scripts/bootstrap.sh scripts/debian-packages.txt
+frontend:
+	sh scripts/frontend.sh
+
+$(STAMP): requirements.txt pyproject.toml scripts/bootstrap.sh scripts/debian-packages.txt scripts/frontend.sh \
+          frontend/package.json frontend/package-lock.json frontend/build.mjs $(wildcard frontend/src/*)
 	sh scripts/bootstrap.sh

@@ -11,7 +11,7 @@ from ..config import Settings
 from ..db import release_connections
 from ..observability import web as observability
 from ..observability.logs import configure_logging
-from . import api, api_queue, api_reports, demo, http_policy, media, media_stream, voice, voice_queue  # noqa: F401  (they add routes to api.bp, voice.bp)
+from . import api, api_queue, api_reports, assets, demo, http_policy, media, media_stream, voice, voice_queue  # noqa: F401  (they add routes to api.bp, voice.bp)
 from .budget import Answer, RequestBounds, text_answer
 from .signature import SignatureChecker
 from .twiml import fallback
@@ -25,7 +25,7 @@ def create_app(settings: Settings | None = None, clock=None, twilio=None, **over
     relative URLs are answered by this app unless `local_app=None` is passed."""
     settings = settings or Settings.from_env()
     configure_logging(settings.log_level, settings.log_format)
-    app = Flask("ivr")
+    app = Flask("ivr", static_folder="web/static")  # /static/: the built front end (dist/, see assets.py)
     app.config["JSON_AS_ASCII"] = False
     app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
     app.json.ensure_ascii = False
@@ -38,6 +38,7 @@ def create_app(settings: Settings | None = None, clock=None, twilio=None, **over
     media_stream.init_app(app)
     observability.init_app(app)
     http_policy.init_app(app)
+    assets.init_app(app)
     if settings.demo_endpoints:
         app.register_blueprint(demo.bp)
     app.wsgi_app = RequestBounds(app.wsgi_app, settings.max_body_bytes, settings.webhook_budget_s, _late_answers(settings))
