@@ -23,6 +23,7 @@ bp = Blueprint("accounts", __name__)
 csrf = CSRFProtect()
 EXEMPT_PREFIXES = ("/api/", "/voice/", "/metrics")  # Bearer-token API, signed Twilio webhooks, the scrape
 JSON_PREFIXES = ("/desk/api", "/board/api")  # the pages' own JSON: 401/403 as JSON, not a redirect
+LOOPBACK = {"127.0.0.1", "::1"}
 HOME = {Role.AGENT.value: "/desk", Role.SUPERVISOR.value: "/board", Role.ADMIN.value: "/board"}
 
 
@@ -44,8 +45,18 @@ def init_app(app: Flask, settings) -> None:
     app.register_blueprint(bp)
 
 
+def client_address() -> str:
+    """The browser's address: the peer's, or, when the peer is a proxy on this host, the address that proxy
+    saw (the last X-Forwarded-For entry, the one nginx's $proxy_add_x_forwarded_for appends)."""
+    peer = request.remote_addr or ""
+    forwarded = request.headers.get("X-Forwarded-For", "")
+    if peer in LOOPBACK and forwarded.strip():
+        return forwarded.split(",")[-1].strip()[:64]
+    return peer
+
+
 def _guard():
-    g.audit_ip = REQUEST_IP.set(request.remote_addr or "")
+    g.audit_ip = REQUEST_IP.set(client_address())
     if request.method in current_app.config["WTF_CSRF_METHODS"] and not _exempt(request.path):
         csrf.protect()
 
@@ -164,7 +175,7 @@ def login():
     services = current_app.extensions["ivr"]
     username, target = request.form.get("username", ""), safe_next(request.form.get("next"))
     try:
-        user = services.accounts.sign_in(username, request.form.get("password", ""), request.remote_addr or "")
+        user = services.accounts.sign_in(username, request.form.get("password", ""), client_address())
     except Throttled:
         return render_template("login.html", next=target, error="login.throttled", username=username), 429
     except BadCredentials:

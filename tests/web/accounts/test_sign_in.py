@@ -226,3 +226,23 @@ def test_pages_have_no_inline_script_or_style(browser, app):
         text = page.get_data(as_text=True)
         assert "style=" not in text and "<style" not in text and "<script>" not in text
         assert '<script src="/static/dist/htmx.min.js" defer></script>' in text
+
+
+def test_behind_a_local_proxy_the_forwarded_address_is_throttled_not_the_proxys(app):
+    def through_proxy(address: str):
+        client = app.test_client()
+        client.environ_base["HTTP_X_FORWARDED_FOR"] = f"1.2.3.4, {address}"  # the first entry is the browser's claim
+        return client
+
+    for name in ("a1", "a2", "a3", "a4", "a5"):
+        sign_in(through_proxy("10.0.0.7"), name, "wrong-password")
+    assert sign_in(through_proxy("10.0.0.7"), "sue").status_code == 429
+    assert sign_in(through_proxy("10.0.0.8"), "sue").status_code == 303
+    assert audit_rows(app, "sign_in.throttled")[0]["ip"] == "10.0.0.7"
+
+
+def test_a_forwarded_address_from_a_peer_off_this_host_is_not_believed(app):
+    client = app.test_client()
+    client.environ_base.update(REMOTE_ADDR="10.5.5.5", HTTP_X_FORWARDED_FOR="10.0.0.9")
+    sign_in(client, "kim", "wrong-password")
+    assert audit_rows(app, "sign_in.failed")[0]["ip"] == "10.5.5.5"
