@@ -15,6 +15,8 @@ from callqueue.service import QueueService
 from recordings.service import RecordingService
 from recordings.store import RecordingStore
 
+from .accounts.audit import AuditLog
+from .accounts.service import AccountService
 from .catalog import FlowCatalog
 from .clock import SystemClock
 from .config import Settings
@@ -47,6 +49,8 @@ class Services:
     presence: PresenceService | None = None
     twilio: object = None  # the one outbound Twilio adapter (REST and media)
     desk: DeskService | None = None  # the agent desk's domain (caller card, wrap-up, my day, browser-phone token)
+    audit: AuditLog | None = None         # services.audit.record(actor, action, target, **detail)
+    accounts: AccountService | None = None  # users, sign-in with throttling, whose session this is
 
     @property
     def rest(self):
@@ -72,7 +76,8 @@ class Services:
             log.exception("could not store the loaded flow versions; will try again on the next change")
 
 
-OVERRIDES = frozenset({"clock", "twilio", "fetcher", "local_app", "recording_store", "recording_fetcher", "speech"})
+OVERRIDES = frozenset({"clock", "twilio", "fetcher", "local_app", "recording_store", "recording_fetcher", "speech",
+                       "passwords"})
 
 
 def build(settings: Settings, **overrides) -> Services:
@@ -89,7 +94,8 @@ def build(settings: Settings, **overrides) -> Services:
       None: every URL goes to `fetcher`);
     - `recording_store`: what keeps a local copy of finished recordings (None: no copy is downloaded);
     - `recording_fetcher`: what speech recognition downloads a caller's recording with (default: `twilio`);
-    - `speech`: the whole SpeechService (default: built from the settings and the flows' languages).
+    - `speech`: the whole SpeechService (default: built from the settings and the flows' languages);
+    - `passwords`: how users' passwords are hashed (default: argon2id with argon2-cffi's parameters).
     """
     unknown = set(overrides) - OVERRIDES
     if unknown:
@@ -106,8 +112,10 @@ def build(settings: Settings, **overrides) -> Services:
     calls = CallService(uow, catalog, clock, _http_fetcher(overrides), Sealer(derived(server_secret(settings), "sensitive-values")),
                         queues=queues, speech=speech, webhook_budget_s=settings.webhook_budget_s)
     desk = DeskService(uow, clock, queues, settings, partial(_sensitive_variables, catalog))
+    audit = AuditLog(uow, clock)
+    accounts = AccountService(uow, clock, audit, partial(_file_agent_ids, settings.flows_dir), overrides.get("passwords"))
     services = Services(settings, engine, catalog, calls, clock, RecordingService(uow, clock, store), speech,
-                        queues, presence, twilio, desk)
+                        queues, presence, twilio, desk, audit, accounts)
     services.store_versions()
     services.warm_prompts()
     return services
@@ -139,6 +147,19 @@ def _http_fetcher(overrides: dict):
     if app is None:
         return network
     return LocalFirstFetcher(network, app)
+
+
+def build_accounts(settings: Settings, engine: Engine | None = None) -> AccountService:
+    """The accounts service alone, on the database and agents.yaml (for `ivr users`: no flows, no speech)."""
+    engine = engine or make_engine(settings.database, DbLimits.from_settings(settings))
+    uow = partial(SqlAlchemyUnitOfWork, sessionmaker(engine, expire_on_commit=False), writer_lock_for(engine))
+    clock = SystemClock()
+    return AccountService(uow, clock, AuditLog(uow, clock), partial(_file_agent_ids, settings.flows_dir))
+
+
+def _file_agent_ids(flows_dir) -> set[str]:
+    """The agent ids agents.yaml defines (read when a user is added, so an edit counts at once)."""
+    return {agent.id for agent in read_agents(flows_dir)[0]}
 
 
 def rest_only(twilio):

@@ -15,9 +15,10 @@ from .prompts import prompts
 from .queue import callcenter_command, stats_command, worker_command
 from .serve import serve
 from .speech import say, transcribe
+from .users import users
 
 COMMANDS = (serve, db, call, validate_command, schema_command, graph_command, test_command, stats_command,
-            worker_command, callcenter_command, transcribe, say, prompts)
+            worker_command, callcenter_command, transcribe, say, prompts, users)
 
 
 @click.group()

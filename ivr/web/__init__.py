@@ -6,12 +6,13 @@ import logging
 
 from flask import Flask
 
+from ..accounts import api as accounts_api, pages as placeholder_pages, web as accounts  # noqa: F401  (accounts_api adds routes to api.bp)
 from ..bootstrap import Services, build
 from ..config import Settings
 from ..db import release_connections
 from ..observability import web as observability
 from ..observability.logs import configure_logging
-from . import api, api_queue, api_reports, assets, demo, http_policy, media, media_stream, voice, voice_queue  # noqa: F401  (they add routes to api.bp, voice.bp)
+from . import api, api_queue, api_reports, assets, demo, http_policy, i18n, media, media_stream, voice, voice_queue  # noqa: F401  (they add routes to api.bp, voice.bp)
 from .budget import Answer, RequestBounds, text_answer
 from .signature import SignatureChecker
 from .twiml import fallback
@@ -25,7 +26,7 @@ def create_app(settings: Settings | None = None, clock=None, twilio=None, **over
     relative URLs are answered by this app unless `local_app=None` is passed."""
     settings = settings or Settings.from_env()
     configure_logging(settings.log_level, settings.log_format)
-    app = Flask("ivr", static_folder="web/static")  # /static/: the built front end (dist/, see assets.py)
+    app = Flask("ivr", template_folder="web/templates", static_folder="web/static", static_url_path="/static")
     app.config["JSON_AS_ASCII"] = False
     app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
     app.json.ensure_ascii = False
@@ -35,6 +36,9 @@ def create_app(settings: Settings | None = None, clock=None, twilio=None, **over
     app.register_blueprint(voice.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(media.bp)
+    accounts.init_app(app, settings)
+    i18n.init_app(app)
+    app.register_blueprint(placeholder_pages.bp)  # /desk and /board stand-ins: goes when the real pages come
     media_stream.init_app(app)
     observability.init_app(app)
     http_policy.init_app(app)

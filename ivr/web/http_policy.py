@@ -1,4 +1,4 @@
-"""What every response carries: security headers, and answers in the right language (JSON under /api, fallback
+"""What every response carries: security headers (a strict Content-Security-Policy on every page), and answers in the right language (JSON under /api, fallback
 TwiML under /voice) for URLs no route matches, so no error page ever shows HTML, a path or a stack trace."""
 from __future__ import annotations
 
@@ -9,7 +9,11 @@ from werkzeug.exceptions import HTTPException
 
 log = logging.getLogger(__name__)
 HEADERS = {"X-Content-Type-Options": "nosniff", "X-Frame-Options": "DENY", "Referrer-Policy": "no-referrer"}
-HTML_ONLY = {"Content-Security-Policy": "frame-ancestors 'none'"}
+# Pages load only this server's own scripts and styles (no inline ones anywhere), talk only to it (wss:/ws: for
+# the browser phone's and live updates' sockets), and are never framed.
+PAGE_CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self' wss: ws:; "
+            "media-src 'self' blob:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
+HTML_ONLY = {"Content-Security-Policy": PAGE_CSP}
 
 
 def init_app(app: Flask) -> None:

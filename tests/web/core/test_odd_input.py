@@ -118,10 +118,11 @@ def test_every_response_carries_security_headers(api, twilio):
         assert response.headers["X-Frame-Options"] == "DENY" and response.headers["Referrer-Policy"] == "no-referrer"
 
 
-def test_html_pages_forbid_framing(app):
+def test_html_pages_forbid_framing_and_scripts_from_elsewhere(app):
     response = app.test_client().get("/no-such-page")
     assert response.mimetype == "text/html"
-    assert response.headers["Content-Security-Policy"] == "frame-ancestors 'none'"
+    policy = dict(part.strip().split(" ", 1) for part in response.headers["Content-Security-Policy"].split(";"))
+    assert policy["frame-ancestors"] == "'none'" and policy["script-src"] == "'self'" and policy["style-src"] == "'self'"
 
 
 @pytest.mark.parametrize("body", [[1], "handled", 5, None])

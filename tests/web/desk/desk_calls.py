@@ -2,14 +2,29 @@
 desk tests are written in."""
 from __future__ import annotations
 
+from pathlib import Path
 from urllib.parse import urlencode
 
-from helpers import new_call_sid, twilio_params, twiml
+from helpers import TOKEN, new_call_sid, twilio_params, twiml
 
+from ivr.config import Settings
 from speech import Alternative, Transcript
+from speech.audio import Audio, to_wav
 
 RECORDING = "https://api.twilio.com/2010-04-01/Accounts/AC0/Recordings/RE" + "c" * 32
 NUMBER = "+821055501234"
+
+
+FLOWS = Path(__file__).resolve().parents[3] / "flows"
+TONE = to_wav(Audio(b"\x10\x00\xf0\xff" * 4000, 8000))
+
+
+def desk_settings(database_url: str, tmp_path: Path, flows: Path = FLOWS, **changes) -> Settings:
+    return Settings.from_env({}, **{"database_url": database_url, "flows_dir": flows, "twilio_auth_token": TOKEN,
+                                    "api_token": "api-token", "reload_interval_s": 0, "recordings_dir": tmp_path / "rec",
+                                    "log_level": "WARNING", "speech": "off", "prompts": "say",
+                                    "secret_key_file": tmp_path / "secret_key", **changes})
+
 
 
 class FakeRecognizer:

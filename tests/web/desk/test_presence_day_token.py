@@ -11,7 +11,7 @@ from helpers import TwilioClient, new_call_sid, twiml
 
 from ivr.web import create_app
 
-from conftest import FLOWS, desk_settings
+from desk_calls import FLOWS, desk_settings
 from desk_calls import DeskCalls
 
 
