@@ -116,6 +116,7 @@ class Settings:
     metrics_open: bool = False    # METRICS_OPEN=1: /metrics without the API token (a private scrape network)
     log_format: str = "text"      # text: human lines; json: one JSON object per line
     dev_open_api: bool = False    # development only: no IVR_API_TOKEN, yet the API answers loopback requests
+    live_keep_s: float = 86400.0  # LIVE_KEEP_S: live-feed events older than this are pruned by the timers
 
     @classmethod
     def from_env(cls, env: dict | None = None, **overrides) -> "Settings":
@@ -155,6 +156,7 @@ class Settings:
             metrics_open=env.get("METRICS_OPEN", "0") in ("1", "true", "yes"),
             log_format=_choice(env, "LOG_FORMAT", ("text", "json")),
             dev_open_api=env.get("IVR_DEV_OPEN_API", "") in ("1", "true", "yes"),
+            live_keep_s=_number(env, "LIVE_KEEP_S", 86400.0, 60.0, 90 * 86400.0),
         )
         values.update(overrides)
         return cls(**values)
