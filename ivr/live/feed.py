@@ -55,5 +55,10 @@ class Feed:
         with self.engine.begin() as conn:
             return conn.execute(delete(T).where(T.c.at < before)).rowcount or 0
 
+    def nudge(self, channel: str) -> None:
+        """PostgreSQL: wake every listener on `channel` (nothing new is written; they re-read and go on)."""
+        with self.engine.begin() as conn:
+            conn.execute(select(func.pg_notify(channel, "0")))
+
     def _reading(self):
         return self.engine.connect().execution_options(**{READ_ONLY: True})

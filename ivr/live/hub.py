@@ -64,9 +64,10 @@ class Cursor:
 class LiveHub:
     """The live feed of one process: subscribe, fan out, prune; `response` is the SSE stream (see .stream)."""
 
-    def __init__(self, engine, clock, keep_s: float = 86400.0, poll_s: float = 0.25, heartbeat_s: float = 15.0):
+    def __init__(self, engine, clock, keep_s: float = 86400.0, poll_s: float = 0.25, heartbeat_s: float = 15.0,
+                 idle_s: float = 5.0):
         self.feed, self.clock, self.keep_s = Feed(engine), clock, keep_s
-        self.poll_s, self.heartbeat_s = poll_s, heartbeat_s
+        self.poll_s, self.heartbeat_s, self.idle_s = poll_s, heartbeat_s, idle_s
         self.postgres = engine.dialect.name == "postgresql"
         self._pruned_at = 0.0
         self._fresh_process()
@@ -74,7 +75,7 @@ class LiveHub:
     def _fresh_process(self) -> None:
         self._pid, self._lock = os.getpid(), threading.Lock()
         self._subscribers: set[Subscriber] = set()
-        self._running = False
+        self._running, self._thread = False, None
 
     @property
     def subscribers(self) -> int:
@@ -90,8 +91,19 @@ class LiveHub:
             if not self._running:
                 self._running = True
                 cursor = Cursor(self.feed.newest())
-                threading.Thread(target=self._run, args=(cursor,), name="live-feed", daemon=True).start()
+                self._thread = threading.Thread(target=self._run, args=(cursor,), name="live-feed", daemon=True)
+                self._thread.start()
         return subscriber
+
+    def close(self, timeout_s: float = 10.0) -> None:
+        """Drop every subscriber and wait for the reader to stop (tests; a server just exits)."""
+        with self._lock:
+            self._subscribers.clear()
+            thread = self._thread
+        if thread is not None and self._pid == os.getpid():
+            if self.postgres and thread.is_alive():
+                self.feed.nudge(CHANNEL)  # wakes the listener now rather than at its next idle re-read
+            thread.join(timeout_s)
 
     def unsubscribe(self, subscriber: Subscriber) -> None:
         with self._lock:
@@ -116,7 +128,7 @@ class LiveHub:
                 log.info("live feed: pruned %s events older than %s s", gone, self.keep_s)
 
     def _run(self, cursor: Cursor) -> None:
-        wakeup = PgListenWakeup(self.feed.engine, CHANNEL) if self.postgres else PollWakeup(self.poll_s)
+        wakeup = PgListenWakeup(self.feed.engine, CHANNEL, self.idle_s) if self.postgres else PollWakeup(self.poll_s)
         try:
             while self._still_wanted():
                 self._deliver(cursor)

@@ -9,6 +9,7 @@ from flask import Flask, request
 from helpers import TOKEN, TwilioClient, new_call_sid
 
 from ivr.config import Settings
+from ivr.live.hub import LiveHub
 from ivr.live.stream import parse_last_event_id
 from ivr.web import create_app
 
@@ -25,14 +26,23 @@ def live_settings(database_url, tmp_path):
 @pytest.fixture
 def live_app(live_settings, clock):
     app = create_app(live_settings, clock)
-    mount_stream(app)
     yield app
+    app.extensions["ivr"].live.close()
     app.extensions["ivr"].engine.dispose()
 
 
-def mount_stream(app: Flask) -> None:
+@pytest.fixture
+def hub(live_app, clock):
+    """A hub on the app's database with quick heartbeats and wake-ups (so a test's reads never wait long),
+    mounted at /test-live/events."""
+    hub = LiveHub(live_app.extensions["ivr"].engine, clock, keep_s=3600, poll_s=0.05, heartbeat_s=0.2, idle_s=0.5)
+    mount_stream(live_app, hub)
+    yield hub
+    hub.close()
+
+
+def mount_stream(app: Flask, hub) -> None:
     """GET /test-live/events?audience=a&audience=b: the hub's stream, as a page would mount it after sign-in."""
-    hub = app.extensions["ivr"].live
 
     def events():
         last = parse_last_event_id(request.headers.get("Last-Event-ID") or request.args.get("last_event_id"))
