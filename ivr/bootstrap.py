@@ -24,6 +24,8 @@ from .desk.service import DeskService
 from .db import DbLimits, make_engine, upgrade, writer_lock_for
 from .flow.texts import static_prompts
 from .http_fetch import LocalFirstFetcher, RequestsJsonFetcher
+from .live.capture import install as capture_live_events
+from .live.hub import LiveHub
 from .outbound.twilio_rest import TwilioRest
 from .repository import SqlAlchemyUnitOfWork
 from .secret_key import derived, server_secret
@@ -51,6 +53,7 @@ class Services:
     desk: DeskService | None = None  # the agent desk's domain (caller card, wrap-up, my day, browser-phone token)
     audit: AuditLog | None = None         # services.audit.record(actor, action, target, **detail)
     accounts: AccountService | None = None  # users, sign-in with throttling, whose session this is
+    live: LiveHub | None = None  # the live feed: `live.response(audiences, last_event_id)` is an SSE stream
 
     @property
     def rest(self):
@@ -102,7 +105,7 @@ def build(settings: Settings, **overrides) -> Services:
         raise TypeError(f"build() got unknown override(s) {', '.join(sorted(unknown))}; known: {', '.join(sorted(OVERRIDES))}")
     clock = overrides.get("clock") or SystemClock()
     twilio = overrides["twilio"] if overrides.get("twilio") is not None else TwilioRest.from_settings(settings)
-    engine, uow = _database(settings)
+    engine, uow = _database(settings, clock)
     catalog = FlowCatalog(settings.flows_dir, clock, settings.reload_interval_s)
     catalog.load()
     store = overrides["recording_store"] if "recording_store" in overrides else RecordingStore(settings.recordings_dir, twilio)
@@ -115,7 +118,7 @@ def build(settings: Settings, **overrides) -> Services:
     audit = AuditLog(uow, clock)
     accounts = AccountService(uow, clock, audit, partial(_file_agent_ids, settings.flows_dir), overrides.get("passwords"))
     services = Services(settings, engine, catalog, calls, clock, RecordingService(uow, clock, store), speech,
-                        queues, presence, twilio, desk, audit, accounts)
+                        queues, presence, twilio, desk, audit, accounts, LiveHub(engine, clock, settings.live_keep_s))
     services.store_versions()
     services.warm_prompts()
     return services
@@ -127,17 +130,21 @@ def build_queue(settings: Settings, clock=None) -> QueueService:
     config, problems = read_queues(settings.flows_dir)
     if problems:
         raise ValueError("\n".join(str(p) for p in problems))
-    _engine, uow = _database(settings, migrate=False)
-    return QueueService(uow, config or QueueConfig(queues={}), clock or SystemClock(),
+    clock = clock or SystemClock()
+    _engine, uow = _database(settings, clock, migrate=False)
+    return QueueService(uow, config or QueueConfig(queues={}), clock,
                         queue_exit(rest_only(TwilioRest.from_settings(settings))))
 
 
-def _database(settings: Settings, migrate: bool = True):
-    """The engine and the unit-of-work factory on it (with SQLite's one-writer lock)."""
+def _database(settings: Settings, clock, migrate: bool = True):
+    """The engine and the unit-of-work factory on it (with SQLite's one-writer lock); every session it makes
+    writes the live feed's events with the changes they report."""
     engine = make_engine(settings.database, DbLimits.from_settings(settings))
     if migrate and settings.auto_migrate:
         _try_upgrade(engine)
-    return engine, partial(SqlAlchemyUnitOfWork, sessionmaker(engine, expire_on_commit=False), writer_lock_for(engine))
+    sessions = sessionmaker(engine, expire_on_commit=False)
+    capture_live_events(sessions, clock)
+    return engine, partial(SqlAlchemyUnitOfWork, sessions, writer_lock_for(engine))
 
 
 def _http_fetcher(overrides: dict):

@@ -134,10 +134,13 @@ def _make_parent(path: Path) -> None:
         log.error("cannot create the folder for the SQLite database %s: %s", path, exc)
 
 
+READ_ONLY = "ivr_read_only"  # execution option: a reader that needs no write lock (WAL readers never block)
+
+
 def _sqlite_begin_immediate(conn) -> None:
     # Take the write lock up front: two webhooks of one call then run one after the other
     # instead of both reading the old state (pysqlite's own BEGIN is deferred).
-    conn.exec_driver_sql("BEGIN IMMEDIATE")
+    conn.exec_driver_sql("BEGIN" if conn.get_execution_options().get(READ_ONLY) else "BEGIN IMMEDIATE")
 
 
 def _sqlite_pragmas(dbapi_connection, _record, busy_ms: int) -> None:

@@ -25,6 +25,8 @@ SAVED = ("node", "language", "variables", "invalid_count", "no_input_count", "fl
 # ORM unit of work in between (it cost more than half of a step: docs/performance.md).
 LOAD = select(CALLS).where(CALLS.c.call_sid == bindparam("sid"))
 LOAD_LOCKED = LOAD.with_for_update()
+# Where `save` notes a call whose status it changed: ivr.live's capture writes the board's event before commit.
+CALL_STATUS_CHANGES = "ivr.call_status_changes"
 SAVE = update(CALLS).where(CALLS.c.id == bindparam("row_id")).values({name: bindparam(name) for name in SAVED})
 
 
@@ -37,15 +39,22 @@ class SqlAlchemyCallRepository:
 
     def __init__(self, session: Session):
         self.session = session
+        self._statuses: dict[int, str] = {}  # the status each call read here had, to tell a change
 
     def get(self, call_sid: str, lock: bool = False) -> CallRecord | None:
         found = self.session.execute(LOAD_LOCKED if lock else LOAD, {"sid": call_sid}).one_or_none()
-        return None if found is None else CallRecord(**found._mapping)
+        if found is None:
+            return None
+        self._statuses[found.id] = found.status
+        return CallRecord(**found._mapping)
 
     def save(self, row: CallRow | CallRecord) -> None:
         """Write back what a step changed (a new CallRow is written by the ORM when the session flushes)."""
         if isinstance(row, CallRecord):
             self.session.execute(SAVE, {"row_id": row.id, **{name: getattr(row, name) for name in SAVED}})
+            if self._statuses.get(row.id) != row.status:
+                self._statuses[row.id] = row.status
+                self.session.info.setdefault(CALL_STATUS_CHANGES, []).append((row.call_sid, row.status))
 
     def add(self, row: CallRow) -> None:
         self.session.add(row)

@@ -9,12 +9,13 @@ from sqlalchemy import MetaData
 
 
 def table_metadata() -> list[MetaData]:
-    """The metadata of the calls, the call queue (with the timer lease), the recordings and the accounts."""
+    """The metadata of the calls, the call queue (with the timer lease), the recordings, the accounts and the live feed."""
     import callqueue.timer_lease  # noqa: F401  (declares the timer lease on the call queue's metadata)
     from callqueue.tables import Base as QueueBase
     from recordings.tables import Base as RecordingBase
 
     from .accounts.tables import Base as AccountBase
+    from .live.tables import Base as LiveBase
     from .tables import Base as CallBase
 
-    return [CallBase.metadata, QueueBase.metadata, RecordingBase.metadata, AccountBase.metadata]
+    return [CallBase.metadata, QueueBase.metadata, RecordingBase.metadata, AccountBase.metadata, LiveBase.metadata]

@@ -40,7 +40,8 @@ def start_timers(app) -> threading.Event | None:
     if running is not None and running[0] == os.getpid():
         return running[1]
     lease = TimerLease(services.uow, services.clock, holder_name())
-    stop = start_in_background(services.queues, lease=lease)
+    jobs = (services.live.prune_job,) if services.live is not None else ()  # old live-feed events go
+    stop = start_in_background(services.queues, lease=lease, jobs=jobs)
     app.extensions[TIMERS] = (os.getpid(), stop, lease)
     log.info("queue timers: loop started in process %s (one process at a time ticks)", os.getpid())
     return stop

@@ -37,8 +37,9 @@ class Answer:
 class GunicornServer:
     """One gunicorn master with the project's config; a context manager that always stops it."""
 
-    def __init__(self, env: dict[str, str], log: Path, workers: int = 2, args: tuple[str, ...] = ()):
-        self.port, self.log, self.workers, self.args = free_port(), log, workers, args
+    def __init__(self, env: dict[str, str], log: Path, workers: int = 2, args: tuple[str, ...] = (),
+                 app: str = "app:create_app()"):
+        self.port, self.log, self.workers, self.args, self.app = free_port(), log, workers, args, app
         self.env = {**os.environ, **QUIET_ENV, **env}
         self.process: subprocess.Popen | None = None
 
@@ -48,7 +49,7 @@ class GunicornServer:
 
     def __enter__(self) -> "GunicornServer":
         command = [sys.executable, "-m", "gunicorn", "--bind", f"{HOST}:{self.port}", "--workers", str(self.workers),
-                   "--no-control-socket", *self.args, "app:create_app()"]
+                   "--no-control-socket", *self.args, self.app]
         with open(self.log, "ab") as log:  # gunicorn's log and the app's, both on stderr
             self.process = subprocess.Popen(command, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT)
         self._wait_ready()

@@ -19,3 +19,12 @@ def test_the_license_is_an_spdx_string_and_setuptools_is_new_enough_to_read_it()
     assert project["project"]["license"] == "Apache-2.0"
     [setuptools] = [r for r in project["build-system"]["requires"] if r.startswith("setuptools")]
     assert int(re.search(r">=(\d+)", setuptools).group(1)) >= 77
+
+
+def test_no_test_imports_from_a_conftest_module():
+    """`from conftest import X` takes whichever conftest another test folder loaded first: a run of several
+    folders then fails to import. Shared helpers live in named modules (helpers.py, desk_calls.py, …)."""
+    tests = Path(__file__).resolve().parents[2]
+    offenders = [str(p.relative_to(tests)) for p in tests.rglob("*.py")
+                 if re.search(r"^\s*(from conftest import|import conftest)", p.read_text(encoding="utf-8"), re.M)]
+    assert offenders == []

@@ -1,0 +1,1 @@
+"""The live feed: change rows written with every queue/agent/call change, woken up per process, streamed as SSE."""
