@@ -15,6 +15,7 @@ from callqueue.service import QueueService
 from recordings.service import RecordingService
 from recordings.store import RecordingStore
 
+from .board.service import BoardReports, sensitive_names
 from .catalog import FlowCatalog
 from .clock import SystemClock
 from .config import Settings
@@ -45,6 +46,7 @@ class Services:
     queues: QueueService | None = None
     presence: PresenceService | None = None
     twilio: object = None  # the one outbound Twilio adapter (REST and media)
+    reports: object = None  # the board: wallboard, reports, exports, abandoned callers and call-backs (BoardReports)
 
     @property
     def rest(self):
@@ -103,8 +105,10 @@ def build(settings: Settings, **overrides) -> Services:
     queues, presence = _queues(settings, catalog, uow, clock, rest_only(twilio))
     calls = CallService(uow, catalog, clock, _http_fetcher(overrides), Sealer(derived(server_secret(settings), "sensitive-values")),
                         queues=queues, speech=speech, webhook_budget_s=settings.webhook_budget_s)
+    reports = BoardReports(engine, uow, queues, clock, lambda: rest_only(twilio), partial(sensitive_names, catalog),
+                           audit=lambda: getattr(services, "audit", None))  # the audit log, where one is wired
     services = Services(settings, engine, catalog, calls, clock, RecordingService(uow, clock, store), speech,
-                        queues, presence, twilio)
+                        queues, presence, twilio, reports)
     services.store_versions()
     services.warm_prompts()
     return services

@@ -9,11 +9,12 @@ from sqlalchemy import MetaData
 
 
 def table_metadata() -> list[MetaData]:
-    """The metadata of the calls, the call queue (with the timer lease) and the recordings."""
+    """The metadata of the calls, the call queue (with the timer lease), the recordings and the board."""
     import callqueue.timer_lease  # noqa: F401  (declares the timer lease on the call queue's metadata)
     from callqueue.tables import Base as QueueBase
     from recordings.tables import Base as RecordingBase
 
+    from .board.tables import Base as BoardBase
     from .tables import Base as CallBase
 
-    return [CallBase.metadata, QueueBase.metadata, RecordingBase.metadata]
+    return [CallBase.metadata, QueueBase.metadata, RecordingBase.metadata, BoardBase.metadata]
