@@ -24,7 +24,7 @@ def test_the_migrated_schema_matches_every_packages_tables(database_url):
 
 
 def test_a_package_left_out_of_the_list_shows_as_tables_the_models_lack(tmp_path):
-    without_recordings = table_metadata()[:2]
+    without_recordings = [m for m in table_metadata() if "recordings" not in m.tables]
     found = differences(f"sqlite:///{tmp_path / 'ivr.sqlite3'}", without_recordings)
     assert [(d[0], d[1].name) for d in found if isinstance(d[1], Table)] == [("remove_table", "recordings")]
 
