@@ -105,7 +105,7 @@ class Callbacks:
     def _audit(self, actor: str, row: CallbackRow, call_sid: str) -> None:
         audit = self.audit() if self.audit is not None else None
         if audit is not None:
-            audit.record(actor, "callback", str(row.entry_id), target=row.target, agent=row.agent_id,
+            audit.record(actor, "callback", str(row.entry_id), to=row.target, agent=row.agent_id,
                               queue=row.queue, call_sid=call_sid)
 
     def answered(self, callback_id: int, call_sid: str) -> Answered:

@@ -133,3 +133,24 @@ def test_without_rest_a_call_back_is_503_and_a_refused_call_is_recorded_failed(d
     assert rows_by_sid(day)[second]["callback"]["status"] == "failed"
     day.fake.failing = False
     assert day.api.post(f"/api/abandoned/{entry_id}/callback", json={"target": "queue"}).status_code == 201
+
+
+class RecordingAudit:
+    def __init__(self):
+        self.records = []
+
+    def record(self, actor, action, target="", **detail):
+        self.records.append((actor, action, target, detail))
+
+
+def test_a_placed_call_back_is_given_to_the_audit_log_when_one_is_wired(day):
+    from ivr.board.callbacks import Callbacks
+
+    _, second, _ = abandon_two(day)
+    entry_id = rows_by_sid(day)[second]["entry_id"]
+    audit = RecordingAudit()
+    services = day.services
+    callbacks = Callbacks(services.uow, services.queues, lambda: day.fake, day.clock, audit=lambda: audit)
+    row = callbacks.place(entry_id, "queue", None, "supervisor:lee")
+    assert audit.records == [("supervisor:lee", "callback", str(entry_id),
+                              {"to": "queue", "agent": None, "queue": "billing", "call_sid": row.call_sid})]
