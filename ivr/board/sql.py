@@ -9,7 +9,6 @@ from sqlalchemy.sql import ColumnElement
 from callqueue.tables import QueueEntryRow as E
 
 ANSWERED = ("answered", "completed")
-WAITING = ("waiting", "offered")
 
 
 def epoch_s(column, dialect: str) -> ColumnElement:

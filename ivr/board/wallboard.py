@@ -12,7 +12,7 @@ from callqueue.matching import misfit
 from callqueue.model import Agent
 from callqueue.queues import Queue, QueueConfig
 
-from .figures import AMBER_BAND_PCT, DEFAULT_HANDLE_S, colour, erlang_c, queue_figures, rounded, share
+from .figures import AMBER_BAND_PCT, DEFAULT_HANDLE_S, erlang_c, queue_figures, rounded, share
 from .periods import day_of, period
 from .queries import WAIT_EDGES_S, BoardQueries
 
@@ -113,5 +113,3 @@ def _buckets(rows: list[dict], config: QueueConfig) -> dict:
             queues[row["queue"]]["abandoned"][row["bucket"]] = int(row["abandoned"])
     return {"edges_s": list(WAIT_EDGES_S), "queues": queues}
 
-
-__all__ = ["snapshot", "colour"]
