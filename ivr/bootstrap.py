@@ -17,6 +17,7 @@ from recordings.store import RecordingStore
 
 from .accounts.audit import AuditLog
 from .accounts.service import AccountService
+from .board.service import BoardReports, sensitive_names
 from .catalog import FlowCatalog
 from .clock import SystemClock
 from .config import Settings
@@ -54,6 +55,7 @@ class Services:
     audit: AuditLog | None = None         # services.audit.record(actor, action, target, **detail)
     accounts: AccountService | None = None  # users, sign-in with throttling, whose session this is
     live: LiveHub | None = None  # the live feed: `live.response(audiences, last_event_id)` is an SSE stream
+    reports: object = None  # the board: wallboard, reports, exports, abandoned callers and call-backs (BoardReports)
 
     @property
     def rest(self):
@@ -117,8 +119,11 @@ def build(settings: Settings, **overrides) -> Services:
     desk = DeskService(uow, clock, queues, settings, partial(_sensitive_variables, catalog))
     audit = AuditLog(uow, clock)
     accounts = AccountService(uow, clock, audit, partial(_file_agent_ids, settings.flows_dir), overrides.get("passwords"))
+    reports = BoardReports(engine, uow, queues, clock, lambda: rest_only(twilio), partial(sensitive_names, catalog),
+                           audit=lambda: audit)
     services = Services(settings, engine, catalog, calls, clock, RecordingService(uow, clock, store), speech,
-                        queues, presence, twilio, desk, audit, accounts, LiveHub(engine, clock, settings.live_keep_s))
+                        queues, presence, twilio, desk, audit, accounts, LiveHub(engine, clock, settings.live_keep_s),
+                        reports)
     services.store_versions()
     services.warm_prompts()
     return services

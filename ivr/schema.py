@@ -9,13 +9,16 @@ from sqlalchemy import MetaData
 
 
 def table_metadata() -> list[MetaData]:
-    """The metadata of the calls, the call queue (with the timer lease), the recordings, the accounts and the live feed."""
+    """The metadata of the calls, the call queue (with the timer lease), the recordings, the accounts, the live feed
+    and the board."""
     import callqueue.timer_lease  # noqa: F401  (declares the timer lease on the call queue's metadata)
     from callqueue.tables import Base as QueueBase
     from recordings.tables import Base as RecordingBase
 
     from .accounts.tables import Base as AccountBase
+    from .board.tables import Base as BoardBase
     from .live.tables import Base as LiveBase
     from .tables import Base as CallBase
 
-    return [CallBase.metadata, QueueBase.metadata, RecordingBase.metadata, AccountBase.metadata, LiveBase.metadata]
+    return [CallBase.metadata, QueueBase.metadata, RecordingBase.metadata, AccountBase.metadata, LiveBase.metadata,
+            BoardBase.metadata]

@@ -109,9 +109,45 @@ def worker_command(interval: float, passes: int | None) -> None:
     click.echo(f"queue worker: {offered} caller(s) offered")
 
 
+IN_PROCESS = (5.0, 6.0)  # minutes, callers per minute (virtual time: seconds to run)
+REMOTE = (2.0, 4.0)      # real time against a server: smaller
+
+
+def _remote_center(base_url, minutes, per_minute, agents, answer_after, handle_s, patience, seed) -> None:
+    """`ivr callcenter --url`: the simulated callers and agents against a running server, in real time."""
+    import os
+
+    from ..sim.center import run_remote
+    from ..sim.errors import ProtocolError
+    from ..sim.queueing import parse_agent, register_agents, staff_known_agents
+    from ..sim.transport import HttpTransport
+
+    api_token, auth_token = os.environ.get("IVR_API_TOKEN", ""), os.environ.get("TWILIO_AUTH_TOKEN", "")
+    transport = HttpTransport(base_url)
+    try:
+        simulated = tuple(parse_agent(text, answer_after, handle_s) for text in agents)
+        if simulated:
+            shown = register_agents(transport, simulated, api_token)
+        else:
+            simulated, shown = staff_known_agents(transport, answer_after, handle_s, api_token)
+    except ProtocolError as exc:
+        raise click.ClickException(f"{exc} (is the server running at {base_url}, and IVR_API_TOKEN set to its token?)") from exc
+    click.echo("\n".join(shown))
+    click.echo(f"{per_minute:g} callers a minute for {minutes:g} minutes, real time, against {base_url} "
+               f"({'signed' if auth_token else 'unsigned: TWILIO_AUTH_TOKEN is not set'}); Ctrl-C stops")
+    try:
+        run = run_remote(base_url, simulated, minutes, per_minute, seed, patience, auth_token,
+                         os.environ.get("PUBLIC_BASE_URL", ""), on_line=click.echo)
+    except KeyboardInterrupt:
+        sys.exit(0)
+    click.echo(f"\n{run.calls} callers in {minutes:g} minutes; {run.errors} protocol error(s)")
+
+
 @click.command("callcenter")
-@click.option("--minutes", default=5.0, show_default=True, help="Minutes of arriving callers (virtual time).")
-@click.option("--callers-per-minute", default=6.0, show_default=True, help="Average arrivals per minute (Poisson).")
+@click.option("--minutes", type=float, default=None, help="Minutes of arriving callers (virtual time; with --url real "
+              f"time). [default: {IN_PROCESS[0]:g}, with --url {REMOTE[0]:g}]")
+@click.option("--callers-per-minute", type=float, default=None,
+              help=f"Average arrivals per minute (Poisson). [default: {IN_PROCESS[1]:g}, with --url {REMOTE[1]:g}]")
 @click.option("--agent", "agents", multiple=True, metavar="ID=SKILLS",
               help="A simulated agent, e.g. alice=billing:8,ko (default: every agent of agents.yaml).")
 @click.option("--answer-after", default=4.0, show_default=True, help="Seconds an agent lets it ring.")
@@ -119,8 +155,17 @@ def worker_command(interval: float, passes: int | None) -> None:
 @click.option("--patience", default=180.0, show_default=True, help="Average seconds a caller waits before hanging up.")
 @click.option("--seed", default=1, show_default=True, help="Random seed: the same seed, the same day.")
 @click.option("--at", default="2026-03-02T10:00:00+09:00", show_default=True, help="When the day starts (open hours).")
-def callcenter_command(minutes, callers_per_minute, agents, answer_after, handle_s, patience, seed, at) -> None:
-    """Run a small call center in-process on a virtual clock (temporary database) and print its statistics."""
+@click.option("--url", "base_url", default=None, metavar="BASE",
+              help="Drive a running server (e.g. http://127.0.0.1:5000) in real time instead: signed with "
+                   "TWILIO_AUTH_TOKEN when set, agents made available with IVR_API_TOKEN; --at is ignored.")
+def callcenter_command(minutes, callers_per_minute, agents, answer_after, handle_s, patience, seed, at, base_url) -> None:
+    """Run a small call center in-process on a virtual clock (temporary database) and print its statistics,
+    or (--url) against a running server in real time, so supervisors watch the board move."""
+    defaults = REMOTE if base_url else IN_PROCESS
+    minutes = defaults[0] if minutes is None else minutes
+    callers_per_minute = defaults[1] if callers_per_minute is None else callers_per_minute
+    if base_url:
+        return _remote_center(base_url, minutes, callers_per_minute, agents, answer_after, handle_s, patience, seed)
     import tempfile
 
     from callqueue import reports

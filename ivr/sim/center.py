@@ -1,6 +1,8 @@
 """A small call center run in-process on a virtual clock: callers arrive at random, walk the menu, wait in the
 queues, talk to simulated agents and hang up; minutes of traffic take seconds.
 
+`run_remote` plays the same callers against a running server over HTTP, in real time.
+
 Every caller is a thread playing an ordinary simulated call against the app. Time passes only when every
 thread is waiting (in a queue, on hold, talking): VirtualTime then moves the app's FakeClock to the earliest
 wake-up and lets those threads go on, so concurrent callers share one consistent clock.
@@ -12,10 +14,13 @@ import itertools
 import random
 import threading
 from dataclasses import dataclass, field
+from time import sleep
+
+from ..clock import SystemClock
 
 from .caller import ScriptedCaller
 from .runner import CallOptions, SimulatedCall
-from .transport import FlaskTransport
+from .transport import FlaskTransport, HttpTransport
 
 # Menu paths: (language key, main-menu key, survey answers); 2 = English, 1 = Korean.
 PATHS = [("2", "2"), ("1", "2"), ("2", "3"), ("1", "3"), ("1", "0"), ("2", "0")]
@@ -106,6 +111,44 @@ def run_center(app, agents, minutes: float, per_minute: float, seed: int = 1, pa
 
     time.spawn(arrivals)
     time.run()
+    return run
+
+
+def run_remote(base_url: str, agents, minutes: float, per_minute: float, seed: int = 1, patience_s: float = 180,
+                auth_token: str = "", public_url: str = "", on_line=None) -> CenterRun:
+    """The same callers against a running server at `base_url`, in real time: each call is a thread sending signed
+    webhooks over HTTP (with `auth_token`; `public_url` is the URL the server signs against, PUBLIC_BASE_URL),
+    sleeping for real while it waits or talks, so a supervisor watches the board move."""
+    rng, run, lock = random.Random(seed), CenterRun(), threading.Lock()
+    threads: list[threading.Thread] = []
+    clock = SystemClock()
+
+    def one_call(number: int, keys: list[str], patience: float) -> None:
+        options = CallOptions(from_number=f"+8210{number:08d}", auth_token=auth_token, public_url=public_url,
+                              agents=tuple(agents), queue_patience_s=patience, max_requests=400)
+        result = SimulatedCall(HttpTransport(base_url), ScriptedCaller(keys), options, clock, None, sleep).run()
+        line = _summary(number, keys, result, clock)
+        with lock:
+            run.lines.append(line)
+            run.errors += bool(result.error)
+            if on_line:
+                on_line(line)
+
+    elapsed, number = 0.0, 0
+    while True:
+        gap = rng.expovariate(per_minute / 60)
+        if elapsed + gap > minutes * 60:
+            break
+        sleep(gap)
+        elapsed, number = elapsed + gap, number + 1
+        language, key = rng.choice(PATHS)
+        run.calls += 1
+        thread = threading.Thread(target=one_call, daemon=True, args=(
+            number, [language, key, rng.choice("12"), rng.choice("345")], rng.expovariate(1 / patience_s)))
+        threads.append(thread)
+        thread.start()
+    for thread in threads:
+        thread.join()
     return run
 
 

@@ -1,0 +1,44 @@
+"""SQL pieces the board's aggregates share, written once for SQLite and PostgreSQL."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import BigInteger, Integer, and_, case, cast, func, literal
+from sqlalchemy.sql import ColumnElement
+
+from callqueue.tables import QueueEntryRow as E
+
+ANSWERED = ("answered", "completed")
+
+
+def epoch_s(column, dialect: str) -> ColumnElement:
+    """Whole seconds since 1970 of a UTC datetime column (SQLite keeps text, PostgreSQL a timestamp)."""
+    if dialect == "sqlite":
+        return cast(func.strftime("%s", column), Integer)
+    return cast(func.floor(func.extract("epoch", column)), BigInteger)
+
+
+def bucket(column, dialect: str, start: datetime, width_s: int) -> ColumnElement:
+    """The index of the `width_s` slot after `start` that a datetime column falls in (0 for the first)."""
+    offset = epoch_s(column, dialect) - literal(int(start.timestamp()))
+    return cast(offset / literal(width_s), Integer) if dialect == "sqlite" else cast(func.floor(offset / literal(width_s)), Integer)
+
+
+def count_if(condition) -> ColumnElement:
+    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+
+
+def answered() -> ColumnElement:
+    return E.status.in_(ANSWERED)
+
+
+def within_target(targets: dict[str, float]) -> ColumnElement:
+    """Answered within its own queue's service-level target (a CASE over the queues' targets)."""
+    if not targets:
+        return literal(False)
+    limit = case(*((E.queue == name, literal(float(s))) for name, s in targets.items()), else_=literal(20.0))
+    return and_(answered(), E.wait_seconds <= limit)
+
+
+def mean_if(condition, value) -> ColumnElement:
+    return func.avg(case((condition, value), else_=None))
