@@ -15,6 +15,7 @@ from callqueue.service import QueueService
 from recordings.service import RecordingService
 from recordings.store import RecordingStore
 
+from .board.funnel import FunnelService
 from .catalog import FlowCatalog
 from .clock import SystemClock
 from .config import Settings
@@ -45,6 +46,7 @@ class Services:
     queues: QueueService | None = None
     presence: PresenceService | None = None
     twilio: object = None  # the one outbound Twilio adapter (REST and media)
+    funnel: FunnelService | None = None  # the IVR funnel of each flow (board pages, /api/flows/<name>/funnel)
 
     @property
     def rest(self):
@@ -104,7 +106,7 @@ def build(settings: Settings, **overrides) -> Services:
     calls = CallService(uow, catalog, clock, _http_fetcher(overrides), Sealer(derived(server_secret(settings), "sensitive-values")),
                         queues=queues, speech=speech, webhook_budget_s=settings.webhook_budget_s)
     services = Services(settings, engine, catalog, calls, clock, RecordingService(uow, clock, store), speech,
-                        queues, presence, twilio)
+                        queues, presence, twilio, funnel_service(uow, catalog))
     services.store_versions()
     services.warm_prompts()
     return services
@@ -136,6 +138,18 @@ def _http_fetcher(overrides: dict):
     if app is None:
         return network
     return LocalFirstFetcher(network, app)
+
+
+def funnel_service(uow, catalog: FlowCatalog) -> FunnelService:
+    """The funnel on the calls' database, its days in the center's time zone (queues.yaml `timezone`)."""
+    return FunnelService(uow, catalog, catalog.queues.timezone if catalog.queues is not None else "UTC")
+
+
+def build_funnel(settings: Settings) -> FunnelService:
+    """The funnel alone, on the database and the flows folder (for `ivr funnel`: no speech, no queues)."""
+    catalog = FlowCatalog(settings.flows_dir)
+    catalog.load()
+    return funnel_service(_database(settings, migrate=False)[1], catalog)
 
 
 def rest_only(twilio):

@@ -43,7 +43,8 @@ class CallRow(Base):
         back_populates="call", order_by="CallEventRow.id", cascade="all, delete-orphan"
     )
 
-    __table_args__ = (Index("ix_calls_started_at", "started_at"),)
+    __table_args__ = (Index("ix_calls_started_at", "started_at"),
+                      Index("ix_calls_flow_name_started_at", "flow_name", "started_at"))  # the funnel's calls of a period
 
 
 class CallEventRow(Base):
@@ -60,6 +61,9 @@ class CallEventRow(Base):
     detail: Mapped[dict] = mapped_column(Json, default=dict)
 
     call: Mapped[CallRow] = relationship(back_populates="events")
+
+    # a call's events in order without a sort (the funnel's window functions partition by call, order by id)
+    __table_args__ = (Index("ix_call_events_call_id_id", "call_id", "id"),)
 
 
 class FlowVersionRow(Base):

@@ -11,7 +11,7 @@ from ..config import Settings
 from ..db import release_connections
 from ..observability import web as observability
 from ..observability.logs import configure_logging
-from . import api, api_queue, api_reports, demo, http_policy, media, media_stream, voice, voice_queue  # noqa: F401  (they add routes to api.bp, voice.bp)
+from . import api, api_funnel, api_queue, api_reports, demo, http_policy, media, media_stream, voice, voice_queue  # noqa: F401  (they add routes to api.bp, voice.bp)
 from .budget import Answer, RequestBounds, text_answer
 from .signature import SignatureChecker
 from .twiml import fallback
