@@ -95,37 +95,45 @@ def _events(flow_name: str, start: datetime, end: datetime):
 
 
 def funnel_query(flow_name: str, start: datetime, end: datetime):
-    """Rows (node, exit, visits, hangups, chose, speech, confidence_sum, heard, mid_seconds_sum, mid_count)."""
-    ev = _events(flow_name, start, end)
-    deciding = (select(ev.c.call_id, ev.c.visit, ev.c.reason, ev.c.chose, ev.c.speech,
-                       func.row_number().over(partition_by=(ev.c.call_id, ev.c.visit), order_by=ev.c.id.desc()).label("rn"))
-                .where(ev.c.reason.isnot(None), ev.c.visit > 0).cte("deciding"))
-    entered_at = func.min(ev.c.at)
-    visits = (select(ev.c.call_id, ev.c.visit,
-                     func.max(case((ev.c.kind == "node_entered", ev.c.node))).label("node"),
-                     entered_at.label("entered_at"), func.max(ev.c.at).label("last_at"),
-                     func.max(case((ev.c.kind == "call_ended", 1), else_=0)).label("ended"),
-                     func.max(ev.c.hung_up).label("hung_up"),
-                     func.sum(ev.c.confidence).label("confidence_sum"), func.count(ev.c.confidence).label("heard"),
-                     func.lead(entered_at).over(partition_by=ev.c.call_id, order_by=ev.c.visit).label("next_at"))
-              .where(ev.c.visit > 0).group_by(ev.c.call_id, ev.c.visit).cte("visits"))
-    return _summed(_left(visits, deciding))
+    """Rows (node, exit, visits, chose, speech, confidence_sum, heard, mid_sum, mid_count); see `_summed`."""
+    return _summed(_left(_visits(_deciding(_events(flow_name, start, end)))))
 
 
-def _left(visits, deciding):
+def _deciding(ev):
+    """Each event with the verdict of its visit's last deciding event (a window: no join, one pass)."""
+    last_first = (case((ev.c.reason.is_(None), 1), else_=0), ev.c.id.desc())
+    window = {"partition_by": (ev.c.call_id, ev.c.visit), "order_by": last_first}
+    return (select(ev, func.first_value(ev.c.reason).over(**window).label("last_reason"),
+                   func.first_value(ev.c.chose).over(**window).label("last_chose"),
+                   func.first_value(ev.c.speech).over(**window).label("last_speech"))
+            .where(ev.c.visit > 0).cte("deciding"))
+
+
+def _visits(d):
+    """One row per visit: its node, first and last instants, whether the flow or the caller ended the call, its
+    deciding verdict, its utterances, and (LEAD) when the next visit of the call began."""
+    entered_at = func.min(d.c.at)
+    return (select(d.c.call_id, d.c.visit, func.max(case((d.c.kind == "node_entered", d.c.node))).label("node"),
+                   entered_at.label("entered_at"), func.max(d.c.at).label("last_at"),
+                   func.max(case((d.c.kind == "call_ended", 1), else_=0)).label("ended"),
+                   func.max(d.c.hung_up).label("hung_up"), func.max(d.c.last_reason).label("reason"),
+                   func.max(d.c.last_chose).label("chose"), func.max(d.c.last_speech).label("speech"),
+                   func.sum(d.c.confidence).label("confidence_sum"), func.count(d.c.confidence).label("heard"),
+                   func.lead(entered_at).over(partition_by=d.c.call_id, order_by=d.c.visit).label("next_at"))
+            .group_by(d.c.call_id, d.c.visit).cte("visits"))
+
+
+def _left(visits):
     """One row per visit: its node, how it was left, the seconds spent (NULL while the caller is still there)."""
-    d = deciding.c
-    decided = and_(d.reason.isnot(None), d.reason != RETRY)
-    exit_ = case((decided, d.reason), (visits.c.ended == 1, literal("end")), (visits.c.next_at.isnot(None), literal("next")),
-                 (visits.c.hung_up == 1, literal("hangup")), else_=literal("active"))
-    seconds = case((visits.c.next_at.isnot(None), seconds_between(visits.c.entered_at, visits.c.next_at)),
-                   (exit_ != "active", seconds_between(visits.c.entered_at, visits.c.last_at)), else_=null())
-    left = (select(visits.c.node, exit_.label("exit"), seconds.label("seconds"),
-                   case((decided, d.chose), else_=0).label("chose"), case((decided, d.speech), else_=0).label("speech"),
-                   visits.c.confidence_sum, visits.c.heard)
-            .select_from(visits.outerjoin(deciding, and_(d.call_id == visits.c.call_id, d.visit == visits.c.visit, d.rn == 1)))
+    v = visits.c
+    decided = and_(v.reason.isnot(None), v.reason != RETRY)
+    exit_ = case((decided, v.reason), (v.ended == 1, literal("end")), (v.next_at.isnot(None), literal("next")),
+                 (v.hung_up == 1, literal("hangup")), else_=literal("active"))
+    seconds = case((v.next_at.isnot(None), seconds_between(v.entered_at, v.next_at)),
+                   (exit_ != "active", seconds_between(v.entered_at, v.last_at)), else_=null())
+    return (select(v.node, exit_.label("exit"), seconds.label("seconds"), case((decided, v.chose), else_=0).label("chose"),
+                   case((decided, v.speech), else_=0).label("speech"), v.confidence_sum, v.heard)
             .cte("left_by"))
-    return left
 
 
 def _summed(left):
