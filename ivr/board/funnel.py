@@ -7,11 +7,14 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import text
+
 from .funnel_sql import funnel_query
 
 log = logging.getLogger(__name__)
 
 MAX_DAYS = 366  # one funnel covers at most a year
+STATEMENT_TIMEOUT_MS = 120_000  # a report, not a webhook: a month of a busy center takes longer than the 5 s default
 
 
 class FunnelError(ValueError):
@@ -74,6 +77,8 @@ class FunnelService:
         flow = self.flow(name)
         period = parse_period(first, last, self.timezone)
         with self._uow() as uow:
+            if uow.session.get_bind().dialect.name == "postgresql":
+                uow.session.execute(text(f"SET LOCAL statement_timeout = {STATEMENT_TIMEOUT_MS}"))
             rows = uow.session.execute(funnel_query(flow.name, period.start, period.end)).all()
         nodes = {node: _empty() for node in flow.nodes}
         for node, group in _by_node(rows).items():

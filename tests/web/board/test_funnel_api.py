@@ -2,6 +2,7 @@
 expected figures are tallied from the script (funnel_script.py), never from the funnel's code."""
 from __future__ import annotations
 
+import json
 from datetime import date
 from pathlib import Path
 
@@ -115,3 +116,31 @@ def test_the_funnel_needs_the_api_token(board):
     api, _ = board
     reply = api.get("/api/flows/main/funnel?from=2026-03-02&to=2026-03-02", headers={"Authorization": "Bearer wrong"})
     assert reply.status_code == 401
+
+
+def _cli(database_url: str, *args: str):
+    from click.testing import CliRunner
+
+    from ivr.cli.main import main
+
+    env = {"DATABASE_URL": database_url, "FLOWS_DIR": str(FLOWS), "LOG_LEVEL": "WARNING", "COLUMNS": "200"}
+    return CliRunner().invoke(main, ["funnel", "main", *args], env=env)
+
+
+def test_ivr_funnel_prints_the_apis_figures(board, database_url):
+    api, _ = board
+    done = _cli(database_url, "--from", "2026-03-02", "--to", "2026-03-02", "--json")
+    assert done.exit_code == 0, done.output
+    assert json.loads(done.output) == _funnel(api, "2026-03-02", "2026-03-02").get_json()
+
+
+def test_ivr_funnel_draws_a_table_with_a_row_per_node(board, database_url):
+    done = _cli(database_url, "--from", "2026-03-02", "--to", "2026-03-02")
+    assert done.exit_code == 0, done.output
+    row = next(line for line in done.output.splitlines() if "main_menu" in line)
+    assert "6" in row and "33.3%" in row and "hangup 2" in row
+
+
+def test_ivr_funnel_refuses_a_bad_date_with_the_reason(board, database_url):
+    done = _cli(database_url, "--from", "yesterday", "--to", "2026-03-02")
+    assert done.exit_code == 1 and "'from' must be a date YYYY-MM-DD" in done.output
