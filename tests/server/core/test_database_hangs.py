@@ -68,7 +68,10 @@ def test_with_the_database_network_frozen_webhooks_answer_the_fallback_within_th
     assert all(is_fallback(status, body) for status, body, _ in answers), answers
     assert max(seconds for *_, seconds in answers) < BUDGET_S + MARGIN_S
     health = client_for().get("/api/health")
-    assert health.status_code == 503 and "no answer within" in health.get_json()["database"]
+    # Which bound speaks first depends on the pool: a hung pooled connection meets the budget ("no answer within"),
+    # a new connection meets the connect timeout ("unreachable"); both are the truth, within the budget.
+    database = health.get_json()["database"]
+    assert health.status_code == 503 and ("no answer within" in database or database == "unreachable"), database
     proxy.thaw()
     again = client_for().post("/voice", data=twilio_params(new_call_sid(), CallStatus="ringing"))
     assert again.status_code == 200 and not is_fallback(200, again.get_data(as_text=True))
