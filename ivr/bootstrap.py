@@ -17,6 +17,7 @@ from recordings.store import RecordingStore
 
 from .accounts.audit import AuditLog
 from .accounts.service import AccountService
+from .board.funnel import FunnelService
 from .board.service import BoardReports, sensitive_names
 from .catalog import FlowCatalog
 from .clock import SystemClock
@@ -56,6 +57,7 @@ class Services:
     accounts: AccountService | None = None  # users, sign-in with throttling, whose session this is
     live: LiveHub | None = None  # the live feed: `live.response(audiences, last_event_id)` is an SSE stream
     reports: object = None  # the board: wallboard, reports, exports, abandoned callers and call-backs (BoardReports)
+    funnel: FunnelService | None = None  # the IVR funnel of each flow (board pages, /api/flows/<name>/funnel)
 
     @property
     def rest(self):
@@ -123,7 +125,7 @@ def build(settings: Settings, **overrides) -> Services:
                            audit=lambda: audit)
     services = Services(settings, engine, catalog, calls, clock, RecordingService(uow, clock, store), speech,
                         queues, presence, twilio, desk, audit, accounts, LiveHub(engine, clock, settings.live_keep_s),
-                        reports)
+                        reports, funnel_service(uow, catalog))
     services.store_versions()
     services.warm_prompts()
     return services
@@ -172,6 +174,18 @@ def build_accounts(settings: Settings, engine: Engine | None = None) -> AccountS
 def _file_agent_ids(flows_dir) -> set[str]:
     """The agent ids agents.yaml defines (read when a user is added, so an edit counts at once)."""
     return {agent.id for agent in read_agents(flows_dir)[0]}
+
+
+def funnel_service(uow, catalog: FlowCatalog) -> FunnelService:
+    """The funnel on the calls' database, its days in the center's time zone (queues.yaml `timezone`)."""
+    return FunnelService(uow, catalog, catalog.queues.timezone if catalog.queues is not None else "UTC")
+
+
+def build_funnel(settings: Settings) -> FunnelService:
+    """The funnel alone, on the database and the flows folder (for `ivr funnel`: no speech, no queues)."""
+    catalog = FlowCatalog(settings.flows_dir)
+    catalog.load()
+    return funnel_service(_database(settings, SystemClock(), migrate=False)[1], catalog)
 
 
 def rest_only(twilio):

@@ -49,7 +49,8 @@ class CallRow(Base):
     )
 
     __table_args__ = (Index("ix_calls_started_at", "started_at"),
-                      Index("ix_calls_from_number_started", "from_number", "started_at"))  # earlier calls of a number
+                      Index("ix_calls_from_number_started", "from_number", "started_at"),  # earlier calls of a number
+                      Index("ix_calls_flow_name_started_at", "flow_name", "started_at"))  # the funnel's calls of a period
 
 
 class CallEventRow(Base):
@@ -66,6 +67,9 @@ class CallEventRow(Base):
     detail: Mapped[dict] = mapped_column(Json, default=dict)
 
     call: Mapped[CallRow] = relationship(back_populates="events")
+
+    # a call's events in order without a sort (the funnel's window functions partition by call, order by id)
+    __table_args__ = (Index("ix_call_events_call_id_id", "call_id", "id"),)
 
 
 class FlowVersionRow(Base):

@@ -10,6 +10,7 @@ from .call import call
 from .db import db
 from .flows import schema_command, validate_command
 from .flowtest import test_command
+from .funnel import funnel_command
 from .graph import graph_command
 from .prompts import prompts
 from .queue import callcenter_command, stats_command, worker_command
@@ -18,7 +19,7 @@ from .speech import say, transcribe
 from .users import users
 
 COMMANDS = (serve, db, call, validate_command, schema_command, graph_command, test_command, stats_command,
-            worker_command, callcenter_command, transcribe, say, prompts, users)
+            worker_command, callcenter_command, transcribe, say, prompts, users, funnel_command)
 
 
 @click.group()
