@@ -20,6 +20,8 @@ from ..live.capture import BOARD
 from ..live.stream import parse_last_event_id
 from ..web import i18n
 from .errors import BadRequest, BoardError, NotFound
+from .funnel import FunnelError
+from .funnel_graph import FunnelGraphError, funnel_graph
 from .periods import day_of, week_of
 from .words import WORDS
 
@@ -48,7 +50,8 @@ SCRIPT_WORDS = ("board.live", "board.reconnecting", "board.force_offline", "boar
 
 @bp.context_processor
 def _board_context() -> dict:
-    return {"nav_queues": list(_reports().config.queues), "nav_flows": [],
+    flows = sorted(lf.flow.name for lf in _services().catalog.current.values())
+    return {"nav_queues": list(_reports().config.queues), "nav_flows": flows,
             "words": {key: i18n.t(key) for key in SCRIPT_WORDS}}
 
 
@@ -197,6 +200,44 @@ def export(name: str):
     filename = f"{CSV_NAMES[name]}_{span.first.isoformat()}_{span.last.isoformat()}.csv"
     return Response(stream_with_context(body), mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="{filename}"', "X-Accel-Buffering": "no"})
+
+
+# -- a flow's funnel -----------------------------------------------------------------------------------------------
+@bp.get("/board/flows/<name>")
+@login_required(*SUPERVISORS)
+def flow_page(name: str):
+    """Each node's entries, how callers left it, drop-off, median time, speech share; the coloured diagram."""
+    first, last = request.args.get("from") or None, request.args.get("to") or None
+    found = _funnel(name, first, last)
+    rows = sorted(found["nodes"].items(), key=lambda item: -item[1]["entries"])
+    query = f"from={found['from']}&to={found['to']}&lang={i18n.language()}"
+    return render_template("board/flow.html", name=name, funnel=found, rows=rows, query=query)
+
+
+@bp.get("/board/flows/<name>/diagram.svg")
+@login_required(*SUPERVISORS)
+def flow_diagram(name: str):
+    """The flow's diagram coloured by drop-off with counts on the edges, as image/svg+xml for an <img> (Graphviz's
+    text comes from YAML: shown as an image, never inlined into the page)."""
+    services = _services()
+    found = _funnel(name, request.args.get("from") or None, request.args.get("to") or None)
+    try:
+        svg = funnel_graph(services.funnel.flow(name), found, request.args.get("lang") or i18n.language())
+    except FunnelGraphError as exc:
+        log.warning("funnel diagram of %r: %s", name[:80], exc)
+        return Response(str(exc), status=503, mimetype="text/plain")
+    return Response(svg, mimetype="image/svg+xml", headers={"Cache-Control": "no-store"})
+
+
+def _funnel(name: str, first: str | None, last: str | None) -> dict:
+    """The funnel of flow `name`; a missing `from` is today (in the center's time zone), a missing `to` is `from`."""
+    if not first:
+        first = _reports().period(None, None).first.isoformat()
+    last = last or first
+    try:
+        return _services().funnel.funnel(name, first, last)
+    except FunnelError as exc:
+        raise (NotFound if "no flow named" in str(exc) else BadRequest)(str(exc)) from None
 
 
 @bp.errorhandler(BoardError)

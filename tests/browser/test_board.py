@@ -17,6 +17,7 @@ from playwright.sync_api import expect
 
 from board_calls import ACCOUNT, CALLS_PATH, PLACED_SID, Phone, add_user, always_open_flows, fake_rest, sign_in
 from conftest import API_TOKEN
+from helpers import new_call_sid, twilio_params
 
 NUMBER = "+821055501111"
 WAITING = '[data-testid="queue-billing"] [data-testid="waiting"]'
@@ -100,3 +101,43 @@ def test_an_agent_may_not_open_the_board(board_server, page):
     answer = page.goto(f"{board_server}/board")
     assert answer.status == 403
     assert requests.get(f"{board_server}/board/api/state", timeout=30).status_code == 401
+
+
+# The scripted calls for the funnel: (how many, the main menu key pressed or None for a hang-up at the menu).
+SCRIPT = [(3, "2"), (2, "3"), (2, None)]
+
+
+def test_the_funnel_page_for_main_shows_the_counts_of_a_scripted_set_of_calls(board_server, page):
+    base, phone = board_server, Phone(board_server)
+    for count, key in SCRIPT:
+        for _ in range(count):
+            sid = new_call_sid()
+            phone.post("/voice", twilio_params(sid, CallStatus="ringing", From=NUMBER))
+            phone.step(sid, "choose_language/choose", "2", From=NUMBER)
+            if key is not None:
+                phone.step(sid, "main_menu", key, From=NUMBER)
+            phone.hang_up(sid, NUMBER)
+    expected_entries = sum(count for count, _ in SCRIPT)
+    expected_exits = {}
+    for count, key in SCRIPT:
+        reason = key if key is not None else "hangup"
+        expected_exits[reason] = expected_exits.get(reason, 0) + count
+
+    page.set_viewport_size({"width": 1400, "height": 900})
+    sign_in(page, base, "sue")
+    page.goto(f"{base}/board/flows/main?lang=en")
+    row = page.locator('[data-testid="node-main_menu"]')
+    assert row.locator('[data-testid="entries"]').text_content() == str(expected_entries)
+    shown = {tag.get_attribute("data-testid").removeprefix("exit-"): tag.text_content().split(": ")[1]
+             for tag in row.locator('[data-testid^="exit-"]').all()}
+    assert shown == {reason: str(n) for reason, n in expected_exits.items()}
+    language = page.locator('[data-testid="node-choose_language/choose"] [data-testid="entries"]')
+    assert language.text_content() == str(expected_entries)
+    diagram = page.locator('[data-testid="funnel-diagram"]')
+    diagram.wait_for()
+    page.wait_for_load_state("networkidle")
+    assert page.evaluate("document.querySelector('[data-testid=funnel-diagram]').naturalWidth") > 0
+    answer = requests.get(f"{base}{diagram.get_attribute('src')}", timeout=30,
+                          cookies={c["name"]: c["value"] for c in page.context.cookies()})
+    assert answer.headers["Content-Type"].startswith("image/svg+xml") and "<script" not in answer.text
+    screenshot(page, "board-funnel.png")
