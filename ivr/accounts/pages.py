@@ -14,8 +14,3 @@ bp = Blueprint("placeholder_pages", __name__)
 def desk():
     return render_template("placeholder.html", title_key="desk.title", text_key="desk.coming")
 
-
-@bp.get("/board")
-@login_required("supervisor", "admin")
-def board():
-    return render_template("placeholder.html", title_key="board.title", text_key="board.coming")

@@ -7,6 +7,7 @@ import logging
 from flask import Flask
 
 from ..accounts import api as accounts_api, pages as placeholder_pages, web as accounts  # noqa: F401  (accounts_api adds routes to api.bp)
+from ..board import pages as board_pages
 from ..bootstrap import Services, build
 from ..config import Settings
 from ..db import release_connections
@@ -40,6 +41,7 @@ def create_app(settings: Settings | None = None, clock=None, twilio=None, **over
     accounts.init_app(app, settings)
     i18n.init_app(app)
     app.register_blueprint(placeholder_pages.bp)  # /desk and /board stand-ins: goes when the real pages come
+    board_pages.init_app(app)
     media_stream.init_app(app)
     observability.init_app(app)
     http_policy.init_app(app)
