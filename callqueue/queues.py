@@ -4,7 +4,7 @@ from __future__ import annotations
 import math
 import re
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
@@ -124,6 +124,7 @@ class Queue(Strict):
     ring_timeout_s: float = Field(20, gt=0, le=120)
     escalations: list[Escalation] = Field(default_factory=list)
     dispositions: Codes = Field(default_factory=lambda: list(DEFAULT_DISPOSITIONS), min_length=1)  # wrap-up codes
+    record: Literal["none", "agent_leg", "whole_call"] = "none"  # call recording once an agent is connected
 
 
 class Announcement(Strict):

@@ -12,8 +12,9 @@ from sqlalchemy.orm import sessionmaker
 from callqueue.presence import PresenceService
 from callqueue.queues import QueueConfig
 from callqueue.service import QueueService
+from recordings.pipeline import DownloadPolicy, RecordingPipeline
 from recordings.service import RecordingService
-from recordings.store import RecordingStore
+from recordings.store import LocalRecordingStore
 
 from .accounts.audit import AuditLog
 from .accounts.service import AccountService
@@ -35,6 +36,7 @@ from .sensitive import Sealer
 from .service import CallService
 from .speech_service import SpeechService, build_speech
 from .queue_exit import QueueExit
+from .recording_policy import RecordingPolicy
 from callqueue.config import read_agents, read_queues
 
 log = logging.getLogger(__name__)
@@ -58,6 +60,7 @@ class Services:
     live: LiveHub | None = None  # the live feed: `live.response(audiences, last_event_id)` is an SSE stream
     reports: object = None  # the board: wallboard, reports, exports, abandoned callers and call-backs (BoardReports)
     funnel: FunnelService | None = None  # the IVR funnel of each flow (board pages, /api/flows/<name>/funnel)
+    recording_pipeline: RecordingPipeline | None = None  # the timer job downloading recordings (None: no store)
 
     @property
     def rest(self):
@@ -99,7 +102,8 @@ def build(settings: Settings, **overrides) -> Services:
     - `fetcher`: what http nodes fetch absolute URLs with (default: requests, with the webhook's budget);
     - `local_app`: the Flask app answering http nodes' relative URLs in-process (`create_app` passes itself;
       None: every URL goes to `fetcher`);
-    - `recording_store`: what keeps a local copy of finished recordings (None: no copy is downloaded);
+    - `recording_store`: the `RecordingStore` keeping downloaded recordings (default: files under RECORDINGS_DIR;
+      None: nothing is downloaded);
     - `recording_fetcher`: what speech recognition downloads a caller's recording with (default: `twilio`);
     - `speech`: the whole SpeechService (default: built from the settings and the flows' languages);
     - `passwords`: how users' passwords are hashed (default: argon2id with argon2-cffi's parameters).
@@ -112,23 +116,44 @@ def build(settings: Settings, **overrides) -> Services:
     engine, uow = _database(settings, clock)
     catalog = FlowCatalog(settings.flows_dir, clock, settings.reload_interval_s)
     catalog.load()
-    store = overrides["recording_store"] if "recording_store" in overrides else RecordingStore(settings.recordings_dir, twilio)
+    store = overrides["recording_store"] if "recording_store" in overrides else LocalRecordingStore(settings.recordings_dir)
     speech = overrides.get("speech") or build_speech(settings, {lang for lf in catalog.current.values() for lang in lf.flow.languages},
                                                      overrides.get("recording_fetcher", twilio))
     queues, presence = _queues(settings, catalog, uow, clock, rest_only(twilio))
     calls = CallService(uow, catalog, clock, _http_fetcher(overrides), Sealer(derived(server_secret(settings), "sensitive-values")),
-                        queues=queues, speech=speech, webhook_budget_s=settings.webhook_budget_s)
+                        queues=queues, speech=speech, webhook_budget_s=settings.webhook_budget_s,
+                        recording=RecordingPolicy(lambda: catalog.queues, rest_only(twilio)))
     desk = DeskService(uow, clock, queues, settings, partial(_sensitive_variables, catalog))
     audit = AuditLog(uow, clock)
     accounts = AccountService(uow, clock, audit, partial(_file_agent_ids, settings.flows_dir), overrides.get("passwords"))
     reports = BoardReports(engine, uow, queues, clock, lambda: rest_only(twilio), partial(sensitive_names, catalog),
                            audit=lambda: audit)
-    services = Services(settings, engine, catalog, calls, clock, RecordingService(uow, clock, store), speech,
+    services = Services(settings, engine, catalog, calls, clock, RecordingService(uow, clock, store is not None), speech,
                         queues, presence, twilio, desk, audit, accounts, LiveHub(engine, clock, settings.live_keep_s),
-                        reports, funnel_service(uow, catalog))
+                        reports, funnel_service(uow, catalog), recording_pipeline(settings, uow, clock, twilio, store))
     services.store_versions()
     services.warm_prompts()
     return services
+
+
+def recording_pipeline(settings: Settings, uow, clock, twilio, store) -> RecordingPipeline | None:
+    """The download job on `store` (None without one); its claims name this host and process."""
+    if store is None:
+        return None
+    from callqueue.timer_lease import holder_name
+
+    policy = DownloadPolicy(max_attempts=settings.recordings_download_attempts,
+                            base_delay_s=settings.recordings_retry_base_s,
+                            delete_from_twilio=settings.recordings_delete_from_twilio)
+    return RecordingPipeline(uow, clock, twilio, store, holder_name, policy)
+
+
+def build_recording_pipeline(settings: Settings, clock=None) -> RecordingPipeline:
+    """The download job alone (for `ivr worker`), on the database, RECORDINGS_DIR and the Twilio adapter."""
+    clock = clock or SystemClock()
+    _engine, uow = _database(settings, clock, migrate=False)
+    return recording_pipeline(settings, uow, clock, TwilioRest.from_settings(settings),
+                              LocalRecordingStore(settings.recordings_dir))
 
 
 def build_queue(settings: Settings, clock=None) -> QueueService:

@@ -122,6 +122,9 @@ class Settings:
     desk_token_ttl_s: int = 3600  # DESK_TOKEN_TTL_S: how long a browser-phone token lives (Twilio allows 24 h)
     session_idle_s: float = 1800.0  # a page session unused this long is over (sign in again)
     live_keep_s: float = 86400.0  # LIVE_KEEP_S: live-feed events older than this are pruned by the timers
+    recordings_delete_from_twilio: bool = False  # RECORDINGS_DELETE_FROM_TWILIO=1: delete Twilio's copy once ours is verified
+    recordings_download_attempts: int = 8  # RECORDINGS_DOWNLOAD_ATTEMPTS: tries before a download is marked failed
+    recordings_retry_base_s: float = 30.0  # RECORDINGS_RETRY_BASE_S: first backoff; doubles each try (capped at 1 h)
 
     @classmethod
     def from_env(cls, env: dict | None = None, **overrides) -> "Settings":
@@ -167,6 +170,9 @@ class Settings:
             desk_token_ttl_s=int(_number(env, "DESK_TOKEN_TTL_S", 3600, 60, 86400)),
             session_idle_s=_number(env, "SESSION_IDLE_S", 1800.0, 60.0, 7 * 24 * 3600.0),
             live_keep_s=_number(env, "LIVE_KEEP_S", 86400.0, 60.0, 90 * 86400.0),
+            recordings_delete_from_twilio=env.get("RECORDINGS_DELETE_FROM_TWILIO", "0").strip().lower() in ("1", "true", "yes"),
+            recordings_download_attempts=int(_number(env, "RECORDINGS_DOWNLOAD_ATTEMPTS", 8, 1, 100)),
+            recordings_retry_base_s=_number(env, "RECORDINGS_RETRY_BASE_S", 30.0, 1.0, 3600.0),
         )
         values.update(overrides)
         return cls(**values)

@@ -40,6 +40,7 @@ class Reply:
 
     instructions: list[Instruction]
     node: str
+    recording: object = None  # a RecordingMove to make once the step is committed (pause or resume)
 
 
 @dataclass(frozen=True)
@@ -58,7 +59,7 @@ class CallService:
     """Runs the engine for a call inside units of work; knows nothing of HTTP or TwiML."""
 
     def __init__(self, uow: Callable[[], SqlAlchemyUnitOfWork], catalog: FlowCatalog, clock, fetcher=None, sealer=None,
-                 queues=None, speech=None, webhook_budget_s: float = 8.0):
+                 queues=None, speech=None, webhook_budget_s: float = 8.0, recording=None):
         self.uow, self.catalog, self.clock = uow, catalog, clock
         # http nodes share what the webhook's budget leaves: a slow service takes the flow's failure branch
         # before the budget answers the caller with the apology instead
@@ -68,12 +69,14 @@ class CallService:
         self._queues = queues  # the QueueService: files Enqueue instructions, reports how callers left
         self._speech = speech  # the SpeechService: recognises listening menus' recordings
         self._stored_versions: set[str] = set()
+        self._recording = recording  # the RecordingPolicy: records calls, pauses around sensitive gathers (None: off)
 
     # Collaborators are given at construction (by the bootstrap) and never replaced: read-only.
     fetcher = property(lambda self: self._fetcher)
     sealer = property(lambda self: self._sealer)
     queues = property(lambda self: self._queues)
     speech = property(lambda self: self._speech)
+    recording = property(lambda self: self._recording)
 
     def answer(self, info: CallInfo) -> Reply:
         """A call came in: start its flow (or, for a repeated request, ask again where it stands)."""
@@ -177,6 +180,7 @@ class CallService:
 
     # -- http nodes: fetched between two transactions, never holding a lock ---------------
     def _fetch_loop(self, info: CallInfo, reply: Reply) -> Reply:
+        self._move_recording(info, reply)
         said: list[Instruction] = []
         deadline = time.monotonic() + self.fetch_budget_s
         while reply.instructions and isinstance(reply.instructions[-1], FetchJson):
@@ -185,6 +189,7 @@ class CallService:
             with self.uow() as uow:
                 row = uow.calls.get(info.call_sid, lock=True)
                 reply = self._step(uow, row, result if row.node == reply.node else CallResumed())
+            self._move_recording(info, reply)
         return Reply(said + reply.instructions, reply.node) if said else reply
 
     def _fetch(self, request: FetchJson, deadline: float) -> HttpFetched:
@@ -192,6 +197,16 @@ class CallService:
         if self.fetcher is None or left <= 0.5:
             return HttpFetched(False, 0, None, "no time left in this webhook" if self.fetcher else "no fetcher")
         return self.fetcher.fetch(FetchJson(request.method, request.url, request.headers, request.body, min(request.timeout_s, left)))
+
+    def _move_recording(self, info: CallInfo, reply: Reply) -> None:
+        """After the commit, before Twilio hears the TwiML: pause or resume the call's recording."""
+        if self._recording is not None and reply.recording is not None:
+            self._recording.carry_out(info.call_sid, reply.recording)
+
+    def _recorded(self, uow, row: CallRow, flow, instructions: list, node: str, now, started: bool = False):
+        if self._recording is None:
+            return instructions, None
+        return self._recording.plan(uow, row.call_sid, flow, node, instructions, now, started)
 
     # -- inside a unit of work -------------------------------------------------
     def _start(self, uow: SqlAlchemyUnitOfWork, info: CallInfo) -> Reply:
@@ -208,9 +223,10 @@ class CallService:
         self._seal(row, loaded.flow)
         uow.calls.add(row)
         instructions = self._file(uow, row, instructions, now)
+        instructions, move = self._recorded(uow, row, loaded.flow, instructions, state.node, now, started=True)
         started = JournalEntry(now, "call_started", "", {"from": info.from_number, "to": info.to_number, "flow": loaded.flow.name})
         self._save(uow, row, (started, *state.journal))
-        return Reply(instructions, state.node)
+        return Reply(instructions, state.node, move)
 
     def _step(self, uow: SqlAlchemyUnitOfWork, row: CallRow, event: Event) -> Reply:
         now = self.clock.now()
@@ -219,8 +235,9 @@ class CallService:
         _apply(row, state, now)
         self._seal(row, flow)
         instructions = self._file(uow, row, instructions, now)
+        instructions, move = self._recorded(uow, row, flow, instructions, state.node, now)
         self._save(uow, row, state.journal)
-        return Reply(instructions, state.node)
+        return Reply(instructions, state.node, move)
 
     def _seal(self, row: CallRow, flow) -> None:
         if self.sealer is not None:

@@ -1,41 +1,107 @@
-"""Local copies of recordings: downloaded through the outbound Twilio port (allowed hosts only), kept as files."""
+"""Where downloaded recordings are kept: the `RecordingStore` protocol and its local-filesystem implementation.
+
+A store holds bytes under a key (`2024-05-01/CA…_RE….wav`: one folder per day). `put` must be atomic — a reader
+or a crash never leaves a partial object under the key — and answers the sha256 of what it kept, so the pipeline
+can verify the copy before Twilio's is deleted. To keep recordings elsewhere (S3-compatible storage), write a
+class with the same four methods and pass it to `build(..., recording_store=...)`; see docs/recordings.md.
+"""
 from __future__ import annotations
 
-import logging
+import hashlib
+import os
 import re
+import tempfile
+from datetime import datetime
 from pathlib import Path
+from typing import BinaryIO, Protocol
 
-log = logging.getLogger(__name__)
 SAFE = re.compile(r"[^A-Za-z0-9_-]")
 
 
-class RecordingStore:
-    """Files under `directory/<CallSid>/<RecordingSid>.wav`; a failed or refused download is logged, not raised."""
+class RecordingStore(Protocol):
+    """Keeps recordings' audio by key; failures raise OSError (the pipeline retries them)."""
 
-    def __init__(self, directory: Path, media):
+    def put(self, key: str, body: bytes) -> str:
+        """Keep `body` under `key` atomically; the sha256 (hex) of what is now stored."""
+
+    def open(self, key: str) -> BinaryIO:
+        """The stored bytes for reading (FileNotFoundError when there is none)."""
+
+    def delete(self, key: str) -> bool:
+        """Remove the object; False when there was none."""
+
+    def exists(self, key: str) -> bool:
+        """Whether an object is stored under `key`."""
+
+
+def recording_key(day: datetime, call_sid: str, recording_sid: str, suffix: str = ".wav") -> str:
+    """The key of a recording: its day's folder (UTC) and the call's and recording's SIDs, made safe for paths."""
+    name = f"{SAFE.sub('_', call_sid) or 'call'}_{SAFE.sub('_', recording_sid) or 'recording'}{suffix}"
+    return f"{day.strftime('%Y-%m-%d')}/{name}"
+
+
+def sha256_of(stream: BinaryIO) -> str:
+    digest = hashlib.sha256()
+    for chunk in iter(lambda: stream.read(1 << 16), b""):
+        digest.update(chunk)
+    return digest.hexdigest()
+
+
+class LocalRecordingStore:
+    """Files under `directory` (RECORDINGS_DIR): written to a temporary file in the same folder, flushed to disk
+    (fsync), then renamed over the key, and the folder synced, so a crash leaves the old file or the new one."""
+
+    def __init__(self, directory: Path):
         self.directory = Path(directory)
-        self.media = media  # the outbound Twilio port: `download(url) -> bytes | None`
 
-    def path_for(self, call_sid: str, recording_sid: str) -> Path:
-        return self.directory / SAFE.sub("_", call_sid) / f"{SAFE.sub('_', recording_sid) or 'recording'}.wav"
-
-    def fetch(self, url: str, call_sid: str, recording_sid: str) -> Path | None:
-        """Download the recording as WAV; the local path, or None when it could not be fetched."""
-        blob = self.media.download(_wav_url(url))
-        if blob is None:
-            log.warning("recording %s of call %s not downloaded", recording_sid, call_sid)
-            return None
-        target = self.path_for(call_sid, recording_sid)
-        try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            partial = target.with_suffix(".part")
-            partial.write_bytes(blob)
-            partial.replace(target)
-        except OSError as exc:
-            log.warning("recording %s of call %s not kept: %s", recording_sid, call_sid, exc)
-            return None
+    def path(self, key: str) -> Path:
+        target = (self.directory / key).resolve()
+        if self.directory.resolve() not in target.parents:
+            raise ValueError(f"recording key {key!r} leaves the recordings folder")
         return target
 
+    def put(self, key: str, body: bytes) -> str:
+        target = self.path(key)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        handle, partial = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part")
+        try:
+            with os.fdopen(handle, "wb") as out:
+                out.write(body)
+                out.flush()
+                os.fsync(out.fileno())
+            os.replace(partial, target)
+        except BaseException:
+            _unlink(partial)
+            raise
+        _sync_folder(target.parent)
+        with open(target, "rb") as kept:
+            return sha256_of(kept)
 
-def _wav_url(url: str) -> str:
-    return url if url.endswith((".wav", ".mp3")) else url + ".wav"
+    def open(self, key: str) -> BinaryIO:
+        return open(self.path(key), "rb")
+
+    def delete(self, key: str) -> bool:
+        try:
+            self.path(key).unlink()
+        except FileNotFoundError:
+            return False
+        return True
+
+    def exists(self, key: str) -> bool:
+        return self.path(key).is_file()
+
+
+def _unlink(path: str) -> None:
+    try:
+        os.unlink(path)
+    except FileNotFoundError:
+        pass
+
+
+def _sync_folder(folder: Path) -> None:
+    """The rename itself is durable only once the folder is synced (POSIX)."""
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

@@ -1,9 +1,9 @@
-"""SQLAlchemy rows for recordings (voicemail messages left in a flow)."""
+"""SQLAlchemy rows for recordings: voicemail messages left in a flow and call recordings (capture, download)."""
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Integer, String
+from sqlalchemy import Index, Integer, String
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from callqueue.sqltypes import UtcDateTime
@@ -30,3 +30,21 @@ class RecordingRow(Base):
     file_path: Mapped[str] = mapped_column(String(1024), default="")
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    # Capture (call recordings): how it was made and whether it is paused around a sensitive gather.
+    source: Mapped[str] = mapped_column(String(32), default="")  # RecordVerb, DialVerb, OutboundAPI (Twilio's)
+    channels: Mapped[int] = mapped_column(Integer, default=1)  # 2: dual channel (caller left, agent right)
+    capture: Mapped[str] = mapped_column(String(16), default="")  # '', recording, paused, ended (whole_call)
+    # Download pipeline: due times claimed by one worker at a time (see recordings/pipeline.py).
+    download_state: Mapped[str] = mapped_column(String(16), default="")  # '', pending, claimed, done, failed
+    download_attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    claimed_by: Mapped[str] = mapped_column(String(128), default="")
+    claimed_until: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    download_error: Mapped[str] = mapped_column(String(255), default="")
+    store_key: Mapped[str] = mapped_column(String(512), default="")  # where the store keeps it (day/name.wav)
+    sha256: Mapped[str] = mapped_column(String(64), default="")
+    size_bytes: Mapped[int] = mapped_column(Integer, default=0)
+    downloaded_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    twilio_deleted_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+
+    __table_args__ = (Index("ix_recordings_download_due", "download_state", "next_attempt_at"),)

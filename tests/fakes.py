@@ -10,7 +10,7 @@ from flask import Flask, Response, request
 from twilio.request_validator import RequestValidator
 from werkzeug.serving import make_server
 
-from ivr.outbound.ports import CURRENT_RECORDING, OutboundCall, absolute, check_recording_status
+from ivr.outbound.ports import CURRENT_RECORDING, Media, OutboundCall, absolute, check_recording_status
 
 TOKEN = "secret"
 API_TOKEN = "api-token"
@@ -19,8 +19,9 @@ API_TOKEN = "api-token"
 class FakeTwilio:
     """The outbound Twilio port, recording every request instead of calling Twilio.
 
-    Set `media` (url -> bytes) for downloads, `statuses` (CallSid -> CallStatus) for `call_status`, and `failing`
-    to make every REST request fail as a refused or unreachable Twilio would."""
+    Set `media` (url -> bytes) for downloads, `media_failures` (url -> how many fetches fail first, as an
+    unreachable Twilio would), `statuses` (CallSid -> CallStatus) for `call_status`, and `failing` to make every
+    REST request fail as a refused or unreachable Twilio would. `rest_log` keeps recording REST requests in order."""
 
     rest_ready = True
 
@@ -34,6 +35,9 @@ class FakeTwilio:
         self.recording_updates: list[tuple[str, str, str]] = []
         self.downloads: list[str] = []
         self.status_lookups: list[str] = []
+        self.media_failures: dict[str, int] = {}
+        self.deleted_recordings: list[str] = []
+        self.rest_log: list[tuple] = []  # ("update_recording", call_sid, status, sid) / ("delete_recording", sid)
 
     def redirect(self, call_sid: str, url: str) -> bool:
         self.redirects.append((call_sid, absolute(self.base_url, url)))
@@ -53,7 +57,23 @@ class FakeTwilio:
 
     def update_recording(self, call_sid: str, status: str, recording_sid: str = CURRENT_RECORDING) -> bool:
         self.recording_updates.append((call_sid, check_recording_status(status), recording_sid))
+        self.rest_log.append(("update_recording", call_sid, status, recording_sid))
         return not self.failing
+
+    def delete_recording(self, recording_sid: str) -> bool:
+        self.rest_log.append(("delete_recording", recording_sid))
+        if self.failing:
+            return False
+        self.deleted_recordings.append(recording_sid)
+        return True
+
+    def fetch_media(self, url: str) -> Media:
+        self.downloads.append(url)
+        if self.media_failures.get(url, 0) > 0:
+            self.media_failures[url] -= 1
+            return Media(None, "HTTP 503")
+        body = self.media.get(url)
+        return Media(body) if body is not None else Media(None, "not there yet (HTTP 404)")
 
     def download(self, url: str, tries: int = 1) -> bytes | None:
         self.downloads.append(url)

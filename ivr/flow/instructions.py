@@ -95,6 +95,12 @@ class DialAgent:
     contact: str
     timeout_s: int
     entry: int
+    record: str = ""  # "agent_leg": record the bridged call (dual channel); set by the shell from the policy
 
 
-Instruction = Say | Play | Gather | Dial | Record | FetchJson | Hangup | Enqueue | DialAgent
+@dataclass(frozen=True)
+class StartRecording:
+    """Start recording the whole call now (dual channel); the shell adds it when the recording policy says so."""
+
+
+Instruction = Say | Play | Gather | Dial | Record | FetchJson | Hangup | Enqueue | DialAgent | StartRecording

@@ -1,6 +1,8 @@
 """Typed flow models: the flow file as a whole (its nodes are in `nodes`)."""
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import Field, field_validator
 from pydantic.json_schema import SkipJsonSchema
 
@@ -28,6 +30,7 @@ class Flow(Strict):
     menu_keys: MenuKeys = MenuKeys()
     speech: SpeechSettings = SpeechSettings()
     currency: str = "KRW"
+    record: Literal["none", "whole_call"] = "none"  # whole_call: record from the answer (paused for sensitive gathers)
     # Filled by the loader, not written by supervisors:
     version: SkipJsonSchema[str] = ""
     path: SkipJsonSchema[str] = ""

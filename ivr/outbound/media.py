@@ -15,6 +15,7 @@ from urllib.parse import urljoin, urlsplit
 import requests
 
 from .hosts import MediaHosts
+from .ports import Media
 
 log = logging.getLogger(__name__)
 MAX_REDIRECTS = 3
@@ -37,11 +38,20 @@ class MediaDownloader:
         for attempt in range(max(1, tries)):
             got = self._follow(url)
             if got is not NOT_YET:
-                return got
+                return got if isinstance(got, bytes) else None
             if attempt + 1 < tries:
                 self.sleep(RETRY_PAUSE_S * (attempt + 1))
         log.warning("media %s still not there after %d tries", url, max(1, tries))
         return None
+
+    def fetch(self, url: str) -> Media:
+        """One download (no waiting): the body, or why not and whether a later try may help."""
+        got = self._follow(url)
+        if isinstance(got, bytes):
+            return Media(got)
+        if got is NOT_YET:
+            return Media(None, "not there yet (HTTP 404)")
+        return Media(None, got.reason, got.permanent)
 
     def _follow(self, url: str):
         """One download: each hop checked against the allow-list before any connection is made."""
@@ -50,13 +60,13 @@ class MediaDownloader:
             why = self.hosts.refusal(url)
             if why:
                 log.warning("media %s refused: %s", url, why)
-                return None
+                return _Failed(f"refused: {why}", permanent=True)
             got = self._get(url, auth if _host(url) == first_host else None)
             if not isinstance(got, _Redirect):
                 return got
             url = got.location
         log.warning("media %s: more than %d redirects, given up", url, MAX_REDIRECTS)
-        return None
+        return _Failed(f"more than {MAX_REDIRECTS} redirects", permanent=True)
 
     def _get(self, url: str, auth):
         try:
@@ -67,27 +77,32 @@ class MediaDownloader:
                     return NOT_YET
                 if response.status_code != 200:
                     log.warning("media %s answered HTTP %s", url, response.status_code)
-                    return None
+                    return _Failed(f"HTTP {response.status_code}")
                 return self._body(response, url)
         except requests.RequestException as exc:
             log.warning("media %s not fetched: %s", url, type(exc).__name__)
-            return None
+            return _Failed(f"not fetched: {type(exc).__name__}")
 
-    def _body(self, response: requests.Response, url: str) -> bytes | None:
+    def _body(self, response: requests.Response, url: str):
         if _declared_length(response) > self.max_bytes:
             log.warning("media %s refused: it declares more than %d bytes", url, self.max_bytes)
-            return None
+            return _Failed(f"refused: more than {self.max_bytes} bytes", permanent=True)
         chunks, size = [], 0
         for chunk in response.iter_content(CHUNK_BYTES):
             size += len(chunk)
             if size > self.max_bytes:
                 log.warning("media %s refused: more than %d bytes", url, self.max_bytes)
-                return None
+                return _Failed(f"refused: more than {self.max_bytes} bytes", permanent=True)
             chunks.append(chunk)
         if not size:
             log.warning("media %s answered an empty body", url)
-            return None
+            return _Failed("empty body")
         return b"".join(chunks)
+
+
+class _Failed:
+    def __init__(self, reason: str, permanent: bool = False):
+        self.reason, self.permanent = reason, permanent
 
 
 class _Redirect:

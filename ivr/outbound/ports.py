@@ -14,6 +14,15 @@ RECORDING_STATUSES = ("paused", "in-progress", "stopped")
 
 
 @dataclass(frozen=True)
+class Media:
+    """A download's answer: the bytes, or why there are none and whether trying again later may help."""
+
+    body: bytes | None
+    reason: str = ""         # '' when `body` is there
+    permanent: bool = False  # refused (host not allowed, too big): retrying cannot help
+
+
+@dataclass(frozen=True)
 class OutboundCall:
     """A call to place: Twilio dials `to` from `from_` and, once answered, fetches its TwiML from `url`."""
 
@@ -39,7 +48,14 @@ class Telephony(Protocol):
         """Twilio's CallStatus of the call (`queued`, `in-progress`, `completed`...), or None when unknown."""
 
     def update_recording(self, call_sid: str, status: str, recording_sid: str = CURRENT_RECORDING) -> bool:
-        """Pause (`paused`), resume (`in-progress`) or stop a call's recording; False when it failed."""
+        """Pause (`paused`, the paused part skipped: PauseBehavior=skip), resume (`in-progress`) or stop a call's
+        recording; False when it failed."""
+
+    def delete_recording(self, recording_sid: str) -> bool:
+        """Delete Twilio's copy of a recording (after ours is verified); False when it failed."""
+
+    def fetch_media(self, url: str) -> Media:
+        """One attempt at the media at `url` (allowed hosts only), with the reason when there is nothing."""
 
     def download(self, url: str, tries: int = 1) -> bytes | None:
         """The media at `url` (allowed hosts only); a 404 is tried again up to `tries` times; None when not fetched."""

@@ -14,7 +14,7 @@ from twilio.rest import Client
 
 from .hosts import MediaHosts
 from .media import MediaDownloader
-from .ports import CURRENT_RECORDING, OutboundCall, absolute, check_recording_status
+from .ports import CURRENT_RECORDING, Media, OutboundCall, absolute, check_recording_status
 
 log = logging.getLogger(__name__)
 TWILIO_API = "https://api.twilio.com"
@@ -23,7 +23,7 @@ REST_FAULTS = (TwilioException, requests.RequestException, ValueError)  # ValueE
 
 
 class TwilioRest:
-    """Redirects and places calls, reads call status, pauses and resumes recordings, downloads media."""
+    """Redirects and places calls, reads call status, pauses, resumes and deletes recordings, downloads media."""
 
     def __init__(self, account_sid: str, auth_token: str, public_base_url: str, media: MediaDownloader,
                  api_base_url: str = TWILIO_API, timeout_s: float = REST_TIMEOUT_S):
@@ -77,14 +77,29 @@ class TwilioRest:
             log.warning("recording of call %s not set %s: no REST credentials", call_sid, status)
             return False
         try:
-            self.client.calls(call_sid).recordings(recording_sid).update(status=status)
+            # skip: the paused part (a card number, a PIN) is left out of the file, not replaced by silence
+            extra = {"pause_behavior": "skip"} if status == "paused" else {}
+            self.client.calls(call_sid).recordings(recording_sid).update(status=status, **extra)
         except REST_FAULTS as exc:
             log.warning("recording %s of call %s not set %s: %s", recording_sid, call_sid, status, exc)
             return False
         return True
 
+    def delete_recording(self, recording_sid: str) -> bool:
+        if self.client is None:
+            log.warning("recording %s not deleted from Twilio: no REST credentials", recording_sid)
+            return False
+        try:
+            return bool(self.client.recordings(recording_sid).delete())
+        except REST_FAULTS as exc:
+            log.warning("recording %s not deleted from Twilio: %s", recording_sid, exc)
+            return False
+
     def download(self, url: str, tries: int = 1) -> bytes | None:
         return self.media.download(url, tries)
+
+    def fetch_media(self, url: str) -> Media:
+        return self.media.fetch(url)
 
     def _ready(self, what: str, whom: str) -> bool:
         if not self.rest_ready:

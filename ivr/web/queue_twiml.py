@@ -15,6 +15,7 @@ LEFT_PATH = "/voice/queue/left"
 WAIT_PATH = "/voice/queue/wait"
 DIALED_PATH = "/voice/queue/dialed"
 WHISPER_PATH = "/voice/whisper"
+RECORDING_STATUS_PATH = "/voice/recording-status"
 
 
 def add_queue_verb(response: VoiceResponse, instruction: Enqueue | DialAgent, node: str, base_url: str = "") -> None:
@@ -25,12 +26,21 @@ def add_queue_verb(response: VoiceResponse, instruction: Enqueue | DialAgent, no
         response.enqueue(instruction.queue, action=_url(base_url, LEFT_PATH, node=node), method="POST",
                          wait_url=_url(base_url, WAIT_PATH, entry=instruction.entry), wait_url_method="POST")
         return
-    dial = response.dial(action=_url(base_url, DIALED_PATH, node=node), method="POST", timeout=instruction.timeout_s)
+    dial = response.dial(action=_url(base_url, DIALED_PATH, node=node), method="POST", timeout=instruction.timeout_s,
+                         **_recorded(instruction, base_url))
     whisper = _url(base_url, WHISPER_PATH, entry=instruction.entry)
     if instruction.contact.startswith("client:"):
         dial.client(instruction.contact.removeprefix("client:"), url=whisper, method="POST")
     else:
         dial.number(instruction.contact, url=whisper, method="POST")
+
+
+def _recorded(dial: DialAgent, base_url: str) -> dict:
+    """The agent leg's recording: from the agent's answer, caller and agent on separate channels."""
+    if dial.record != "agent_leg":
+        return {}
+    return {"record": "record-from-answer-dual", "recording_status_callback": absolute(base_url, RECORDING_STATUS_PATH),
+            "recording_status_callback_method": "POST", "recording_status_callback_event": "in-progress completed absent"}
 
 
 def wait_document(wait: Wait, config: QueueConfig, say_languages: dict, media=None) -> str:

@@ -5,7 +5,7 @@ from urllib.parse import urlencode
 
 from twilio.twiml.voice_response import VoiceResponse
 
-from ..flow.instructions import Dial, DialAgent, Enqueue, Gather, Hangup, Instruction, Play, Record, Say
+from ..flow.instructions import Dial, DialAgent, Enqueue, Gather, Hangup, Instruction, Play, Record, Say, StartRecording
 from .media import absolute, speak
 from .queue_twiml import add_queue_verb
 
@@ -14,6 +14,7 @@ DIAL_PATH = "/voice/dial"
 RECORD_PATH = "/voice/record"
 RECORDING_STATUS_PATH = "/voice/recording-status"
 SPEECH_PATH = "/voice/speech"
+RECORDING_EVENTS = "in-progress completed absent"  # a call recording's status callbacks (start, ready, none)
 LISTEN_KEY_GAP_S = 1  # seconds after a listening menu's prompt before the recording starts
 LISTEN_MAX_S = 6  # the longest answer recorded at a listening menu
 LISTEN_SILENCE_S = 2  # silence that ends the answer
@@ -57,6 +58,11 @@ def _add(response: VoiceResponse, instruction: Instruction, node: str, say_langu
         response.hangup()
     elif isinstance(instruction, (Enqueue, DialAgent)):
         add_queue_verb(response, instruction, node, media.base_url if media is not None else "")
+    elif isinstance(instruction, StartRecording):
+        response.start().recording(channels="dual", track="both", trim="do-not-trim",
+                                   recording_status_callback=_url(media, RECORDING_STATUS_PATH),
+                                   recording_status_callback_method="POST",
+                                   recording_status_callback_event=RECORDING_EVENTS)
     else:
         raise TypeError(f"no TwiML for {instruction!r}")
 

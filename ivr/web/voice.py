@@ -92,7 +92,10 @@ def recording_status():
     info = call_info(request.values)
     status = (request.values.get("RecordingStatus") or "")[:16]
     sid = (request.values.get("RecordingSid") or "")[:64]
-    if not _services().recordings.status_reported(info.call_sid, sid, status, request.values.get("RecordingUrl", "")):
+    source = (request.values.get("RecordingSource") or "")[:32]
+    channels = 2 if request.values.get("RecordingChannels") == "2" else 1
+    url = (request.values.get("RecordingUrl") or "").strip()[:1024]
+    if not _services().recordings.status_reported(info.call_sid, sid, status, url, source, channels):
         log.warning("recording status %s for unknown recording %s of call %s", status, sid, info.call_sid)
     return Response(status=204)
 

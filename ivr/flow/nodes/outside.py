@@ -32,6 +32,7 @@ class EnqueueNode(Strict):
     whisper: Prompt | None = None
     next: str | None = None
     on_overflow: str | None = None
+    record: Literal["none", "agent_leg", "whole_call"] | None = None  # None: the queue's `record` (queues.yaml)
 
     @field_validator("skills")
     @classmethod

@@ -62,6 +62,9 @@ def _handler(server: StandIn):
         def do_POST(self):  # noqa: N802
             self._answer_unless_gone()
 
+        def do_DELETE(self):  # noqa: N802
+            self._answer_unless_gone()
+
         def _answer_unless_gone(self):
             try:
                 self._answer()

@@ -14,7 +14,7 @@ REST = {"twilio_account_sid": "AC" + "a" * 32, "public_base_url": "https://ivr.e
 
 def users_of_twilio(app) -> list:
     services = app.extensions["ivr"]
-    return [services.recordings.store.media, services.speech.fetcher, services.queues.telephony.telephony,
+    return [services.recording_pipeline.twilio, services.calls.recording.rest, services.speech.fetcher, services.queues.telephony.telephony,
             app.extensions["media_stream"]]
 
 
@@ -31,7 +31,7 @@ def test_with_rest_settings_one_adapter_serves_recordings_speech_the_queue_and_m
 def test_without_rest_settings_downloads_still_go_through_the_adapter_and_nobody_redirects(app):
     services = app.extensions["ivr"]
     assert services.twilio.rest_ready is False  # the test settings have a token but no account or public URL
-    assert services.recordings.store.media is services.twilio and services.speech.fetcher is services.twilio
+    assert services.recording_pipeline.twilio is services.twilio and services.speech.fetcher is services.twilio
     assert (services.queues.telephony, app.extensions["media_stream"]) == (None, None)
 
 

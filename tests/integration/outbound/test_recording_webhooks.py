@@ -87,15 +87,18 @@ def test_a_recording_status_callback_outside_the_media_hosts_keeps_the_row_witho
     app, twilio = make_app("api.twilio.com")
     with Listener() as listener:
         _, recording_sid = recording_status(twilio, listener.url + RECORDING_PATH)
+        app.extensions["ivr"].recording_pipeline.run()
         assert listener.connections() == 0
     assert kept_file(app, recording_sid) == ""  # the row is kept, without a file
 
 
-def test_a_completed_recording_from_a_listed_host_is_kept_as_a_wav_file(make_app):
+def test_a_completed_recording_from_a_listed_host_is_kept_as_a_wav_file_by_the_download_job(make_app):
     with StandIn({("GET", RECORDING_PATH + ".wav"): Answer(200, TONE)}) as standin:
         app, twilio = make_app(standin.host)
         call_sid, recording_sid = recording_status(twilio, standin.base_url + RECORDING_PATH)
+        assert kept_file(app, recording_sid) == ""  # not in the webhook: the timer job downloads it
+        assert app.extensions["ivr"].recording_pipeline.run() == 1
     path = kept_file(app, recording_sid)
-    assert path is not None and path.endswith(f"{call_sid}/{recording_sid}.wav")
+    assert path is not None and path.endswith(f"/{call_sid}_{recording_sid}.wav")
     with open(path, "rb") as kept:
         assert kept.read() == TONE

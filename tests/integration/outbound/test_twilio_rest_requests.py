@@ -82,8 +82,17 @@ def test_pausing_and_resuming_update_the_calls_current_recording(standin):
     assert rest.update_recording(CALL, "paused") is True
     assert rest.update_recording(CALL, "in-progress") is True
     assert [(s.method, s.path, s.form, s.credentials) for s in standin.requests] == [
-        ("POST", path, {"Status": "paused"}, f"{ACCOUNT}:{TOKEN}"),
+        ("POST", path, {"Status": "paused", "PauseBehavior": "skip"}, f"{ACCOUNT}:{TOKEN}"),
         ("POST", path, {"Status": "in-progress"}, f"{ACCOUNT}:{TOKEN}")]
+
+
+def test_deleting_a_recording_sends_delete_to_the_accounts_recordings_resource(standin):
+    path = f"/2010-04-01/Accounts/{ACCOUNT}/Recordings/RE{'e' * 32}.json"
+    standin.routes[("DELETE", path)] = Answer(204, b"")
+    rest = adapter(standin)
+    assert rest.delete_recording("RE" + "e" * 32) is True
+    assert [(s.method, s.path, s.credentials) for s in standin.requests] == [("DELETE", path, f"{ACCOUNT}:{TOKEN}")]
+    assert rest.delete_recording("RE" + "f" * 32) is False  # the stand-in answers 404
 
 
 def test_a_recording_status_twilio_does_not_know_is_refused_before_any_request(standin):

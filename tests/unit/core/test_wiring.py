@@ -10,6 +10,7 @@ import pytest
 from callqueue.queues import QueueConfig
 from callqueue.service import QueueService
 from ivr.service import CallService
+from recordings.pipeline import RecordingPipeline
 from recordings.service import RecordingService
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -64,7 +65,7 @@ def test_only_the_bootstrap_builds_the_services_in_the_server():
 @pytest.mark.parametrize("service, name", [
     (CallService(None, None, None), "fetcher"), (CallService(None, None, None), "queues"),
     (CallService(None, None, None), "speech"), (QueueService(None, QueueConfig(queues={}), None), "telephony"),
-    (RecordingService(None, None), "store")])
+    (RecordingPipeline(None, None, None, None, "here"), "store"), (CallService(None, None, None), "recording")])
 def test_a_services_collaborators_cannot_be_replaced(service, name):
     with pytest.raises(AttributeError):
         setattr(service, name, object())
