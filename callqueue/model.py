@@ -162,6 +162,8 @@ class EntryStatus(StrEnum):
     COMPLETED = "completed"
     ABANDONED = "abandoned"
     OVERFLOWED = "overflowed"
+    CALLBACK = "callback"              # hung up to be called back: keeps its place, routed once due
+    CALLBACK_FAILED = "callback_failed"  # called back max_attempts times without an answer
 
 
 IN_LINE = frozenset({EntryStatus.WAITING, EntryStatus.OFFERED})  # the caller has not reached an agent yet
@@ -204,6 +206,14 @@ class QueueEntry:
     waits: int = 0
     position_announced: int | None = None
     last_request_at: datetime | None = None
+    callback_number: str = ""      # set: the caller asked to be called back at this number (E.164)
+    callback_from: str = ""        # the number the caller called, which the callback shows
+    callback_due_at: datetime | None = None  # routed no earlier (as soon as possible, or the slot chosen)
+    callback_attempts: int = 0     # calls to the caller that went unanswered
+    callback_call_sid: str = ""    # the callback's outbound call of the current offer
+    callback_picked_at: datetime | None = None  # when the first leg (agent or caller by mode) answered
+    resumed_from: int | None = None  # the abandoned entry whose place this returning caller took
+    resumed_by: int | None = None    # (an abandoned entry) the entry of the returning caller who took its place
     order: tuple = field(init=False, repr=False, compare=False)
     needs: tuple = field(init=False, repr=False, compare=False)
 
@@ -233,7 +243,9 @@ class QueueEntry:
         if self.ended_at is None:
             return None
         last = "answered" if self.status is EntryStatus.COMPLETED else self.status.value
-        before = [word for word, flag in (("missed", self.misses), ("overflowed", self.overflowed_from)) if flag]
+        last = "resumed" if self.resumed_by is not None else last
+        before = [word for word, flag in (("missed", self.misses), ("overflowed", self.overflowed_from),
+                                          ("callback", self.callback_number and last == "answered")) if flag]
         return last if last == "overflowed" or not before else "-then-".join([*before, last])
 
     def waited_s(self, now: datetime) -> float:
@@ -250,9 +262,11 @@ def _move(entry: QueueEntry, allowed: set[EntryStatus], status: EntryStatus, **c
 
 
 def offer_entry(entry: QueueEntry, agent_id: str, now: datetime, ring_due_at: datetime | None = None) -> QueueEntry:
-    """The router offered the waiting caller to an agent; unanswered by `ring_due_at`, the offer is over."""
-    return _move(entry, {EntryStatus.WAITING}, EntryStatus.OFFERED, agent_id=agent_id, offered_at=now,
-                 offers=entry.offers + 1, ring_due_at=ring_due_at)
+    """The router offered the waiting caller (or a callback now due) to an agent; unanswered by `ring_due_at`,
+    the offer is over."""
+    return _move(entry, {EntryStatus.WAITING, EntryStatus.CALLBACK}, EntryStatus.OFFERED, agent_id=agent_id,
+                 offered_at=now, offers=entry.offers + 1, ring_due_at=ring_due_at, callback_call_sid="",
+                 callback_picked_at=None)
 
 
 def answer_entry(entry: QueueEntry, now: datetime) -> QueueEntry:
@@ -261,9 +275,52 @@ def answer_entry(entry: QueueEntry, now: datetime) -> QueueEntry:
 
 
 def requeue(entry: QueueEntry) -> QueueEntry:
-    """The agent missed the offer: the caller waits again, keeping its age (so it is first in line)."""
-    return _move(entry, {EntryStatus.OFFERED}, EntryStatus.WAITING, agent_id=None, offered_at=None,
+    """The agent missed the offer: the caller waits again (a callback is due again at once), keeping its age
+    (so it is first in line)."""
+    status = EntryStatus.CALLBACK if entry.callback_number else EntryStatus.WAITING
+    return _move(entry, {EntryStatus.OFFERED}, status, agent_id=None, offered_at=None,
                  ring_due_at=None, misses=entry.misses + 1)
+
+
+def request_callback(entry: QueueEntry, number: str, from_number: str, due_at: datetime) -> QueueEntry:
+    """The waiting caller asked to be called back at `number` from `due_at` on: it keeps its place (its
+    enqueue time and priority) and hangs up."""
+    return _move(entry, {EntryStatus.WAITING}, EntryStatus.CALLBACK, callback_number=number,
+                 callback_from=from_number, callback_due_at=due_at)
+
+
+def callback_placed(entry: QueueEntry, call_sid: str) -> QueueEntry:
+    """The callback's outbound call of this offer was placed (its CallSid kept to match its webhooks)."""
+    return _move(entry, {EntryStatus.OFFERED}, EntryStatus.OFFERED, callback_call_sid=call_sid)
+
+
+def callback_picked(entry: QueueEntry, now: datetime, ring_due_at: datetime) -> QueueEntry:
+    """The callback's first leg answered (the agent, or the caller by mode); the other leg rings until `ring_due_at`."""
+    return _move(entry, {EntryStatus.OFFERED}, EntryStatus.OFFERED, callback_picked_at=now, ring_due_at=ring_due_at)
+
+
+def callback_unanswered(entry: QueueEntry, now: datetime, retry_gap_s: float, max_attempts: int) -> QueueEntry:
+    """The caller did not answer its callback: tried again after `retry_gap_s` (keeping its place), or, after
+    `max_attempts`, failed."""
+    attempts = entry.callback_attempts + 1
+    if attempts >= max_attempts:
+        return _move(entry, {EntryStatus.OFFERED}, EntryStatus.CALLBACK_FAILED, callback_attempts=attempts,
+                     ended_at=now, ring_due_at=None)
+    return _move(entry, {EntryStatus.OFFERED}, EntryStatus.CALLBACK, callback_attempts=attempts, agent_id=None,
+                 offered_at=None, ring_due_at=None, callback_due_at=now + timedelta(seconds=retry_gap_s))
+
+
+def callback_again(entry: QueueEntry) -> QueueEntry:
+    """The callback's call was never placed or its agent did not take it: due again at once, nothing counted."""
+    return _move(entry, {EntryStatus.OFFERED}, EntryStatus.CALLBACK, agent_id=None, offered_at=None, ring_due_at=None,
+                 callback_call_sid="", callback_picked_at=None)
+
+
+def resume(entry: QueueEntry, returning_id: int) -> QueueEntry:
+    """The abandoned caller called again in time: its place goes to entry `returning_id` (it counts as resumed)."""
+    if entry.resumed_by is not None:
+        raise InvalidTransition(f"call {entry.call_id} was already resumed by entry {entry.resumed_by}")
+    return _move(entry, {EntryStatus.ABANDONED}, EntryStatus.ABANDONED, resumed_by=returning_id)
 
 
 def abandon(entry: QueueEntry, now: datetime) -> QueueEntry:

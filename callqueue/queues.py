@@ -107,6 +107,29 @@ DEFAULT_DISPOSITIONS = (
 )
 
 
+class CallbackMode(StrEnum):
+    """Who is called first when a callback's turn comes: the agent (who hears the context), or the caller."""
+
+    AGENT_FIRST = "agent_first"
+    CALLER_FIRST = "caller_first"
+
+
+class Callback(Strict):
+    """A queue's callback offer ("virtual hold"): the caller keeps its place and is called back in its turn.
+
+    Offered once the caller waited `offer_after_s`, or at once when the announced estimate is `min_estimate_s`
+    or more; `digit` takes it. An unanswered callback is tried again after `retry_gap_s`, `max_attempts` in all.
+    """
+
+    offer_after_s: float = Field(60, ge=0)
+    min_estimate_s: float | None = Field(None, ge=0)
+    digit: str = Field("1", pattern=r"^[0-9*#]$")
+    max_attempts: int = Field(3, ge=1, le=10)
+    retry_gap_s: float = Field(300, ge=10, le=86400)
+    mode: CallbackMode = CallbackMode.AGENT_FIRST
+    ring_timeout_s: float = Field(25, ge=5, le=120)
+
+
 class Queue(Strict):
     """One queue: which agents may take its calls, how one is picked, and how long callers wait."""
 
@@ -125,6 +148,8 @@ class Queue(Strict):
     escalations: list[Escalation] = Field(default_factory=list)
     dispositions: Codes = Field(default_factory=lambda: list(DEFAULT_DISPOSITIONS), min_length=1)  # wrap-up codes
     record: Literal["none", "agent_leg", "whole_call"] = "none"  # call recording once an agent is connected
+    callback: Callback | None = None  # None: no callback offer
+    resume_within_s: float | None = Field(None, gt=0, le=86400)  # a caller who hung up and calls again keeps its place
 
 
 class Announcement(Strict):
@@ -139,6 +164,19 @@ class Announcement(Strict):
     ahead: str = "There are {ahead} callers ahead of you."
     estimate: str = "Your expected wait is about {minutes} minutes."
     estimate_one: str | None = None
+    callback_offer: str = "Press {digit} to keep your place and be called back."
+    welcome_back: str = "Welcome back, you keep your place."
+    callback_number: str = "We will call you back at {number}. Press 1 to confirm, or 2 to enter another number."
+    callback_enter: str = "Enter the number to call, then press the pound key."
+    callback_invalid: str = "That number is not valid."
+    callback_when: str = "Press 1 to be called back as soon as possible, or 2 to choose a time."
+    callback_slot: str = "Press {key} for {time}."
+    callback_done: str = "Thank you. We will call you back at {number} {when}, keeping your place. Goodbye."
+    callback_asap: str = "as soon as it is your turn"
+    callback_at: str = "from {time}"
+    callback_connecting: str = "This is your callback. Connecting you to {queue}."
+    callback_whisper: str = "Callback. {context}"
+    callback_time: str = "%A %H:%M"  # how a slot is said (strftime, in the center's time zone)
 
     @model_validator(mode="before")
     @classmethod

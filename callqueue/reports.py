@@ -50,7 +50,7 @@ def abandoned(views: SqlAlchemyQueueViews, names: list[str], now: datetime, hour
     entries = views.entries_since(now - timedelta(hours=hours))
     latest: dict[str, tuple[QueueEntry, int]] = {}
     for entry in entries:
-        if entry.status is EntryStatus.ABANDONED and entry.queue in names:
+        if entry.status is EntryStatus.ABANDONED and entry.queue in names and entry.resumed_by is None:
             key = entry.from_number or entry.call_sid
             before, count = latest.get(key, (None, 0))
             latest[key] = (entry if before is None or entry.ended_at >= before.ended_at else before, count + 1)
@@ -78,7 +78,8 @@ def _figures(stats: QueueStats) -> dict:
             "avg_wait_seconds": _round(stats.average_speed_of_answer_s), "longest_wait_seconds": _round(stats.longest_wait_s),
             "service_level": _round(stats.service_level, 3), "service_level_s": stats.service_level_s,
             "estimates": stats.estimates, "estimate_error_seconds": _round(stats.estimate_error_s),
-            "estimate_bias_seconds": _round(stats.estimate_bias_s)}
+            "estimate_bias_seconds": _round(stats.estimate_bias_s), "callbacks_answered": stats.callbacks_answered,
+            "callbacks_failed": stats.callbacks_failed, "resumed": stats.resumed}
 
 
 def _staff(agents, queue: Queue) -> dict:

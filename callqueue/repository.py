@@ -21,6 +21,8 @@ from .routing import Why
 from .tables import AgentRow, AgentStatusLogRow, AssignmentRow, QueueEntryRow
 
 Entry = QueueEntryRow
+KEEPING_PLACE = (EntryStatus.WAITING.value, EntryStatus.CALLBACK.value)  # in line, on the phone or to be called back
+CALLING = (EntryStatus.OFFERED.value, EntryStatus.ANSWERED.value)
 
 
 class SqlAlchemyQueueRepository:
@@ -94,16 +96,19 @@ class SqlAlchemyQueueRepository:
         """Write an entry read through this repository back after a move."""
         write_entry(self._entries.get(entry.call_id) or self.session.get(Entry, int(entry.call_id)), entry)
 
-    def waiting_batches(self, size: int) -> Iterator[list[QueueEntry]]:
-        """Waiting callers in serving order (priority, then age), locked, `size` at a time."""
+    def waiting_batches(self, size: int, now: datetime | None = None) -> Iterator[list[QueueEntry]]:
+        """Waiting callers, and callbacks due by `now`, in serving order (priority, then age), locked, `size` at a time."""
         after = None
-        while batch := self._waiting(size, after):
+        while batch := self._waiting(size, after, now):
             yield [self._entry(row) for row in batch]
             last = batch[-1]
             after = (last.priority, last.enqueued_at, last.id)
 
-    def _waiting(self, size: int, after: tuple | None) -> list[QueueEntryRow]:
-        query = select(Entry).where(Entry.status == EntryStatus.WAITING.value)
+    def _waiting(self, size: int, after: tuple | None, now: datetime | None) -> list[QueueEntryRow]:
+        in_line = Entry.status == EntryStatus.WAITING.value
+        if now is not None:
+            in_line = or_(in_line, and_(Entry.status == EntryStatus.CALLBACK.value, Entry.callback_due_at <= now))
+        query = select(Entry).where(in_line)
         if after is not None:
             priority, enqueued_at, entry_id = after
             query = query.where(or_(
@@ -117,11 +122,24 @@ class SqlAlchemyQueueRepository:
         """How many callers of the entry's queue will be served before it (0: it is next)."""
         entry_id = int(entry.call_id)
         ahead = select(func.count(Entry.id)).where(
-            Entry.queue == entry.queue, Entry.status == EntryStatus.WAITING.value, Entry.id != entry_id,
+            Entry.queue == entry.queue, Entry.status.in_(KEEPING_PLACE), Entry.id != entry_id,
             or_(Entry.priority > entry.priority,
                 and_(Entry.priority == entry.priority, Entry.enqueued_at < entry.enqueued_at),
                 and_(Entry.priority == entry.priority, Entry.enqueued_at == entry.enqueued_at, Entry.id < entry_id)))
         return self.session.scalar(ahead) or 0
+
+    def resumable(self, from_number: str, queue: str, ended_after: datetime) -> QueueEntry | None:
+        """The latest stay of `from_number` in `queue` abandoned after `ended_after` and not resumed yet, locked."""
+        query = (select(Entry).where(Entry.from_number == from_number, Entry.ended_at > ended_after,
+                                     Entry.status == EntryStatus.ABANDONED.value, Entry.first_queue == queue,
+                                     Entry.resumed_by.is_(None))
+                 .order_by(Entry.ended_at.desc()).limit(1).with_for_update(skip_locked=True))
+        return self._entry(self.session.scalars(query).one_or_none())
+
+    def callback_of(self, call_sid: str, lock: bool = True) -> QueueEntry | None:
+        """The entry whose callback placed outbound call `call_sid` (offered now), locked."""
+        query = select(Entry).where(Entry.callback_call_sid == call_sid, Entry.status.in_(CALLING))
+        return self._entry(self.session.scalars(query.with_for_update() if lock else query).first())
 
     def rings_due(self, now: datetime) -> list[QueueEntry]:
         query = select(Entry).where(Entry.status == EntryStatus.OFFERED.value, Entry.ring_due_at <= now)

@@ -85,7 +85,7 @@ def route(entries: WaitingLine | Iterable[QueueEntry], agents: AgentIndex | Iter
     assignments = []
     line = entries if isinstance(entries, WaitingLine) else sorted(entries, key=attrgetter("order"))
     for entry in line:
-        if entry.status is not EntryStatus.WAITING or entry.queue not in config.queues:
+        if not _due(entry, now) or entry.queue not in config.queues:
             continue
         if (assignment := decision.assign(entry)) is not None:
             assignments.append(assignment)
@@ -175,3 +175,10 @@ def _score(strategy: Strategy, agent: Agent, via: Alternative) -> str:
 
 def _at(moment: datetime | None) -> str:
     return moment.isoformat() if moment else "never"
+
+
+def _due(entry: QueueEntry, now: datetime) -> bool:
+    """A waiting caller, or a callback whose time has come (it keeps its place by priority and age)."""
+    if entry.status is EntryStatus.WAITING:
+        return True
+    return entry.status is EntryStatus.CALLBACK and entry.callback_due_at is not None and entry.callback_due_at <= now

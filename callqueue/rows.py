@@ -27,7 +27,9 @@ def write_agent(row: AgentRow, agent: Agent, now: datetime) -> None:
 ENTRY_COLUMNS = frozenset({"id", "queue", "enqueued_at", "priority", "skills", "variables", "status", "agent_id",
                            "offered_at", "answered_at", "ended_at", "estimate_announced_s", "offers", "missed",
                            "queue_entered_at", "overflowed_from", "ring_due_at", "call_sid", "from_number", "node",
-                           "language", "whisper", "wait_requests", "position_announced", "last_request_at"})
+                           "language", "whisper", "wait_requests", "position_announced", "last_request_at",
+                           "callback_number", "callback_from", "callback_due_at", "callback_attempts",
+                           "callback_call_sid", "callback_picked_at", "resumed_from", "resumed_by"})
 
 
 def entry_of(row: QueueEntryRow) -> QueueEntry:
@@ -42,7 +44,10 @@ def entry_of(row: QueueEntryRow) -> QueueEntry:
                       d["answered_at"], d["ended_at"], d["estimate_announced_s"], d["offers"] or 0, d["missed"] or 0,
                       d["queue_entered_at"], d["overflowed_from"], d["ring_due_at"], d["call_sid"],
                       d["from_number"] or "", d["node"] or "", d["language"] or "", d["whisper"] or "",
-                      d["wait_requests"] or 0, d["position_announced"], d["last_request_at"])
+                      d["wait_requests"] or 0, d["position_announced"], d["last_request_at"],
+                      d["callback_number"] or "", d["callback_from"] or "", d["callback_due_at"],
+                      d["callback_attempts"] or 0, d["callback_call_sid"] or "", d["callback_picked_at"],
+                      d["resumed_from"], d["resumed_by"])
 
 
 def new_entry_row(entry: QueueEntry) -> QueueEntryRow:
@@ -64,6 +69,9 @@ def write_entry(row: QueueEntryRow, entry: QueueEntry) -> None:
     row.offers, row.missed, row.wait_requests = entry.offers, entry.misses, entry.waits
     row.estimate_announced_s, row.position_announced = entry.estimate_s, entry.position_announced
     row.last_request_at = entry.last_request_at
+    row.callback_number, row.callback_from, row.callback_due_at = entry.callback_number, entry.callback_from, entry.callback_due_at
+    row.callback_attempts, row.callback_call_sid = entry.callback_attempts, entry.callback_call_sid
+    row.callback_picked_at, row.resumed_from, row.resumed_by = entry.callback_picked_at, entry.resumed_from, entry.resumed_by
     row.wait_seconds, row.handle_seconds, row.outcome = entry.wait_seconds, entry.handle_seconds, entry.outcome
 
 

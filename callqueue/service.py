@@ -20,6 +20,7 @@ from datetime import datetime, timedelta
 from typing import Callable
 
 from . import model, moves
+from .callbacks import CallbackService, Opening
 from .index import AgentIndex
 from .matching import misfit
 from .model import EntryStatus, QueueEntry
@@ -49,6 +50,9 @@ class Wait:
     position: int = 0
     estimate_s: float | None = None
     announce: bool = False
+    callback_digit: str = ""   # set: offer the callback, taken with this digit
+    welcome_back: bool = False  # a returning caller's first segment: it keeps its old place
+    entry: int = 0
 
     @property
     def ahead(self) -> int:
@@ -76,11 +80,13 @@ def worker_name() -> str:
 class QueueService:
     """Knows the queue repository and the queue settings; nothing of HTTP, TwiML or the flow engine."""
 
-    def __init__(self, uow: Callable, config: QueueConfig, clock, telephony=None, worker: str | None = None):
+    def __init__(self, uow: Callable, config: QueueConfig, clock, telephony=None, worker: str | None = None,
+                 opening: Opening | None = None):
         self.uow, self.config, self.clock = uow, config, clock
         self._telephony = telephony  # moves a caller at once over REST (None: the next wait request does)
         self._worker = worker  # None: this process (host:pid), read at each offer
         self.recovery = Recovery(gone_after_s(config, WAIT_SEGMENT_S))
+        self.callbacks = CallbackService(self, opening)  # callbacks keeping the place (the flow's hours: `opening`)
 
     telephony = property(lambda self: self._telephony)  # given at construction, never replaced
 
@@ -96,13 +102,26 @@ class QueueService:
         known = repo.latest_entry(call_sid, lock=True)
         if known is not None and known.status in model.IN_LINE and known.node == node:
             return int(known.call_id)
+        old = self._resumable(repo, from_number, enqueue.queue, now)
         entry = repo.add_entry(QueueEntry(
-            "", enqueue.queue, now, enqueue.priority, dict(enqueue.skills), dict(enqueue.variables), call_sid=call_sid,
-            from_number=from_number, node=node, language=enqueue.language, whisper=enqueue.whisper))
+            "", enqueue.queue, old.enqueued_at if old else now, max(enqueue.priority, old.priority if old else enqueue.priority),
+            dict(enqueue.skills), dict(enqueue.variables), call_sid=call_sid, from_number=from_number, node=node,
+            language=enqueue.language, whisper=enqueue.whisper, resumed_from=int(old.call_id) if old else None))
+        if old is not None:
+            repo.save_entry(model.resume(old, int(entry.call_id)))
+            log.info("call %s from %s resumes the place of queue entry %s (waiting since %s)", call_sid, from_number,
+                     old.call_id, old.enqueued_at.isoformat())
         if enqueue.queue not in self.config.queues:
             log.error("call %s filed in queue %r, which queues.yaml does not define: overflowing", call_sid, enqueue.queue)
             repo.save_entry(model.overflow(entry, now))
         return int(entry.call_id)
+
+    def _resumable(self, repo, from_number: str, queue_name: str, now: datetime) -> QueueEntry | None:
+        """The place a returning caller resumes: its stay in the queue abandoned within resume_within_s."""
+        queue = self.config.queues.get(queue_name)
+        if queue is None or queue.resume_within_s is None or not from_number.startswith("+"):
+            return None
+        return repo.resumable(from_number, queue_name, now - timedelta(seconds=queue.resume_within_s))
 
     def on_wait(self, entry_id: int, call_sid: str) -> Wait:
         """A wait-URL request: do what is due, then leave (connected or overflowed) or hold with the news."""
@@ -126,7 +145,19 @@ class QueueService:
         position = repo.ahead_of(entry) + 1
         estimate = self._estimate(repo, entry, position) if announce else None
         repo.save_entry(model.held(entry, now, position, estimate))
-        return Wait("hold", entry.queue, entry.language, position, estimate, announce)
+        digit = self._callback_digit(entry, announce, estimate, now)
+        return Wait("hold", entry.queue, entry.language, position, estimate, announce, digit,
+                    entry.resumed_from is not None and entry.waits == 0, int(entry.call_id))
+
+    def _callback_digit(self, entry: QueueEntry, announce: bool, estimate: float | None, now: datetime) -> str:
+        """The callback offer's digit on an announcing segment, once the caller waited long enough or is told a
+        long wait; '' for no offer."""
+        queue = self.config.queues.get(entry.queue)
+        offer = queue.callback if queue is not None else None
+        if offer is None or not announce:
+            return ""
+        long_wait = offer.min_estimate_s is not None and estimate is not None and estimate >= offer.min_estimate_s
+        return offer.digit if long_wait or entry.waited_s(now) >= offer.offer_after_s else ""
 
     def _estimate(self, repo, entry: QueueEntry, position: int) -> float | None:
         queue = self.config.queues.get(entry.queue)
@@ -144,7 +175,8 @@ class QueueService:
         if entry is None:
             return Left("hangup" if queue_result == "hangup" else "overflowed")
         if queue_result == "hangup":
-            moves.abandon(uow.queues, entry, now)
+            if not entry.callback_number:  # a caller who took the callback hung up on purpose
+                moves.abandon(uow.queues, entry, now)
             return Left("hangup", entry=int(entry.call_id))
         left = self._left(uow.queues, entry)
         if entry.status is EntryStatus.OFFERED:
@@ -172,7 +204,11 @@ class QueueService:
                 return None
             moves.answer(uow.queues, entry, now)
             uow.commit()
-            return entry.whisper or entry.queue, entry.language
+        text = entry.whisper or entry.queue
+        if entry.callback_number:
+            words = self.config.announcements.get(entry.language)
+            text = words.callback_whisper.format(context=text) if words else f"Callback. {text}"
+        return text, entry.language
 
     def agent_dial_ended(self, call_sid: str, status: str, duration_s: int) -> None:
         """`dial_ended` in a transaction of its own, then route the freed agent (for callers without a call flow)."""
@@ -201,7 +237,7 @@ class QueueService:
         now = self.clock.now()
         with self.uow() as uow:
             entry = uow.queues.latest_entry(call_sid, lock=True)
-            if entry is None:
+            if entry is None or entry.callback_number:  # a callback's own call settles it (CallbackService.status)
                 return
             if entry.status is EntryStatus.ANSWERED:
                 moves.complete(uow.queues, self.config, entry, now)
@@ -235,7 +271,10 @@ class QueueService:
         return assignments
 
     def _ring_over(self, repo, entry: QueueEntry, call_status: str | None, now: datetime) -> None:
-        if offer_caller_gone(entry, call_status):
+        if entry.callback_number:
+            log.info("queue entry %s: callback offer to agent %s ran out unconnected", entry.call_id, entry.agent_id)
+            self.callbacks.unanswered(repo, entry, now)
+        elif offer_caller_gone(entry, call_status):
             log.warning("queue entry %s: the caller (call %s) is gone; agent %s is available again, not missed",
                         entry.call_id, entry.call_sid, entry.agent_id)
             moves.abandon(repo, entry, now)
@@ -250,7 +289,7 @@ class QueueService:
                             entry.call_id, entry.call_sid, since.isoformat())
                 moves.abandon(repo, entry, now)
         for entry in repo.connected_before(since, lock=True) if statuses else ():
-            if statuses.get(entry.call_sid) in ENDED_CALL:  # only Twilio can tell: a connected leg asks nothing
+            if not entry.callback_number and statuses.get(entry.call_sid) in ENDED_CALL:  # only Twilio can tell: a connected leg asks nothing
                 log.warning("queue entry %s: Twilio reports call %s over; completed", entry.call_id, entry.call_sid)
                 moves.complete(repo, self.config, entry, now)
 
@@ -292,7 +331,7 @@ class QueueService:
             return []
         now = self.clock.now()  # read once the locks are held: an offer is never stamped before the release it follows
         index, made = AgentIndex(agents.values()), []
-        for batch in repo.waiting_batches(BATCH):
+        for batch in repo.waiting_batches(BATCH, now):
             entries = {entry.call_id: entry for entry in batch}
             for assignment in route(batch, index, self.config, now):
                 moves.offer(repo, self.config, entries[assignment.call_id], agents[assignment.agent_id], assignment.why,
@@ -305,12 +344,14 @@ class QueueService:
 
     def _connect(self, moved: list[int]) -> None:
         """With REST credentials, send each offered or overflowed caller to the Enqueue action at once."""
-        if self.telephony is None or not moved:
+        if not moved:
             return
         with self.uow() as uow:
-            calls = [(e.call_sid, e.node) for e in (uow.queues.entry(entry_id) for entry_id in moved) if e]
-        for call_sid, node in calls:
-            self.telephony.leave_queue(call_sid, node)
+            entries = [e for e in (uow.queues.entry(entry_id) for entry_id in moved) if e]
+        self.callbacks.place([int(e.call_id) for e in entries if e.callback_number])
+        for entry in entries if self.telephony is not None else ():
+            if not entry.callback_number:
+                self.telephony.leave_queue(entry.call_sid, entry.node)
 
 
 def _call_status(look_up, call_sid: str) -> str | None:

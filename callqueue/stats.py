@@ -6,6 +6,11 @@ abandonment rate: abandoned / offered; average speed of answer: mean wait of ans
 longest wait: the longest wait of any caller (still waiting ones up to `now`); service level:
 answered within the target / offered; estimate error: mean |announced − actual| wait over answered
 callers who were told an estimate (bias: mean announced − actual, negative when we under-promise).
+Callbacks: a caller who took the callback stays one offered caller; answered by callback counts among
+answered (its wait runs from the original enqueue time to the moment both legs are connected, so service
+level treats it like any caller), callback failed is counted apart (not abandoned), pending callbacks
+count as waiting. A stay abandoned and then resumed by the returning caller is left out of offered and
+abandoned and counted as resumed: the returning stay is the one that counts.
 """
 from __future__ import annotations
 
@@ -42,6 +47,9 @@ class QueueStats:
     estimates: int
     estimate_error_s: float | None
     estimate_bias_s: float | None
+    callbacks_answered: int = 0
+    callbacks_failed: int = 0
+    resumed: int = 0
 
 
 def queue_stats(entries: Iterable[QueueEntry], service_level_s: Mapping[str, float] | float,
@@ -60,6 +68,8 @@ def queue_stats(entries: Iterable[QueueEntry], service_level_s: Mapping[str, flo
 def summarize(entries: Sequence[QueueEntry], queue: str, service_level_s: float, interval_start: datetime,
               interval_s: float, now: datetime | None = None) -> QueueStats:
     """Statistics of `entries`, all taken as one queue and one interval."""
+    resumed = sum(1 for e in entries if e.resumed_by is not None)
+    entries = [e for e in entries if e.resumed_by is None]
     answered = [e for e in entries if e.status in ANSWERED]
     abandoned = _count(entries, EntryStatus.ABANDONED)
     waits = [w for w in (_wait(e, now) for e in entries) if w is not None]
@@ -71,7 +81,8 @@ def summarize(entries: Sequence[QueueEntry], queue: str, service_level_s: float,
         _count(entries, EntryStatus.OVERFLOWED), sum(1 for e in entries if _is_waiting(e)),
         _share(abandoned, len(entries)), _mean(answer_waits), max(waits, default=None),
         service_level_s, _share(within, len(entries)),
-        len(errors), _mean([abs(e) for e in errors]), _mean(errors))
+        len(errors), _mean([abs(e) for e in errors]), _mean(errors),
+        sum(1 for e in answered if e.callback_number), _count(entries, EntryStatus.CALLBACK_FAILED), resumed)
 
 
 def expected_wait_s(position: int, agents_staffed: int, recent_handle_s: Sequence[float],
@@ -101,7 +112,7 @@ def _target(service_level_s: Mapping[str, float] | float, queue: str) -> float:
 
 
 def _is_waiting(entry: QueueEntry) -> bool:
-    return entry.status in (EntryStatus.WAITING, EntryStatus.OFFERED)
+    return entry.status in (EntryStatus.WAITING, EntryStatus.OFFERED, EntryStatus.CALLBACK)
 
 
 def _wait(entry: QueueEntry, now: datetime | None) -> float | None:

@@ -73,11 +73,20 @@ class QueueEntryRow(Base):
     follow_up: Mapped[bool | None] = mapped_column(nullable=True)
     wrapped_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
     wrapped_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    callback_number: Mapped[str] = mapped_column(String(32), default="")  # set: a callback (keeps its place)
+    callback_from: Mapped[str] = mapped_column(String(64), default="")
+    callback_due_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    callback_attempts: Mapped[int] = mapped_column(Integer, default=0)
+    callback_call_sid: Mapped[str] = mapped_column(String(64), default="")
+    callback_picked_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    resumed_from: Mapped[int | None] = mapped_column(Integer, nullable=True)  # a returning caller: the abandoned entry
+    resumed_by: Mapped[int | None] = mapped_column(Integer, nullable=True)  # an abandoned entry: who took its place
 
     __table_args__ = (
         Index("ix_queue_entries_line", "status", "priority", "enqueued_at", "id"),
         Index("ix_queue_entries_queue_enqueued", "queue", "enqueued_at"),
         Index("ix_queue_entries_agent_answered", "agent_id", "answered_at"),  # an agent's calls of a day
+        Index("ix_queue_entries_from_ended", "from_number", "ended_at"),  # a returning caller's abandoned stay
     )
 
 

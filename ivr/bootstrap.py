@@ -21,6 +21,7 @@ from .accounts.service import AccountService
 from .board.funnel import FunnelService
 from .board.service import BoardReports, sensitive_names
 from .catalog import FlowCatalog
+from .flow.schedule import next_open
 from .clock import SystemClock
 from .config import Settings
 from .desk.service import DeskService
@@ -226,13 +227,34 @@ def queue_exit(rest) -> QueueExit | None:
 def _queues(settings: Settings, catalog: FlowCatalog, uow, clock, rest) -> tuple[QueueService, PresenceService]:
     """The queue services on queues.yaml; agents.yaml's agents are put in the database (their status kept)."""
     config = catalog.queues or QueueConfig(queues={})
-    queues = QueueService(uow, config, clock, queue_exit(rest))
+    queues = QueueService(uow, config, clock, queue_exit(rest), opening=partial(opening_hours, catalog))
     presence = PresenceService(uow, clock, queues)
     try:
         presence.seed(read_agents(settings.flows_dir)[0])
     except Exception:  # noqa: BLE001 - a database that is down must not stop the server from starting
         log.exception("could not store the agents of agents.yaml; will try at the next start")
     return queues, presence
+
+
+def opening_hours(catalog: FlowCatalog, queue: str, moment):
+    """When `queue` is next open at or after `moment`, by the business hours of the flow that enqueues to it (the
+    first flow with an hours node when none does; always open without one). Callbacks wait for it."""
+    hours = _hours_of(catalog, queue)
+    if hours is None:
+        return moment
+    node, tz = hours
+    return next_open(node.weekly, node.holidays, node.closures, node.timezone or tz, moment) or moment
+
+
+def _hours_of(catalog: FlowCatalog, queue: str):
+    found = []
+    for loaded in catalog.current.values():
+        nodes = loaded.flow.nodes.values()
+        hours = [node for node in nodes if getattr(node, "kind", "") == "hours"]
+        if hours:
+            serves = any(getattr(node, "kind", "") == "enqueue" and node.queue == queue for node in nodes)
+            found.append((not serves, (hours[0], loaded.flow.timezone)))
+    return min(found, key=lambda item: item[0])[1] if found else None
 
 
 def _sensitive_variables(catalog: FlowCatalog, version: str) -> frozenset[str]:

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from typing import Annotated
 from zoneinfo import ZoneInfo
 
@@ -104,3 +104,18 @@ def _hours_on(weekly: dict[str, str], weekday: int) -> list[tuple[time, time]]:
 
 def day_name(moment: datetime, tz: str) -> str:
     return DAYS[moment.astimezone(ZoneInfo(tz)).weekday()]
+
+
+def next_open(weekly: dict[str, str], holidays: list[Holiday], closures: list[Closure], tz: str, now: datetime,
+              step_minutes: int = 5, horizon_days: int = 14) -> datetime | None:
+    """The first moment at or after `now` the center is open (checked every `step_minutes` on the local clock,
+    so openings on the quarter hour are found exactly); None when it stays closed for `horizon_days`."""
+    if is_open(weekly, holidays, closures, tz, now):
+        return now
+    moment = now.replace(second=0, microsecond=0)
+    moment += timedelta(minutes=step_minutes - moment.minute % step_minutes)
+    for _ in range(horizon_days * 24 * 60 // step_minutes):
+        if is_open(weekly, holidays, closures, tz, moment):
+            return moment
+        moment += timedelta(minutes=step_minutes)
+    return None

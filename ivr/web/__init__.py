@@ -14,7 +14,7 @@ from ..db import release_connections
 from ..observability import web as observability
 from ..observability.logs import configure_logging
 from . import (api, api_board, api_funnel, api_queue, api_reports, assets, demo, http_policy, i18n, media, media_stream,  # noqa: F401
-               voice, voice_callback, voice_queue)  # (they add routes to api.bp, voice.bp)
+               voice, voice_callback, voice_queue, voice_queue_callback)  # (they add routes to api.bp, voice.bp)
 from .budget import Answer, RequestBounds, text_answer
 from .signature import SignatureChecker
 from .twiml import fallback

@@ -5,7 +5,7 @@ from urllib.parse import urlencode
 
 from twilio.twiml.voice_response import VoiceResponse
 
-from callqueue.queues import QueueConfig
+from callqueue.queues import Announcement, QueueConfig
 from callqueue.service import WAIT_SEGMENT_S, Wait
 
 from ..flow.instructions import DialAgent, Enqueue
@@ -16,6 +16,7 @@ WAIT_PATH = "/voice/queue/wait"
 DIALED_PATH = "/voice/queue/dialed"
 WHISPER_PATH = "/voice/whisper"
 RECORDING_STATUS_PATH = "/voice/recording-status"
+CALLBACK_MENU_PATH = "/voice/queue/callback"
 
 
 def add_queue_verb(response: VoiceResponse, instruction: Enqueue | DialAgent, node: str, base_url: str = "") -> None:
@@ -53,13 +54,26 @@ def wait_document(wait: Wait, config: QueueConfig, say_languages: dict, media=No
         response.hangup()
         return str(response)
     queue = config.queues.get(wait.queue)
-    for text in _news(wait, config) + ([queue.hold_prompts[wait.language]] if _prompted(wait, queue) else []):
-        speak(response, text, wait.language, say_languages, media)
+    words = config.announcements.get(wait.language) or Announcement()
+    texts = ([words.welcome_back] if wait.welcome_back else []) + _news(wait, config)
+    texts += [queue.hold_prompts[wait.language]] if _prompted(wait, queue) else []
+    texts += [words.callback_offer.format(digit=wait.callback_digit)] if wait.callback_digit else []
+    holder = response
+    if wait.callback_digit:  # the whole segment listens for the digit, then the wait URL is asked again
+        holder = response.gather(num_digits=1, timeout=WAIT_SEGMENT_S, method="POST",
+                                 action=callback_menu_url(media.base_url if media else "", wait.entry, "offer"))
+    for text in texts:
+        speak(holder, text, wait.language, say_languages, media)
     if queue is not None and queue.hold_music:
-        response.play(absolute(media.base_url, queue.hold_music) if media is not None else queue.hold_music)
-    else:
+        holder.play(absolute(media.base_url, queue.hold_music) if media is not None else queue.hold_music)
+    elif not wait.callback_digit:
         response.pause(length=WAIT_SEGMENT_S)
     return str(response)
+
+
+def callback_menu_url(base_url: str, entry: int, step: str, number: str = "") -> str:
+    """The Gather action of the callback menu's `step` (the number chosen so far rides along, signed by Twilio)."""
+    return _url(base_url, CALLBACK_MENU_PATH, entry=entry, step=step, **({"number": number} if number else {}))
 
 
 def _news(wait: Wait, config: QueueConfig) -> list[str]:

@@ -73,7 +73,8 @@ def test_korean_caller_alone_in_line_hears_it_is_next_with_the_estimate_and_wait
     second, root = calls.reach("2", language="1")
     heard = said(calls.wait(second, entry_of(root)))
     assert heard == ["다음 순서입니다.", "예상 대기 시간은 약 4분입니다.",
-                     "잠시만 기다려 주십시오. 곧 요금 상담원을 연결해 드리겠습니다."]
+                     "잠시만 기다려 주십시오. 곧 요금 상담원을 연결해 드리겠습니다.",
+                     "대기 순서를 유지한 채 전화를 다시 받으시려면 1번을 누르세요."]  # billing offers callbacks
     assert calls.entry(second).estimate_announced_s == 210
     calls.status("smith", "available")  # speaks no Korean
     assert verbs(calls.wait(second, entry_of(root))) == ["Pause"]
