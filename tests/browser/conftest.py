@@ -20,8 +20,8 @@ import pytest
 from gunicorn_server import FLOWS, GunicornServer
 from helpers import TOKEN
 
-CHROMIUM = "/usr/bin/chromium"
-API_TOKEN = "browser-api-token"     # the live server's IVR_API_TOKEN unless a test gives its own
+from browser_settings import API_TOKEN, CHROMIUM
+
 SET_UP = "run `make .venv/.installed` (scripts/bootstrap.sh installs Debian's chromium and the pinned playwright)"
 
 

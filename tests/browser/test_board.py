@@ -16,7 +16,7 @@ import requests
 from playwright.sync_api import expect
 
 from board_calls import ACCOUNT, CALLS_PATH, PLACED_SID, Phone, add_user, always_open_flows, fake_rest, sign_in
-from conftest import API_TOKEN
+from browser_settings import API_TOKEN
 from helpers import new_call_sid, twilio_params
 
 NUMBER = "+821055501111"
