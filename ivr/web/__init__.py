@@ -10,6 +10,7 @@ from ..accounts import api as accounts_api, pages as placeholder_pages, web as a
 from ..bootstrap import Services, build
 from ..config import Settings
 from ..db import release_connections
+from ..desk import pages as desk_pages
 from ..observability import web as observability
 from ..observability.logs import configure_logging
 from . import (api, api_board, api_queue, api_reports, assets, demo, http_policy, i18n, media, media_stream,  # noqa: F401
@@ -39,7 +40,8 @@ def create_app(settings: Settings | None = None, clock=None, twilio=None, **over
     app.register_blueprint(media.bp)
     accounts.init_app(app, settings)
     i18n.init_app(app)
-    app.register_blueprint(placeholder_pages.bp)  # /desk and /board stand-ins: goes when the real pages come
+    app.register_blueprint(placeholder_pages.bp)  # /board stand-in: goes when the real page comes
+    desk_pages.init_app(app)
     media_stream.init_app(app)
     observability.init_app(app)
     http_policy.init_app(app)
