@@ -155,9 +155,10 @@ function live() {
   liveEvents("/desk/events", () => again(), {
     kinds: KINDS,
     onState: (state) => {
+      // The first failure of an outage re-fetches once: a refused stream may mean the session is over (401).
+      if (state !== "open" && badge.dataset.state === "open") again();
       badge.dataset.state = state;
       badge.textContent = words.t(state === "open" ? "live" : "reconnecting");
-      if (state !== "open") again(); // a refused stream may mean the session is over: the snapshot says so
     },
   });
 }
