@@ -13,6 +13,7 @@ WORDS = {
     "desk.reserved": {"ko": "전화 울림", "en": "Ringing"},
     "desk.busy": {"ko": "통화 중", "en": "On a call"},
     "desk.wrap_up": {"ko": "후처리", "en": "Wrap-up"},
+    "desk.missed": {"ko": "부재중", "en": "Missed"},
     "desk.break_reason": {"ko": "휴식 사유", "en": "Break reason"},
     "desk.since": {"ko": "부터", "en": "since"},
     "desk.wrap_left": {"ko": "후처리 남은 시간: {s}초", "en": "Wrap-up time left: {s} s"},
