@@ -25,6 +25,7 @@ EXEMPT_PREFIXES = ("/api/", "/voice/", "/metrics")  # Bearer-token API, signed T
 JSON_PREFIXES = ("/desk/api", "/board/api")  # the pages' own JSON: 401/403 as JSON, not a redirect
 LOOPBACK = {"127.0.0.1", "::1"}
 HOME = {Role.AGENT.value: "/desk", Role.SUPERVISOR.value: "/board", Role.ADMIN.value: "/board"}
+BACKGROUND_HEADER = "X-Background"  # "1" on a page's own refreshes (after a live nudge): not the person's activity
 
 
 def init_app(app: Flask, settings) -> None:
@@ -105,8 +106,15 @@ def _session_user() -> User | None:
     if user is None:
         _end_session()
         return None
-    session["seen"] = now
+    if not background_request():
+        session["seen"] = now
     return user
+
+
+def background_request() -> bool:
+    """True for what a page fetches by itself (a live nudge's refresh, an event stream, a token renewal): such
+    requests need the session but do not keep it alive, so an unattended page still ends after SESSION_IDLE_S."""
+    return g.get("background", False) or request.headers.get(BACKGROUND_HEADER) == "1"
 
 
 def _end_session() -> None:
@@ -117,9 +125,10 @@ def _end_session() -> None:
         session["lang"] = language
 
 
-def login_required(*roles: str):
+def login_required(*roles: str, background: bool = False):
     """A page for signed-in users of `roles` (any role when none is named): no session -> sign-in page (401 JSON
-    under /desk/api and /board/api); another role -> 403."""
+    under /desk/api and /board/api); another role -> 403. `background=True` marks a route that is never the
+    person's own activity (an event stream): it does not refresh the idle timer."""
     unknown = set(roles) - {r.value for r in Role}
     if unknown:
         raise ValueError(f"login_required: unknown role(s) {', '.join(sorted(unknown))}")
@@ -127,6 +136,8 @@ def login_required(*roles: str):
     def decorate(view):
         @functools.wraps(view)
         def guarded(*args, **kwargs):
+            if background:
+                g.background = True
             user = current_user()
             if user is None:
                 return _sign_in_first()

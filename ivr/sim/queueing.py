@@ -90,18 +90,18 @@ def _spoken(call, verb, url: str) -> tuple[str, str] | None:
 
 
 def _segment(call, document: v.Document) -> str:
-    """Carry out one wait document: says, plays and pauses take time; <Leave> or <Hangup> end the wait."""
+    """Carry out one wait document: says, plays and pauses take time; <Leave> or <Hangup> end the wait. A
+    <Gather> (the callback offer) plays its prompts and waits its timeout: the simulated caller presses nothing
+    there, so the document goes on with the next verb, as Twilio does on no input without actionOnEmptyResult."""
     for verb in document.verbs:
-        words = _spoken(call, verb, document.url)
-        if words is not None:
-            language, text = words
-            shown = f"  ▶ {listening.shown_prompt(verb.url)}" if isinstance(verb, v.PlayVerb) else ""
-            call.transcript.add("say", f"🔊 [{language}] {text}{shown}", said=text)
-            call.pass_time(max(1.0, len(text) / CHARACTERS_PER_SECOND))
-        elif isinstance(verb, (v.PlayVerb, v.PauseVerb)):
-            seconds = verb.length_s if isinstance(verb, v.PauseVerb) else PLAY_SECONDS
-            call.transcript.add("pause", f"♫ hold {seconds} s")
-            call.pass_time(seconds)
+        if _heard(call, verb, document.url):
+            continue
+        if isinstance(verb, v.GatherVerb):
+            for prompt in verb.prompts:
+                if not _heard(call, prompt, document.url):
+                    raise ProtocolError(f"<{type(prompt).__name__.removesuffix('Verb')}> is not allowed in a <Gather>")
+            call.transcript.add("pause", f"⌨ no key pressed in {verb.timeout_s} s")
+            call.pass_time(verb.timeout_s)
         elif isinstance(verb, v.LeaveVerb):
             return "leave"
         elif isinstance(verb, v.HangupVerb):
@@ -110,6 +110,23 @@ def _segment(call, document: v.Document) -> str:
         else:
             raise ProtocolError(f"<{type(verb).__name__.removesuffix('Verb')}> is not allowed in a wait document")
     return "again"
+
+
+def _heard(call, verb, url: str) -> bool:
+    """A <Say>, <Play> or <Pause> of a wait document: the caller hears it (time passes); False for other verbs."""
+    words = _spoken(call, verb, url)
+    if words is not None:
+        language, text = words
+        shown = f"  ▶ {listening.shown_prompt(verb.url)}" if isinstance(verb, v.PlayVerb) else ""
+        call.transcript.add("say", f"🔊 [{language}] {text}{shown}", said=text)
+        call.pass_time(max(1.0, len(text) / CHARACTERS_PER_SECOND))
+        return True
+    if isinstance(verb, (v.PlayVerb, v.PauseVerb)):
+        seconds = verb.length_s if isinstance(verb, v.PauseVerb) else PLAY_SECONDS
+        call.transcript.add("pause", f"♫ hold {seconds} s")
+        call.pass_time(seconds)
+        return True
+    return False
 
 
 def dial_agent(call, dial: v.DialVerb, url: str) -> Next | None:

@@ -6,11 +6,12 @@ import logging
 
 from flask import Flask
 
-from ..accounts import api as accounts_api, pages as placeholder_pages, web as accounts  # noqa: F401  (accounts_api adds routes to api.bp)
+from ..accounts import api as accounts_api, web as accounts  # noqa: F401  (accounts_api adds routes to api.bp)
 from ..board import pages as board_pages
 from ..bootstrap import Services, build
 from ..config import Settings
 from ..db import release_connections
+from ..desk import pages as desk_pages
 from ..observability import web as observability
 from ..observability.logs import configure_logging
 from . import (api, api_board, api_funnel, api_queue, api_reports, assets, demo, http_policy, i18n, media, media_stream,  # noqa: F401
@@ -40,8 +41,8 @@ def create_app(settings: Settings | None = None, clock=None, twilio=None, **over
     app.register_blueprint(media.bp)
     accounts.init_app(app, settings)
     i18n.init_app(app)
-    app.register_blueprint(placeholder_pages.bp)  # /desk and /board stand-ins: goes when the real pages come
     board_pages.init_app(app)
+    desk_pages.init_app(app)
     media_stream.init_app(app)
     observability.init_app(app)
     http_policy.init_app(app)

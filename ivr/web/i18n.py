@@ -23,8 +23,6 @@ STRINGS: dict[str, dict[str, str]] = {
                   "en": "The form's security token is missing or expired. Reload the page and try again."},
     "forbidden.title": {"ko": "권한이 없습니다", "en": "Not allowed"},
     "forbidden.text": {"ko": "이 페이지는 회원님의 역할로 볼 수 없습니다.", "en": "Your role may not open this page."},
-    "desk.title": {"ko": "상담원 화면", "en": "Agent desk"},
-    "desk.coming": {"ko": "상담원 화면은 준비 중입니다.", "en": "The agent desk is coming soon."},
 }
 
 

@@ -52,7 +52,7 @@ def test_record_action_carries_twilios_recording_parameters(transport, signed):
     assert (action.params["RecordingDuration"], action.params["Digits"]) == ("12", "#")
 
 
-def test_recording_status_callback_follows_the_action_with_its_own_parameters(transport, signed, twilio):
+def test_recording_status_callback_follows_the_action_with_its_own_parameters(ivr_app, transport, signed, twilio):
     result = run_call(transport, ["1", "rec:12"], options=signed)
     callback = result.requests[3]
     action = result.requests[2].params
@@ -62,6 +62,8 @@ def test_recording_status_callback_follows_the_action_with_its_own_parameters(tr
         "RecordingUrl": action["RecordingUrl"], "RecordingStatus": "completed", "RecordingDuration": "12",
         "RecordingChannels": "1", "RecordingSource": "RecordVerb"}
     assert "✔ recording status callback completed -> HTTP 204" in result.lines
+    assert twilio.downloads == []  # the webhook only marks it due: the timers' download job fetches it
+    ivr_app.extensions["ivr"].recording_pipeline.run()  # the simulator's recording is not in the fake's media
     assert twilio.downloads == [action["RecordingUrl"] + ".wav"]
 
 

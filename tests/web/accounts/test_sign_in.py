@@ -215,7 +215,7 @@ def test_the_language_follows_the_browser_and_the_switch_is_remembered(browser):
     page = browser.get("/login", headers={"Accept-Language": "ko-KR"}).get_data(as_text=True)
     assert '<html lang="en">' in page and ">Sign in<" in page
     sign_in(browser)
-    assert "The agent desk is coming soon." in browser.get("/desk").get_data(as_text=True)  # kept across sign-in
+    assert "<h2 id=\"presence-title\">Status" in browser.get("/desk").get_data(as_text=True)  # kept across sign-in
 
 
 def test_pages_have_no_inline_script_or_style(browser, app):
