@@ -122,6 +122,9 @@ class Settings:
     desk_token_ttl_s: int = 3600  # DESK_TOKEN_TTL_S: how long a browser-phone token lives (Twilio allows 24 h)
     session_idle_s: float = 1800.0  # a page session unused this long is over (sign in again)
     live_keep_s: float = 86400.0  # LIVE_KEEP_S: live-feed events older than this are pruned by the timers
+    recordings_keep_days_voicemail: int = 90  # RECORDINGS_KEEP_DAYS_VOICEMAIL: voicemails deleted after (0: kept)
+    recordings_keep_days_call: int = 30  # RECORDINGS_KEEP_DAYS_CALL: call recordings deleted after (0: kept)
+    recordings_link_ttl_s: float = 900.0  # RECORDINGS_LINK_TTL_S: how long a signed playback link works
 
     @classmethod
     def from_env(cls, env: dict | None = None, **overrides) -> "Settings":
@@ -167,6 +170,9 @@ class Settings:
             desk_token_ttl_s=int(_number(env, "DESK_TOKEN_TTL_S", 3600, 60, 86400)),
             session_idle_s=_number(env, "SESSION_IDLE_S", 1800.0, 60.0, 7 * 24 * 3600.0),
             live_keep_s=_number(env, "LIVE_KEEP_S", 86400.0, 60.0, 90 * 86400.0),
+            recordings_keep_days_voicemail=int(_number(env, "RECORDINGS_KEEP_DAYS_VOICEMAIL", 90, 0, 36500)),
+            recordings_keep_days_call=int(_number(env, "RECORDINGS_KEEP_DAYS_CALL", 30, 0, 36500)),
+            recordings_link_ttl_s=_number(env, "RECORDINGS_LINK_TTL_S", 900.0, 30.0, 86400.0),
         )
         values.update(overrides)
         return cls(**values)
