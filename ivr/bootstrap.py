@@ -1,6 +1,7 @@
 """The composition root: the one place that picks the concrete classes and wires them together."""
 from __future__ import annotations
 
+import dataclasses
 import logging
 import time
 from dataclasses import dataclass
@@ -164,6 +165,21 @@ def recording_file(directory, file_path: str):
 def call_language(uow, call_sid: str) -> str:
     """The language a call was in (its flow's choice), for the transcript's model."""
     return uow.session.scalar(select(CallRow.language).where(CallRow.call_sid == call_sid)) or ""
+
+
+def build_transcriber(settings: Settings) -> Transcriber:
+    """The transcriber alone (for `ivr recordings transcribe`): the database and a vosk model per flow language.
+    ValueError saying why when speech is off or no model loads."""
+    if settings.speech == "off":
+        raise ValueError("speech recognition is off (SPEECH=off): turn it on to transcribe")
+    catalog = FlowCatalog(settings.flows_dir)
+    catalog.load()
+    languages = {lang for lf in catalog.current.values() for lang in lf.flow.languages} or {"ko"}
+    speech = build_speech(dataclasses.replace(settings, prompts="say"), languages)
+    if not speech.recognizers:
+        raise ValueError(f"no speech model could be loaded: {speech.problems}")
+    _engine, uow = _database(settings, SystemClock(), migrate=False)
+    return Transcriber(uow, SystemClock(), speech.recognizers, call_language, partial(recording_file, settings.recordings_dir))
 
 
 def build_queue(settings: Settings, clock=None) -> QueueService:

@@ -61,6 +61,12 @@ class Transcriber:
         with self.uow() as uow:
             return uow.recordings.due_for_transcript(self.clock.now(), MAX_TRIES, since, limit)
 
+    def backlog(self, since: datetime | None = None) -> list[tuple[int, int]]:
+        """(id, seconds of audio as Twilio reported) of every due recording made since `since`, oldest first."""
+        ids = self.due(since, limit=1_000_000)
+        with self.uow() as uow:
+            return [(i, max(1, uow.recordings.get(i).duration_seconds or 0)) for i in ids]
+
     def transcribe_due(self, limit: int = 5, since: datetime | None = None) -> int:
         """Transcribe up to `limit` due recordings now; how many got a transcript."""
         return sum(1 for row_id in self.due(since, limit) if self.transcribe_one(row_id) is not None)
