@@ -3,21 +3,18 @@ ann (admin), recordings made straight in the database, and a browser-like client
 from __future__ import annotations
 
 import sys
-from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
-from callqueue.tables import QueueEntryRow
 from ivr.config import Settings
 from ivr.web import create_app
-from recordings.tables import RecordingRow
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "accounts"))
 
-from accounts_pages import CHEAP, PASSWORD, sign_in  # noqa: E402
-from helpers import TOKEN, new_call_sid  # noqa: E402
+from accounts_pages import CHEAP, PASSWORD, sign_in  # noqa: E402  (the accounts tests' sign-in helpers)
+from helpers import TOKEN  # noqa: E402
 
 FLOWS = Path(__file__).resolve().parents[3] / "flows"
 
@@ -49,33 +46,3 @@ def person(app):
         assert sign_in(client, username, PASSWORD).status_code == 303
         return client
     return signed_in
-
-
-def add_recording(app, clock, kind="voicemail", audio: bytes | None = None, age_days: float = 0.0, transcript="",
-                  agent: str | None = None, call_sid: str | None = None, held: bool = False) -> int:
-    """A recording row (with its WAV under RECORDINGS_DIR when `audio` is given), answered by `agent` if named."""
-    services = app.extensions["ivr"]
-    call_sid = call_sid or new_call_sid()
-    made = clock.now() - timedelta(days=age_days)
-    file_path = ""
-    if audio is not None:
-        folder = services.settings.recordings_dir / made.strftime("%Y-%m-%d")
-        folder.mkdir(parents=True, exist_ok=True)
-        (folder / f"{call_sid}.wav").write_bytes(audio)
-        file_path = f"{made:%Y-%m-%d}/{call_sid}.wav"
-    with services.uow() as uow:
-        row = RecordingRow(call_sid=call_sid, recording_sid="RE" + call_sid[2:], kind=kind, url="https://api.twilio.com/x",
-                           duration_seconds=2, file_path=file_path, created_at=made, updated_at=made,
-                           transcript=transcript, legal_hold=held)
-        uow.recordings.add(row)
-        if agent:
-            uow.session.add(QueueEntryRow(call_sid=call_sid, queue="billing", first_queue="billing", status="completed",
-                                          agent_id=agent, enqueued_at=made, queue_entered_at=made, answered_at=made))
-        uow.commit()
-        return row.id
-
-
-def csrf(client) -> dict:
-    from accounts_pages import csrf_of
-
-    return {"X-CSRFToken": csrf_of(client.get("/board/voicemail"))}

@@ -8,7 +8,7 @@ import pytest
 
 from speech.audio import Audio, to_wav
 
-from conftest import add_recording, csrf
+from recording_rows import add_recording, csrf
 
 WAV = to_wav(Audio(bytes(range(256)) * 64, 8000))
 

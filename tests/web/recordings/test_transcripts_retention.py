@@ -11,7 +11,7 @@ from ivr.bootstrap import call_language, recording_file
 from recordings.transcripts import MAX_TRIES, Transcriber
 from speech.audio import Audio, silence, to_wav
 
-from conftest import add_recording
+from recording_rows import add_recording
 
 
 @pytest.fixture(scope="module")

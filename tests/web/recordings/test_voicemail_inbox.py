@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 
 from helpers import new_call_sid, twilio_params
 
-from conftest import csrf
+from recording_rows import csrf
 
 RECORDING_URL = "https://api.twilio.com/2010-04-01/Accounts/AC0/Recordings/RE" + "b" * 32
 
