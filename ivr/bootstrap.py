@@ -1,11 +1,13 @@
 """The composition root: the one place that picks the concrete classes and wires them together."""
 from __future__ import annotations
 
+import dataclasses
 import logging
 import time
 from dataclasses import dataclass
 from functools import partial
 
+from sqlalchemy import select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import sessionmaker
 
@@ -14,7 +16,9 @@ from callqueue.queues import QueueConfig
 from callqueue.service import QueueService
 from recordings.pipeline import DownloadPolicy, RecordingPipeline
 from recordings.service import RecordingService
+from recordings.retention import Retention
 from recordings.store import LocalRecordingStore
+from recordings.transcripts import Transcriber
 
 from .accounts.audit import AuditLog
 from .accounts.service import AccountService
@@ -37,7 +41,11 @@ from .sensitive import Sealer
 from .service import CallService
 from .speech_service import SpeechService, build_speech
 from .queue_exit import QueueExit
+from .recording_life.links import PlaybackLinks
+from .recording_life.service import RecordingLife
 from .recording_policy import RecordingPolicy
+from .speech_service import off_the_event_loop
+from .tables import CallRow
 from callqueue.config import read_agents, read_queues
 
 log = logging.getLogger(__name__)
@@ -62,6 +70,9 @@ class Services:
     reports: object = None  # the board: wallboard, reports, exports, abandoned callers and call-backs (BoardReports)
     funnel: FunnelService | None = None  # the IVR funnel of each flow (board pages, /api/flows/<name>/funnel)
     recording_pipeline: RecordingPipeline | None = None  # the timer job downloading recordings (None: no store)
+    transcripts: Transcriber | None = None  # offline transcripts of downloaded recordings (timer job, backlog command)
+    retention: Retention | None = None  # deletes recordings past their kind's keep-days (timer job), never held ones
+    recording_life: RecordingLife | None = None  # search, signed playback (audited), legal hold, the voicemail inbox
 
     @property
     def rest(self):
@@ -131,7 +142,8 @@ def build(settings: Settings, **overrides) -> Services:
                            audit=lambda: audit)
     services = Services(settings, engine, catalog, calls, clock, RecordingService(uow, clock, store is not None), speech,
                         queues, presence, twilio, desk, audit, accounts, LiveHub(engine, clock, settings.live_keep_s),
-                        reports, funnel_service(uow, catalog), recording_pipeline(settings, uow, clock, twilio, store))
+                        reports, funnel_service(uow, catalog), recording_pipeline(settings, uow, clock, twilio, store),
+                        *_recording_life(settings, uow, clock, speech, audit, reports, catalog))
     services.store_versions()
     services.warm_prompts()
     return services
@@ -155,6 +167,45 @@ def build_recording_pipeline(settings: Settings, clock=None) -> RecordingPipelin
     _engine, uow = _database(settings, clock, migrate=False)
     return recording_pipeline(settings, uow, clock, TwilioRest.from_settings(settings),
                               LocalRecordingStore(settings.recordings_dir))
+
+
+def _recording_life(settings: Settings, uow, clock, speech: SpeechService, audit, reports, catalog):
+    """Transcripts, retention and people's access to recordings, on the recordings folder and the server secret."""
+    locate = partial(recording_file, settings.recordings_dir)
+    transcripts = Transcriber(uow, clock, speech.recognizers, call_language, locate, off_the_event_loop)
+    keep = {"voicemail": settings.recordings_keep_days_voicemail, "call": settings.recordings_keep_days_call}
+    retention = Retention(uow, clock, keep, locate, audit)
+    links = PlaybackLinks(derived(server_secret(settings), "recording-links"), clock, settings.recordings_link_ttl_s)
+    life = RecordingLife(uow, clock, locate, links, audit, lambda: reports.callbacks, partial(_sensitive_variables, catalog))
+    return transcripts, retention, life
+
+
+def recording_file(directory, file_path: str):
+    """A recording's file: its row's path as is when absolute, else under RECORDINGS_DIR."""
+    from pathlib import Path
+
+    path = Path(file_path)
+    return path if path.is_absolute() else Path(directory) / path
+
+
+def call_language(uow, call_sid: str) -> str:
+    """The language a call was in (its flow's choice), for the transcript's model."""
+    return uow.session.scalar(select(CallRow.language).where(CallRow.call_sid == call_sid)) or ""
+
+
+def build_transcriber(settings: Settings) -> Transcriber:
+    """The transcriber alone (for `ivr recordings transcribe`): the database and a vosk model per flow language.
+    ValueError saying why when speech is off or no model loads."""
+    if settings.speech == "off":
+        raise ValueError("speech recognition is off (SPEECH=off): turn it on to transcribe")
+    catalog = FlowCatalog(settings.flows_dir)
+    catalog.load()
+    languages = {lang for lf in catalog.current.values() for lang in lf.flow.languages} or {"ko"}
+    speech = build_speech(dataclasses.replace(settings, prompts="say"), languages)
+    if not speech.recognizers:
+        raise ValueError(f"no speech model could be loaded: {speech.problems}")
+    _engine, uow = _database(settings, SystemClock(), migrate=False)
+    return Transcriber(uow, SystemClock(), speech.recognizers, call_language, partial(recording_file, settings.recordings_dir))
 
 
 def build_queue(settings: Settings, clock=None) -> QueueService:

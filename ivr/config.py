@@ -125,6 +125,9 @@ class Settings:
     recordings_delete_from_twilio: bool = False  # RECORDINGS_DELETE_FROM_TWILIO=1: delete Twilio's copy once ours is verified
     recordings_download_attempts: int = 8  # RECORDINGS_DOWNLOAD_ATTEMPTS: tries before a download is marked failed
     recordings_retry_base_s: float = 30.0  # RECORDINGS_RETRY_BASE_S: first backoff; doubles each try (capped at 1 h)
+    recordings_keep_days_voicemail: int = 90  # RECORDINGS_KEEP_DAYS_VOICEMAIL: voicemails deleted after (0: kept)
+    recordings_keep_days_call: int = 30  # RECORDINGS_KEEP_DAYS_CALL: call recordings deleted after (0: kept)
+    recordings_link_ttl_s: float = 900.0  # RECORDINGS_LINK_TTL_S: how long a signed playback link works
 
     @classmethod
     def from_env(cls, env: dict | None = None, **overrides) -> "Settings":
@@ -173,6 +176,9 @@ class Settings:
             recordings_delete_from_twilio=env.get("RECORDINGS_DELETE_FROM_TWILIO", "0").strip().lower() in ("1", "true", "yes"),
             recordings_download_attempts=int(_number(env, "RECORDINGS_DOWNLOAD_ATTEMPTS", 8, 1, 100)),
             recordings_retry_base_s=_number(env, "RECORDINGS_RETRY_BASE_S", 30.0, 1.0, 3600.0),
+            recordings_keep_days_voicemail=int(_number(env, "RECORDINGS_KEEP_DAYS_VOICEMAIL", 90, 0, 36500)),
+            recordings_keep_days_call=int(_number(env, "RECORDINGS_KEEP_DAYS_CALL", 30, 0, 36500)),
+            recordings_link_ttl_s=_number(env, "RECORDINGS_LINK_TTL_S", 900.0, 30.0, 86400.0),
         )
         values.update(overrides)
         return cls(**values)

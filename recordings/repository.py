@@ -1,12 +1,21 @@
-"""Recordings in the database: found by Twilio's RecordingSid, listed for people to handle."""
+"""Recordings in the database: found by Twilio's RecordingSid, listed for people to handle, searched by transcript,
+claimed for transcription, and picked out when their retention is over."""
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from .tables import RecordingRow
+
+LIKE_ESCAPE = "\\"
+
+
+def like_pattern(text: str) -> str:
+    """`%text%` for LIKE with %, _ and the escape character itself taken literally."""
+    escaped = text.replace(LIKE_ESCAPE, LIKE_ESCAPE * 2).replace("%", LIKE_ESCAPE + "%").replace("_", LIKE_ESCAPE + "_")
+    return f"%{escaped}%"
 
 
 class SqlAlchemyRecordingRepository:
@@ -55,3 +64,53 @@ class SqlAlchemyRecordingRepository:
         query = select(RecordingRow).where(RecordingRow.call_sid == call_sid, RecordingRow.recording_sid == "",
                                            RecordingRow.kind == "call")
         return self.session.scalars(query.order_by(RecordingRow.id)).first()
+
+    def search(self, text: str = "", kind: str | None = None, start: datetime | None = None, end: datetime | None = None,
+               status: str | None = None, call_sids=None, limit: int = 50, offset: int = 0) -> tuple[list[RecordingRow], int]:
+        """Newest first: rows whose transcript holds `text` (any case), of `kind`, made in [start, end), among
+        `call_sids` (a select of call sids, for an agent's own calls) when given; the page and the total."""
+        conditions = []
+        if text:
+            conditions.append(func.lower(RecordingRow.transcript).like(like_pattern(text.lower()), escape=LIKE_ESCAPE))
+        if kind:
+            conditions.append(RecordingRow.kind == kind)
+        if status:
+            conditions.append(RecordingRow.status == status)
+        if start is not None:
+            conditions.append(RecordingRow.created_at >= start)
+        if end is not None:
+            conditions.append(RecordingRow.created_at < end)
+        if call_sids is not None:
+            conditions.append(RecordingRow.call_sid.in_(call_sids))
+        where = and_(True, *conditions)
+        total = self.session.scalar(select(func.count()).select_from(RecordingRow).where(where))
+        page = select(RecordingRow).where(where).order_by(RecordingRow.created_at.desc(), RecordingRow.id.desc())
+        return list(self.session.scalars(page.limit(limit).offset(offset))), int(total or 0)
+
+    # -- transcription -------------------------------------------------------------------------------------
+    def due_for_transcript(self, now: datetime, max_tries: int, since: datetime | None, limit: int) -> list[int]:
+        """Ids of downloaded, untranscribed recordings not given up on and not claimed (or retried) until later."""
+        query = select(RecordingRow.id).where(
+            RecordingRow.file_path != "", RecordingRow.transcribed_at.is_(None), RecordingRow.transcribe_tries < max_tries,
+            or_(RecordingRow.transcribe_after.is_(None), RecordingRow.transcribe_after <= now))
+        if since is not None:
+            query = query.where(RecordingRow.created_at >= since)
+        return list(self.session.scalars(query.order_by(RecordingRow.created_at, RecordingRow.id).limit(limit)))
+
+    def claim_for_transcript(self, row_id: int, now: datetime, until: datetime) -> bool:
+        """Take the row until `until` when it is still due: one conditional UPDATE, so two workers never both win."""
+        claimed = self.session.execute(update(RecordingRow).where(
+            RecordingRow.id == row_id, RecordingRow.transcribed_at.is_(None),
+            or_(RecordingRow.transcribe_after.is_(None), RecordingRow.transcribe_after <= now),
+        ).values(transcribe_after=until).execution_options(synchronize_session=False))
+        return claimed.rowcount == 1
+
+    # -- retention -----------------------------------------------------------------------------------------
+    def expired(self, kind: str, before: datetime, limit: int) -> list[RecordingRow]:
+        """Rows of `kind` made before `before` and not on legal hold, oldest first."""
+        query = select(RecordingRow).where(RecordingRow.kind == kind, RecordingRow.created_at < before,
+                                           RecordingRow.legal_hold.is_(False))
+        return list(self.session.scalars(query.order_by(RecordingRow.created_at, RecordingRow.id).limit(limit)))
+
+    def delete(self, row: RecordingRow) -> None:
+        self.session.delete(row)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Index, Integer, String
+from sqlalchemy import Boolean, Float, Index, Integer, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from callqueue.sqltypes import UtcDateTime
@@ -47,4 +47,18 @@ class RecordingRow(Base):
     downloaded_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
     twilio_deleted_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
 
-    __table_args__ = (Index("ix_recordings_download_due", "download_state", "next_attempt_at"),)
+    # -- recording life (transcript, retention, voicemail inbox) --------------------------------------------
+    transcript: Mapped[str] = mapped_column(Text, default="")
+    transcript_language: Mapped[str] = mapped_column(String(16), default="")
+    transcript_confidence: Mapped[float | None] = mapped_column(Float, nullable=True)
+    transcribed_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    transcribe_tries: Mapped[int] = mapped_column(Integer, default=0)
+    transcribe_after: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)  # next try after a failure
+    transcribe_error: Mapped[str] = mapped_column(String(256), default="")
+    legal_hold: Mapped[bool] = mapped_column(Boolean, default=False)  # kept whatever the retention says
+    assigned_to: Mapped[str | None] = mapped_column(String(64), nullable=True)  # the agent a voicemail was given to
+    handled_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    handled_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+
+    __table_args__ = (Index("ix_recordings_download_due", "download_state", "next_attempt_at"),
+                      Index("ix_recordings_kind_created", "kind", "created_at"))

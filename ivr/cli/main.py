@@ -13,13 +13,15 @@ from .flowtest import test_command
 from .funnel import funnel_command
 from .graph import graph_command
 from .prompts import prompts
+from .recordings import recordings
 from .queue import callcenter_command, stats_command, worker_command
 from .serve import serve
 from .speech import say, transcribe
 from .users import users
 
 COMMANDS = (serve, db, call, validate_command, schema_command, graph_command, test_command, stats_command,
-            worker_command, callcenter_command, transcribe, say, prompts, users, funnel_command)
+            worker_command, callcenter_command, transcribe, say, prompts, users, funnel_command,
+            recordings)
 
 
 @click.group()

@@ -14,6 +14,7 @@ from ..db import release_connections
 from ..desk import pages as desk_pages
 from ..observability import web as observability
 from ..observability.logs import configure_logging
+from ..recording_life import web as recording_pages
 from . import (api, api_board, api_funnel, api_queue, api_reports, assets, demo, http_policy, i18n, media, media_stream,  # noqa: F401
                voice, voice_callback, voice_queue, voice_queue_callback)  # (they add routes to api.bp, voice.bp)
 from .budget import Answer, RequestBounds, text_answer
@@ -43,6 +44,7 @@ def create_app(settings: Settings | None = None, clock=None, twilio=None, **over
     i18n.init_app(app)
     board_pages.init_app(app)
     desk_pages.init_app(app)
+    app.register_blueprint(recording_pages.bp)  # /board/voicemail, recordings' JSON for pages, signed audio
     media_stream.init_app(app)
     observability.init_app(app)
     http_policy.init_app(app)

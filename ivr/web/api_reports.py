@@ -1,8 +1,11 @@
-"""JSON API reports: survey results and voicemail recordings to handle (same token as the rest of /api)."""
+"""JSON API reports: survey results, and recordings to search, handle, hold and fetch (same token as the rest of /api)."""
 from __future__ import annotations
 
-from flask import current_app, jsonify, request, send_file
+from flask import current_app, jsonify, request
 
+from ..recording_life.access import API
+from ..recording_life.errors import RecordingError
+from ..recording_life.web import audio_file, first_bytes, search_args
 from ..tables import SurveyAnswerRow
 from .api import ApiError, _int_arg, bp
 
@@ -41,12 +44,13 @@ def _summary(rows: list[SurveyAnswerRow]) -> dict:
 
 @bp.get("/recordings")
 def recordings():
-    status = request.args.get("status")
-    if status is not None and status not in RECORDING_STATUSES:
-        raise ApiError(400, f"status must be one of {', '.join(RECORDING_STATUSES)}")
-    with _services().uow() as uow:
-        rows = uow.recordings.recent(_int_arg("limit", 50, 1, 500), status)
-        return jsonify({"recordings": [_recording_json(r) for r in rows]})
+    """Recordings newest first: `q` searches transcripts (any case), `kind`, `status`, `from`/`to` (days, UTC,
+    `to` included), `limit`/`offset` page; with the total."""
+    try:
+        found = _services().recording_life.search(API, **search_args(request.args))
+    except RecordingError as exc:
+        raise ApiError(exc.status, str(exc)) from None
+    return jsonify(found)
 
 
 @bp.post("/recordings/<int:recording_id>")
@@ -55,24 +59,31 @@ def mark_recording(recording_id: int):
     status = body.get("status") if isinstance(body, dict) else None
     if status not in RECORDING_STATUSES:
         raise ApiError(400, f"status must be one of {', '.join(RECORDING_STATUSES)}")
-    row = _services().recordings.mark(recording_id, status)
-    if row is None:
-        raise ApiError(404, f"no recording {recording_id}")
-    return jsonify(_recording_json(row))
+    return jsonify(_life(lambda life: life.mark(API, recording_id, status)))
+
+
+@bp.post("/recordings/<int:recording_id>/hold")
+def hold_recording(recording_id: int):
+    """Legal hold on (`{"hold": true}`) or off: a held recording outlives its retention. Audited."""
+    body = request.get_json(silent=True)
+    held = body.get("hold") if isinstance(body, dict) else None
+    if not isinstance(held, bool):
+        raise ApiError(400, "hold must be true or false")
+    return jsonify(_life(lambda life: life.hold(API, recording_id, held)))
 
 
 @bp.get("/recordings/<int:recording_id>/audio")
 def recording_audio(recording_id: int):
-    with _services().uow() as uow:
-        row = uow.recordings.get(recording_id)
-        path = row.file_path if row else ""
-    if not path:
-        raise ApiError(404, f"no local audio for recording {recording_id}; it is at Twilio until fetched")
-    return send_file(path, mimetype="audio/wav")
+    """The audio (HTTP ranges answered with 206); each download is audited as the API token's."""
+    path = _life(lambda life: life.open_audio(API, recording_id, "recording_downloaded",
+                                              first_bytes(request.headers.get("Range"))))
+    return audio_file(path, download=False)
 
 
-def _recording_json(row) -> dict:
-    return {"id": row.id, "call_sid": row.call_sid, "recording_sid": row.recording_sid, "kind": row.kind,
-            "node": row.node, "url": row.url, "duration_seconds": row.duration_seconds, "status": row.status,
-            "twilio_status": row.twilio_status, "local_copy": bool(row.file_path),
-            "created_at": row.created_at.isoformat()}
+def _life(work):
+    try:
+        return work(_services().recording_life)
+    except RecordingError as exc:
+        raise ApiError(exc.status, str(exc)) from None
+
+
