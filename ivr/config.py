@@ -122,6 +122,7 @@ class Settings:
     desk_token_ttl_s: int = 3600  # DESK_TOKEN_TTL_S: how long a browser-phone token lives (Twilio allows 24 h)
     session_idle_s: float = 1800.0  # a page session unused this long is over (sign in again)
     live_keep_s: float = 86400.0  # LIVE_KEEP_S: live-feed events older than this are pruned by the timers
+    barge_in: str = "on"          # BARGE_IN: on: a streaming menu plays its prompt into the stream, callers may interrupt
 
     @classmethod
     def from_env(cls, env: dict | None = None, **overrides) -> "Settings":
@@ -167,6 +168,7 @@ class Settings:
             desk_token_ttl_s=int(_number(env, "DESK_TOKEN_TTL_S", 3600, 60, 86400)),
             session_idle_s=_number(env, "SESSION_IDLE_S", 1800.0, 60.0, 7 * 24 * 3600.0),
             live_keep_s=_number(env, "LIVE_KEEP_S", 86400.0, 60.0, 90 * 86400.0),
+            barge_in=_choice(env, "BARGE_IN", ("on", "off")),
         )
         values.update(overrides)
         return cls(**values)
