@@ -128,6 +128,7 @@ class Settings:
     recordings_keep_days_voicemail: int = 90  # RECORDINGS_KEEP_DAYS_VOICEMAIL: voicemails deleted after (0: kept)
     recordings_keep_days_call: int = 30  # RECORDINGS_KEEP_DAYS_CALL: call recordings deleted after (0: kept)
     recordings_link_ttl_s: float = 900.0  # RECORDINGS_LINK_TTL_S: how long a signed playback link works
+    barge_in: str = "on"          # BARGE_IN: on: a streaming menu plays its prompt into the stream, callers may interrupt
 
     @classmethod
     def from_env(cls, env: dict | None = None, **overrides) -> "Settings":
@@ -179,6 +180,7 @@ class Settings:
             recordings_keep_days_voicemail=int(_number(env, "RECORDINGS_KEEP_DAYS_VOICEMAIL", 90, 0, 36500)),
             recordings_keep_days_call=int(_number(env, "RECORDINGS_KEEP_DAYS_CALL", 30, 0, 36500)),
             recordings_link_ttl_s=_number(env, "RECORDINGS_LINK_TTL_S", 900.0, 30.0, 86400.0),
+            barge_in=_choice(env, "BARGE_IN", ("on", "off")),
         )
         values.update(overrides)
         return cls(**values)

@@ -89,7 +89,7 @@ def record_answer(media: CallMedia, record: v.RecordVerb, spoken: Spoken | None,
 
 
 def stream_answer(media: CallMedia, url: str, headers: dict, start: StreamStart, spoken: Spoken | None,
-                  pace: float) -> tuple[StreamRun, str]:
+                  pace: float, barge_in_after_s: float | None = None) -> tuple[StreamRun, str]:
     """Play the answer over a media stream: (how it went, a line for the transcript)."""
     ulaw, dtmf = b"", ""
     if spoken is not None and spoken.kind == "dtmf":
@@ -99,10 +99,21 @@ def stream_answer(media: CallMedia, url: str, headers: dict, start: StreamStart,
             ulaw = media.voice.line_ulaw(spoken)
         except ValueError as exc:
             raise ScriptMismatch(str(exc)) from None
-    run = run_stream(url, headers, start, ulaw, dtmf, pace)
+    run = run_stream(url, headers, start, ulaw, dtmf, pace, barge_in_after_s)
     what = f"caller {spoken.shown}" if spoken is not None else "silence"
     ended = "the server closed it" if run.closed_by_server else "Twilio sent stop"
-    return run, f"🎙 {what} over the media stream ({run.frames} frames, {run.audio_s:.1f} s); {ended}"
+    return run, f"{_prompt_line(run)}🎙 {what} over the media stream ({run.frames} frames, {run.audio_s:.1f} s); {ended}"
+
+
+def _prompt_line(run: StreamRun) -> str:
+    """What the caller heard of a prompt the server played into the stream (nothing when it played none)."""
+    heard = run.heard
+    if heard is None or not heard.frames_received:
+        return ""
+    total_s = heard.frames_received * 0.02
+    if heard.cleared:
+        return f"🔊 prompt over the stream ({total_s:.1f} s sent), cleared after {heard.played_s_at_clear:.1f} s; "
+    return f"🔊 prompt over the stream ({total_s:.1f} s), played to its end (mark {', '.join(heard.marks_echoed)}); "
 
 
 def prompt_words(play: v.PlayVerb) -> tuple[str, str] | None:

@@ -309,7 +309,8 @@ class SimulatedCall:
         self.transcript.add("stream", f"⇄ media stream {public} {dict(connect.stream.parameters)}")
         start = StreamStart(self.identity.call_sid, self.identity.account_sid, dict(connect.stream.parameters))
         run, told = listening.stream_answer(self.media, self.media.websocket_url(public, self.addressing),
-                                            self.signer.headers(public, {}), start, spoken, self.options.stream_pace)
+                                            self.signer.headers(public, {}), start, spoken, self.options.stream_pace,
+                                            self.options.barge_in_after_s)
         self.elapsed_s += run.audio_s
         if run.refused is not None or run.error:
             self._fail(Forbidden(f"the server refused the media stream handshake at {public} (HTTP 403)")

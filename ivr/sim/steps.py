@@ -29,6 +29,7 @@ class CallOptions:
     max_requests: int = 200
     stream_pace: float = 0.0  # media stream frames: 1.0 at real time, 0 as fast as the server takes them
     recordings_port: int = 0  # over HTTP, recordings are served on 127.0.0.1 here (0: any free port)
+    barge_in_after_s: float | None = None  # over a stream's prompt, the caller answers this far into it (None: after it)
 
 
 @dataclass(frozen=True)

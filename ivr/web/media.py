@@ -24,6 +24,7 @@ class Media:
     stream_url: str | None = None
     base_url: str = ""
     show_text: bool = False
+    barge_in: bool = False  # a streaming menu plays its prompt into the stream (BARGE_IN=on)
 
     def absolute(self, url: str) -> str:
         """`url` made absolute against the base URL (Twilio and other TwiML interpreters need no guessing)."""
@@ -35,6 +36,11 @@ class Media:
 
     def listens(self, language: str) -> bool:
         return self.speech.listens(language)
+
+    def prompt_file(self, text: str, language: str) -> str | None:
+        """The cached prompt's file name (for a stream to play it), or None when it cannot be rendered."""
+        path = self.speech.prompt_path(text, language)
+        return None if path is None else path.name
 
 
 def speak(response, text: str, language: str, say_languages: dict, media=None) -> None:

@@ -3,7 +3,9 @@
 Twilio opens one WebSocket per <Connect><Stream> (each served on its own thread; the model is shared). The
 first final transcript or key ends the stream: the result is stored on the call, the socket closed, and Twilio
 carries on with the <Redirect> after <Connect>, whose webhook takes the result. Frames we cannot read are
-logged and skipped: a bad frame never ends a call.
+logged and skipped: a bad frame never ends a call. When the <Stream> names a `prompt`, the stream plays the menu's
+prompt itself and the caller may interrupt it by voice or key (barge_in.py); listening starts then, or when the
+prompt has played.
 """
 from __future__ import annotations
 
@@ -25,6 +27,7 @@ from ..flow.events import DigitsEntered
 from ..speech_service import heard
 from .signature import SignatureChecker
 from ..secret_key import derived, server_secret
+from .barge_in import PromptPlayback, PromptUnavailable, prompt_audio
 from .stream_token import BadStreamToken, StreamTokens
 from .twiml import SPEECH_PATH, action_url
 
@@ -85,7 +88,8 @@ def _shown(url: str) -> str:
 @sock.route(STREAM_PATH + "/<token>", bp=bp)
 def media_stream(ws, token):
     services = current_app.extensions["ivr"]
-    listener = StreamListener(services.calls, services.speech, current_app.extensions.get("media_stream"), g.stream_grant)
+    listener = StreamListener(services.calls, services.speech, current_app.extensions.get("media_stream"), g.stream_grant,
+                              send=ws.send)
     try:
         while not listener.over:
             message = _next_message(ws)
@@ -136,8 +140,8 @@ def close_at_once(ws, reason: int | None = None) -> None:
 class StreamListener:
     """One media stream: Twilio's messages in, at most one answer stored on the call."""
 
-    def __init__(self, calls, speech, redirector=None, grant=None):
-        self.calls, self.speech, self.redirector, self.grant = calls, speech, redirector, grant
+    def __init__(self, calls, speech, redirector=None, grant=None, send=None):
+        self.calls, self.speech, self.redirector, self.grant, self.send = calls, speech, redirector, grant, send
         self.refused = False
         self.call_sid: str | None = None
         self.node: str | None = None
@@ -145,6 +149,9 @@ class StreamListener:
         self.stream = None
         self.over = False
         self.bad_frames = 0
+        self.prompt: PromptPlayback | None = None  # barge-in: the menu's prompt, played by us into the stream
+        self.frames_in = 0
+        self._open = None
 
     def take(self, text) -> None:
         """One WebSocket message; anything unreadable or out of order is logged and skipped."""
@@ -179,7 +186,20 @@ class StreamListener:
             self.over = True
             return
         self.options = listen.as_dict()
-        self.stream = recognizer.open_stream(sorted({p for phrases in self.options.values() for p in phrases}))
+        grammar = sorted({p for phrases in self.options.values() for p in phrases})
+        self._open = lambda: recognizer.open_stream(grammar)
+        self.prompt = self._playback(params.get("prompt"), str(message.get("streamSid") or start.get("streamSid") or ""))
+        if self.prompt is None:
+            self.stream = self._open()  # listening starts now: no prompt of ours, or it cannot be played
+
+    def _playback(self, names, stream_sid: str) -> PromptPlayback | None:
+        if not names or self.send is None or self.speech.cache is None:
+            return None
+        try:
+            return PromptPlayback(self.send, stream_sid, prompt_audio(self.speech.cache.directory, str(names)))
+        except PromptUnavailable as exc:
+            log.warning("media stream of call %s: its prompt cannot be played, listening at once: %s", self.call_sid, exc)
+            return None
 
     def _granted(self) -> bool:
         """The `start` must name the call and node the handshake's token was issued for."""
@@ -194,13 +214,29 @@ class StreamListener:
 
     def _media(self, message: dict) -> None:
         media = message.get("media")
-        if self.stream is None or not isinstance(media, dict):
+        if (self.stream is None and self.prompt is None) or not isinstance(media, dict):
             return self._bad("media before start, or malformed", message)
         if media.get("track", "inbound") not in ("inbound", "inbound_track"):
             return None
         frame = _payload(media.get("payload"))
         if frame is None:
             return self._bad("a payload that is not base64 μ-law", message)
+        self.frames_in += 1
+        if self.stream is not None:
+            return self._feed(frame)
+        if self.prompt.caller_audio(frame, self.frames_in):  # the caller speaks over the prompt: clear was sent
+            self.stream = self._open()
+            for heard_frame in list(self.prompt.preroll):  # their words from the start, this frame included
+                if not self.over:
+                    self._feed(heard_frame)
+        return None
+
+    def _mark(self, message: dict) -> None:
+        name = (message.get("mark") or {}).get("name") if isinstance(message.get("mark"), dict) else None
+        if self.prompt is not None and self.stream is None and self.prompt.marked(str(name)):
+            self.stream = self._open()  # the prompt has played to its end: the menu listens as it always did
+
+    def _feed(self, frame: bytes) -> None:
         update = self._safely(lambda: self.stream.feed_ulaw(frame))
         final = update.final if update is not None else None
         if final is not None:
@@ -210,6 +246,8 @@ class StreamListener:
         digit = (message.get("dtmf") or {}).get("digit") if isinstance(message.get("dtmf"), dict) else None
         if self.call_sid is None or not isinstance(digit, str) or not KEYS.match(digit):
             return self._bad("dtmf before start, or not a key", message)
+        if self.prompt is not None:
+            self.prompt.interrupt("key")
         self._store(DigitsEntered(digit))
 
     def _stop(self, _message: dict) -> None:
@@ -246,7 +284,7 @@ class StreamListener:
 
 _HANDLERS = {
     "connected": StreamListener._connected, "start": StreamListener._start, "media": StreamListener._media,
-    "dtmf": StreamListener._dtmf, "mark": StreamListener._connected, "stop": StreamListener._stop,
+    "dtmf": StreamListener._dtmf, "mark": StreamListener._mark, "stop": StreamListener._stop,
 }
 
 

@@ -18,6 +18,7 @@ RECORDING_EVENTS = "in-progress completed absent"  # a call recording's status c
 LISTEN_KEY_GAP_S = 1  # seconds after a listening menu's prompt before the recording starts
 LISTEN_MAX_S = 6  # the longest answer recorded at a listening menu
 LISTEN_SILENCE_S = 2  # silence that ends the answer
+MAX_PARAMETER_CHARS = 400  # Twilio keeps a <Parameter>'s name and value together under 500 characters
 
 
 def action_url(path: str, node: str) -> str:
@@ -70,6 +71,11 @@ def _add(response: VoiceResponse, instruction: Instruction, node: str, say_langu
 def _gather(response: VoiceResponse, gather: Gather, node: str, say_languages: dict, media=None) -> None:
     url = _url(media, action_url(STEP_PATH, node))
     listening = gather.listen is not None and media is not None and media.listens(gather.listen.language)
+    prompts = _stream_prompts(gather, media) if listening else None
+    if prompts:
+        _listen(response, gather, node, media, prompts)
+        response.redirect(url, method="POST")
+        return
     # While listening, keys still count during the prompt; after it, a short pause hands over to speech.
     timeout = LISTEN_KEY_GAP_S if listening else _seconds(gather.timeout_s)
     element = response.gather(
@@ -84,12 +90,27 @@ def _gather(response: VoiceResponse, gather: Gather, node: str, say_languages: d
     response.redirect(url, method="POST")
 
 
-def _listen(response: VoiceResponse, gather: Gather, node: str, media) -> None:
-    """Hear the caller's words: a short <Record> sent to /voice/speech, or a live media stream."""
+def _stream_prompts(gather: Gather, media) -> str | None:
+    """Barge-in: the prompt files the stream itself plays ("a.wav,b.wav"), when every prompt is ours, rendered,
+    and the menu takes one key; None keeps the <Gather> that plays them before the stream."""
+    if not (media.stream_url and media.barge_in and gather.num_digits == 1 and gather.prompts):
+        return None
+    if not all(isinstance(p, Say) for p in gather.prompts):
+        return None  # a <Play> of someone else's audio: Twilio plays it
+    names = [media.prompt_file(p.text, p.language) for p in gather.prompts]
+    joined = ",".join(n for n in names if n)
+    return joined if None not in names and len(joined) <= MAX_PARAMETER_CHARS else None
+
+
+def _listen(response: VoiceResponse, gather: Gather, node: str, media, prompts: str | None = None) -> None:
+    """Hear the caller's words: a short <Record> sent to /voice/speech, or a live media stream (which plays the
+    menu's `prompts` itself when given, so the caller can interrupt them)."""
     if media.stream_url:
         connect = response.connect()
         stream = connect.stream(url=media.stream_url)
         stream.parameter(name="node", value=node)
+        if prompts:
+            stream.parameter(name="prompt", value=prompts)
         response.redirect(_url(media, f"{action_url(SPEECH_PATH, node)}&via=stream"), method="POST")
         return
     # Not trimmed: the silence after the words is how the server knows the caller finished, not cut off.

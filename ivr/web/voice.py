@@ -32,7 +32,8 @@ def media(node: str | None = None) -> Media:
     stream = stream_url(services.settings, request) if node is not None else None
     if stream:
         stream += "/" + current_app.extensions["ivr.stream_tokens"].issue(call_info(request.values).call_sid, node)
-    return Media(services.speech, stream, public_base(services.settings, request), shows_text(request))
+    return Media(services.speech, stream, public_base(services.settings, request), shows_text(request),
+                 services.settings.barge_in == "on")
 
 
 def _reply(reply: Reply) -> Response:

@@ -25,11 +25,11 @@ def make_app(tmp_path, korean_model):
     apps = []
 
     def make(speech_mode: str = "record", **overrides):
-        settings = Settings.from_env({}, database_url=f"sqlite:///{tmp_path}/ivr-{len(apps)}.db", flows_dir=FLOWS,
-                                     twilio_auth_token=TOKEN, api_token=API_TOKEN, log_level="WARNING",
-                                     speech="auto", speech_mode=speech_mode, prompts="say",
-                                     prompt_cache_dir=tmp_path / "prompts", recordings_dir=tmp_path / "rec",
-                                     **overrides)
+        values = dict(database_url=f"sqlite:///{tmp_path}/ivr-{len(apps)}.db", flows_dir=FLOWS,
+                      twilio_auth_token=TOKEN, api_token=API_TOKEN, log_level="WARNING",
+                      speech="auto", speech_mode=speech_mode, prompts="say",
+                      prompt_cache_dir=tmp_path / "prompts", recordings_dir=tmp_path / "rec")
+        settings = Settings.from_env({}, **{**values, **overrides})
         app = create_app(settings, FakeClock(), **in_process_overrides(settings))
         speech = app.extensions["ivr"].speech
         if "ko" in speech.recognizers:
