@@ -28,3 +28,11 @@ def test_no_test_imports_from_a_conftest_module():
     offenders = [str(p.relative_to(tests)) for p in tests.rglob("*.py")
                  if re.search(r"^\s*(from conftest import|import conftest)", p.read_text(encoding="utf-8"), re.M)]
     assert offenders == []
+
+
+def test_test_modules_have_names_of_their_own():
+    """pytest imports test folders without packages by module name: two test_x.py in different folders stop the
+    whole run at collection ('import file mismatch'), which only a run of every folder shows."""
+    tests = Path(__file__).resolve().parents[2]
+    names = [p.name for p in tests.rglob("*.py") if p.name != "conftest.py" and "__pycache__" not in p.parts]
+    assert sorted({n for n in names if names.count(n) > 1}) == []
