@@ -102,7 +102,7 @@ class RecordingLife:
             row = self._visible(uow, viewer, recording_id)
             entry_id = uow.session.scalar(select(QueueEntryRow.id).where(
                 QueueEntryRow.call_sid == row.call_sid, QueueEntryRow.status == "abandoned").order_by(QueueEntryRow.id.desc()))
-            call = uow.session.get(CallRow, row.call_sid)
+            call = uow.session.scalar(select(CallRow).where(CallRow.call_sid == row.call_sid))
             caller = (call.from_number, call.to_number, call.language) if call is not None else ("", "", "")
         board = self.callbacks() if self.callbacks is not None else None
         if entry_id is not None and board is not None:
