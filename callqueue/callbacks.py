@@ -73,24 +73,30 @@ class CallbackService:
         with self.queues.uow() as uow:
             entry = uow.queues.entry(entry_id, lock=True)
             queue = self.queues.config.queues.get(entry.queue) if entry else None
-            if entry is None or entry.call_sid != call_sid or queue is None or queue.callback is None:
+            opening = entry is not None and _unconfirmed(entry)
+            if entry is None or entry.call_sid != call_sid or queue is None or (queue.callback is None and not opening):
                 return MenuAnswer(end="gone")
-            if entry.status is not EntryStatus.WAITING:
+            if entry.status is not EntryStatus.WAITING and not opening:
                 return MenuAnswer(end="wait", language=entry.language)
             words = self.queues.config.announcements.get(entry.language) or Announcement()
             answer, due_at = self._step(entry, queue, words, step, digits, number, now)
             if due_at is not None:
-                uow.queues.save_entry(model.request_callback(entry, answer.number, our_number, due_at))
+                filed = model.confirm_callback if opening else model.request_callback
+                uow.queues.save_entry(filed(entry, answer.number, our_number, due_at))
                 log.info("queue entry %s: callback to %s requested, due %s", entry.call_id, answer.number, due_at.isoformat())
             uow.commit()
         return _in(answer, entry.language)
 
     def _step(self, entry: QueueEntry, queue, words: Announcement, step: str, digits: str, number: str,
               now: datetime) -> tuple[MenuAnswer, datetime | None]:
+        if step == "opening" or (step == "offer" and _unconfirmed(entry)):
+            return self._confirm(words, callback_number(entry.from_number)), None
         if step == "offer":
             if digits != queue.callback.digit:
                 return MenuAnswer(end="wait"), None
             return self._confirm(words, callback_number(entry.from_number)), None
+        if _unconfirmed(entry) and step == "number" and digits == "1" and callback_number(number):
+            return self._done(words, number, self.opening(entry.queue, now), now)  # closed: no choice of time
         if step == "number":
             if digits == "1" and callback_number(number):
                 return self._when(words, number), None
@@ -128,6 +134,32 @@ class CallbackService:
 
     def _said(self, moment: datetime, words: Announcement) -> str:
         return moment.astimezone(ZoneInfo(self.queues.config.timezone)).strftime(words.callback_time)
+
+    # -- a callback for a caller who is not in line (a voicemail left while closed) -----------------------
+    def file_for(self, call_sid: str, number: str, our_number: str, language: str, queue: str = "") -> QueueEntry:
+        """File a confirmed callback to `number` for call `call_sid` (which is over), due at `queue`'s next opening
+        (queues.yaml's `callback_queue`, else its first queue, when none is named); a callback already filed for the call is returned as
+        is. ValueError: a number that cannot be called back, or no such queue."""
+        valid = callback_number(number)
+        name = queue or self.queues.config.callback_queue or next(iter(self.queues.config.queues), "")
+        if valid is None:
+            raise ValueError(f"the caller's number {number[:20]!r} cannot be called back (anonymous or not a phone number)")
+        if name not in self.queues.config.queues:
+            raise ValueError(f"there is no queue {name[:40]!r} to call back from")
+        now = self.queues.clock.now()
+        with self.queues.uow() as uow:
+            known = uow.queues.latest_entry(call_sid, lock=True)
+            if known is not None and known.status is EntryStatus.CALLBACK and known.callback_number:
+                return known
+            entry = uow.queues.add_entry(QueueEntry(
+                "", name, now, 0, {language: 1} if language else {}, {}, call_sid=call_sid, from_number=valid,
+                node="callback", language=language))
+            entry = model.confirm_callback(model.callback_at_opening(entry), valid, our_number, self.opening(name, now))
+            uow.queues.save_entry(entry)
+            uow.commit()
+        log.info("call %s: callback to %s filed in queue %s, due %s", call_sid, valid, name, entry.callback_due_at.isoformat())
+        self.queues.route_now()
+        return entry
 
     def slots(self, queue: str, now: datetime) -> list[datetime]:
         """The next whole hours (up to three) at which `queue` is open: the times a caller may choose."""
@@ -255,6 +287,11 @@ class CallbackService:
     def _ring_s(self, entry: QueueEntry) -> float:
         queue = self.queues.config.queues.get(entry.queue)
         return queue.ring_timeout_s if queue is not None else 20
+
+
+def _unconfirmed(entry: QueueEntry) -> bool:
+    """A callback at opening whose caller has not confirmed a number yet (model.callback_at_opening)."""
+    return entry.status is EntryStatus.CALLBACK and not entry.callback_number and entry.callback_due_at is None
 
 
 def _ours(entry: QueueEntry | None, call_sid: str) -> bool:

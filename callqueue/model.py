@@ -289,6 +289,20 @@ def request_callback(entry: QueueEntry, number: str, from_number: str, due_at: d
                  callback_from=from_number, callback_due_at=due_at)
 
 
+def callback_at_opening(entry: QueueEntry) -> QueueEntry:
+    """A caller of a closed center asked to be called back at the next opening: a callback with no number yet
+    (never routed) until the caller confirms one; it is ordered by the time of this call like any caller."""
+    return _replace(entry, status=EntryStatus.CALLBACK, callback_due_at=None, callback_number="")
+
+
+def confirm_callback(entry: QueueEntry, number: str, from_number: str, due_at: datetime) -> QueueEntry:
+    """The caller of a closed center confirmed `number`: the callback is due at `due_at` (the next opening)."""
+    if entry.callback_number:
+        raise InvalidTransition(f"call {entry.call_id} already has callback number {entry.callback_number}")
+    return _move(entry, {EntryStatus.CALLBACK}, EntryStatus.CALLBACK, callback_number=number,
+                 callback_from=from_number, callback_due_at=due_at)
+
+
 def callback_placed(entry: QueueEntry, call_sid: str) -> QueueEntry:
     """The callback's outbound call of this offer was placed (its CallSid kept to match its webhooks)."""
     return _move(entry, {EntryStatus.OFFERED}, EntryStatus.OFFERED, callback_call_sid=call_sid)
@@ -324,8 +338,9 @@ def resume(entry: QueueEntry, returning_id: int) -> QueueEntry:
 
 
 def abandon(entry: QueueEntry, now: datetime) -> QueueEntry:
-    """The caller hung up before an agent answered."""
-    return _move(entry, set(IN_LINE), EntryStatus.ABANDONED, ended_at=now, ring_due_at=None)
+    """The caller hung up before an agent answered (or before confirming the number of a callback at opening)."""
+    unconfirmed = {EntryStatus.CALLBACK} if not entry.callback_number else set()
+    return _move(entry, set(IN_LINE) | unconfirmed, EntryStatus.ABANDONED, ended_at=now, ring_due_at=None)
 
 
 def overflow(entry: QueueEntry, now: datetime) -> QueueEntry:

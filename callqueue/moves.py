@@ -63,7 +63,8 @@ def missed(repo, entry: QueueEntry, now: datetime) -> QueueEntry:
 
 def abandon(repo, entry: QueueEntry, now: datetime) -> QueueEntry:
     """The caller is gone before an agent answered: an agent ringing for them is available again."""
-    if entry.status not in model.IN_LINE:
+    unconfirmed = entry.status is EntryStatus.CALLBACK and not entry.callback_number  # hung up in the at-opening menu
+    if entry.status not in model.IN_LINE and not unconfirmed:
         return entry
     if entry.status is EntryStatus.OFFERED:
         agent = repo.agent(entry.agent_id, lock=True)

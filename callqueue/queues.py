@@ -208,6 +208,13 @@ class QueueConfig(Strict):
     timezone: Annotated[str, AfterValidator(check_timezone)] = "UTC"
     queues: dict[str, Queue]
     break_reasons: Codes = Field(default_factory=lambda: list(DEFAULT_BREAK_REASONS), min_length=1)
+    callback_queue: str | None = None  # where a voicemail's call-back waits for an agent (the first queue when unset)
+
+    @model_validator(mode="after")
+    def callback_queue_known(self):
+        if self.callback_queue is not None and self.callback_queue not in self.queues:
+            raise ValueError(f"callback_queue {self.callback_queue!r} is not one of the queues ({', '.join(self.queues)})")
+        return self
 
     def dispositions(self, queue: str) -> list[Labelled]:
         """The wrap-up codes of `queue` (the default list for a queue queues.yaml does not define)."""

@@ -102,11 +102,14 @@ class QueueService:
         known = repo.latest_entry(call_sid, lock=True)
         if known is not None and known.status in model.IN_LINE and known.node == node:
             return int(known.call_id)
-        old = self._resumable(repo, from_number, enqueue.queue, now)
+        at_opening = getattr(enqueue, "callback_at_opening", False)
+        old = None if at_opening else self._resumable(repo, from_number, enqueue.queue, now)
         entry = repo.add_entry(QueueEntry(
             "", enqueue.queue, old.enqueued_at if old else now, max(enqueue.priority, old.priority if old else enqueue.priority),
             dict(enqueue.skills), dict(enqueue.variables), call_sid=call_sid, from_number=from_number, node=node,
             language=enqueue.language, whisper=enqueue.whisper, resumed_from=int(old.call_id) if old else None))
+        if at_opening and enqueue.queue in self.config.queues:
+            repo.save_entry(model.callback_at_opening(entry))
         if old is not None:
             repo.save_entry(model.resume(old, int(entry.call_id)))
             log.info("call %s from %s resumes the place of queue entry %s (waiting since %s)", call_sid, from_number,

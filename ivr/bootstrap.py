@@ -143,7 +143,7 @@ def build(settings: Settings, **overrides) -> Services:
     services = Services(settings, engine, catalog, calls, clock, RecordingService(uow, clock, store is not None), speech,
                         queues, presence, twilio, desk, audit, accounts, LiveHub(engine, clock, settings.live_keep_s),
                         reports, funnel_service(uow, catalog), recording_pipeline(settings, uow, clock, twilio, store),
-                        *_recording_life(settings, uow, clock, speech, audit, reports, catalog))
+                        *_recording_life(settings, uow, clock, speech, audit, reports, catalog, queues))
     services.store_versions()
     services.warm_prompts()
     return services
@@ -169,14 +169,15 @@ def build_recording_pipeline(settings: Settings, clock=None) -> RecordingPipelin
                               LocalRecordingStore(settings.recordings_dir))
 
 
-def _recording_life(settings: Settings, uow, clock, speech: SpeechService, audit, reports, catalog):
+def _recording_life(settings: Settings, uow, clock, speech: SpeechService, audit, reports, catalog, queues):
     """Transcripts, retention and people's access to recordings, on the recordings folder and the server secret."""
     locate = partial(recording_file, settings.recordings_dir)
     transcripts = Transcriber(uow, clock, speech.recognizers, call_language, locate, off_the_event_loop)
     keep = {"voicemail": settings.recordings_keep_days_voicemail, "call": settings.recordings_keep_days_call}
     retention = Retention(uow, clock, keep, locate, audit)
     links = PlaybackLinks(derived(server_secret(settings), "recording-links"), clock, settings.recordings_link_ttl_s)
-    life = RecordingLife(uow, clock, locate, links, audit, lambda: reports.callbacks, partial(_sensitive_variables, catalog))
+    life = RecordingLife(uow, clock, locate, links, audit, lambda: reports.callbacks, partial(_sensitive_variables, catalog),
+                         queues.callbacks)
     return transcripts, retention, life
 
 

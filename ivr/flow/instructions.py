@@ -86,6 +86,7 @@ class Enqueue:
     whisper: str
     language: str
     entry: int | None = None
+    callback_at_opening: bool = False  # file a callback due at the queue's next opening, not a caller on hold
 
 
 @dataclass(frozen=True)

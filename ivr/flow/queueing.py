@@ -32,7 +32,8 @@ def _enqueue(st: Stepper, node: EnqueueNode) -> Enqueue:
     skills = {**node.skills, language: max(1, node.skills.get(language, 1))}
     hidden = st.flow.sensitive_variables  # a caller's PIN is not the agent's to hear, nor the queue's to keep
     carried = tuple((name, MASK if name in hidden else str(st.state.variables.get(name, ""))) for name in node.carry)
-    return Enqueue(node.queue, tuple(sorted(skills.items())), node.priority, carried, _whisper(st, node, carried), language)
+    return Enqueue(node.queue, tuple(sorted(skills.items())), node.priority, carried, _whisper(st, node, carried), language,
+                   callback_at_opening=node.callback_at_opening)
 
 
 def _whisper(st: Stepper, node: EnqueueNode, carried: tuple) -> str:

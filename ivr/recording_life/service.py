@@ -26,9 +26,10 @@ class RecordingLife:
     """`locate(file_path)` -> the file; `links` signs playback tokens; `audit` the audit log; `callbacks()` the
     board's Callbacks (or None); `sensitive(version)` the sensitive variables of a flow version."""
 
-    def __init__(self, uow, clock, locate, links, audit, callbacks, sensitive):
+    def __init__(self, uow, clock, locate, links, audit, callbacks, sensitive, caller_callbacks=None):
         self.uow, self.clock, self.locate, self.links, self.audit = uow, clock, locate, links, audit
         self.callbacks, self.sensitive = callbacks, sensitive
+        self.caller_callbacks = caller_callbacks  # callqueue's CallbackService: files a callback due at the opening
 
     # -- search and list -----------------------------------------------------------------------------------
     def search(self, viewer: Viewer, q: str = "", kind: str | None = None, start: datetime | None = None,
@@ -95,18 +96,35 @@ class RecordingLife:
                             handled_by=viewer.actor if handled else None, handled_at=self.clock.now() if handled else None)
 
     def call_back(self, viewer: Viewer, recording_id: int) -> dict:
-        """Call the caller back through the board's call-back (their call's abandoned queue entry, to the queue)."""
+        """Call the caller back: through the board's call-back when they hung up waiting in a queue, else as a
+        caller callback filed in line (due at the queue's next opening, placed by the timers in its turn)."""
         with self.uow() as uow:
             row = self._visible(uow, viewer, recording_id)
             entry_id = uow.session.scalar(select(QueueEntryRow.id).where(
                 QueueEntryRow.call_sid == row.call_sid, QueueEntryRow.status == "abandoned").order_by(QueueEntryRow.id.desc()))
+            call = uow.session.scalar(select(CallRow).where(CallRow.call_sid == row.call_sid))
+            caller = (call.from_number, call.to_number, call.language) if call is not None else ("", "", "")
         board = self.callbacks() if self.callbacks is not None else None
-        if entry_id is None or board is None:
-            raise CannotCallBack("this caller did not hang up while waiting in a queue, so the board's call-back "
-                                 "cannot reach them; call the number shown")
-        from ..board.abandoned import callback_json
+        if entry_id is not None and board is not None:
+            from ..board.abandoned import callback_json
 
-        return callback_json(board.place(entry_id, "queue", None, viewer.actor))
+            return callback_json(board.place(entry_id, "queue", None, viewer.actor))
+        return self._file_callback(viewer, recording_id, row.call_sid, *caller)
+
+    def _file_callback(self, viewer: Viewer, recording_id: int, call_sid: str, number: str, ours: str, language: str) -> dict:
+        if self.caller_callbacks is None:
+            raise CannotCallBack("callbacks are off on this server (no call queues); call the number shown")
+        try:
+            entry = self.caller_callbacks.file_for(call_sid, number, ours, language or "")
+        except ValueError as exc:
+            log.warning("voicemail %s: no callback filed: %s", recording_id, exc)
+            raise CannotCallBack(f"{exc}; call the number shown") from exc
+        with self.uow() as uow:
+            self.audit.record_in(uow, viewer.actor, "voicemail_callback", str(recording_id), entry=entry.call_id,
+                                 queue=entry.queue, due_at=entry.callback_due_at.isoformat())
+            uow.commit()
+        return {"entry": int(entry.call_id), "queue": entry.queue, "status": entry.status.value, "number": entry.callback_number,
+                "due_at": entry.callback_due_at.isoformat(), "kind": "callback"}
 
     def _change(self, viewer: Viewer, recording_id: int, action: str, **values) -> dict:
         with self.uow() as uow:

@@ -23,6 +23,9 @@ def add_queue_verb(response: VoiceResponse, instruction: Enqueue | DialAgent, no
     """<Enqueue> (action: how the caller left; waitUrl: what it hears meanwhile), or <Dial> to the agent.
 
     URLs start with `base_url` (absolute, see Media.base_url)."""
+    if isinstance(instruction, Enqueue) and instruction.callback_at_opening:  # the callback menu, no hold
+        response.redirect(callback_menu_url(base_url, instruction.entry, "opening"), method="POST")
+        return
     if isinstance(instruction, Enqueue):
         response.enqueue(instruction.queue, action=_url(base_url, LEFT_PATH, node=node), method="POST",
                          wait_url=_url(base_url, WAIT_PATH, entry=instruction.entry), wait_url_method="POST")

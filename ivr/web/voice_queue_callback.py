@@ -15,7 +15,7 @@ from .voice import METHODS, _xml, bp, media
 from .voice_queue import _entry
 
 CALLBACK_PATH = "/voice/queue/callback"
-STEPS = ("offer", "number", "entered", "when", "slot")
+STEPS = ("offer", "opening", "number", "entered", "when", "slot")
 DIGITS = re.compile(r"[0-9*#]{0,20}")
 NUMBER = re.compile(r"\+[1-9][0-9]{7,14}")
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 
 from ..base import Prompt, Strict, check_variable_name, check_variable_names
 
@@ -33,6 +33,7 @@ class EnqueueNode(Strict):
     next: str | None = None
     on_overflow: str | None = None
     record: Literal["none", "agent_leg", "whole_call"] | None = None  # None: the queue's `record` (queues.yaml)
+    callback_at_opening: bool = False  # closed: the caller confirms a number and is called back at the next opening
 
     @field_validator("skills")
     @classmethod
@@ -48,6 +49,15 @@ class EnqueueNode(Strict):
         for name in names:
             check_variable_name(name)
         return names
+
+    @model_validator(mode="after")
+    def callback_ends_the_call(self):
+        """A callback at opening ends the call once the number is confirmed: nothing after it is ever reached."""
+        unused = [name for name in ("next", "on_overflow", "record") if getattr(self, name) is not None]
+        if self.callback_at_opening and unused:
+            raise ValueError(f"callback_at_opening: the caller hangs up once the callback is filed, so "
+                             f"{', '.join(unused)} would never be used; leave {'them' if len(unused) > 1 else 'it'} out")
+        return self
 
 
 class HttpNode(Strict):

@@ -38,7 +38,7 @@ def test_korean_call_over_http_is_signed_against_the_absolute_url(ivr_app, call_
 def test_voicemail_over_http_sends_the_recording_status_callback(ivr_app, clock):
     clock.current = MONDAY_20
     with serving(ivr_app) as url:
-        result = run_call(HttpTransport(url), ["1", "rec:9"], options=CallOptions(auth_token=TOKEN))
+        result = run_call(HttpTransport(url), ["1", "2", "rec:9"], options=CallOptions(auth_token=TOKEN))
     assert (result.error, result.said_texts[-1]) == (None, SAVED_KO)
     assert [(r.url, r.status) for r in result.requests][2:4] == [(f"{url}/voice/record?node=voicemail", 200),
                                                                  (f"{url}/voice/recording-status", 204)]

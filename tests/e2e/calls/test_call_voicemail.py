@@ -33,7 +33,7 @@ def recordings(ivr_app):
 
 
 def test_after_hours_caller_leaves_a_message_that_is_kept_with_the_call(ivr_app, transport, signed):
-    result = run_call(transport, ["1", "rec:12"], options=signed)
+    result = run_call(transport, ["1", "2", "rec:12"], options=signed)
     assert result.said_texts == [GREETING, LANGUAGE_PROMPT, CLOSED_KO, VOICEMAIL_KO, SAVED_KO]
     assert _from_record(result.lines)[:3] == ["● record (max 120 s, silence 5 s, ends on #)", "♪ beep",
                                               "🎙 caller records 12 s, then presses #"]
@@ -43,8 +43,8 @@ def test_after_hours_caller_leaves_a_message_that_is_kept_with_the_call(ivr_app,
 
 
 def test_record_action_carries_twilios_recording_parameters(transport, signed):
-    result = run_call(transport, ["1", "rec:12"], options=signed)
-    action = result.requests[2]
+    result = run_call(transport, ["1", "2", "rec:12"], options=signed)
+    action = result.requests[3]  # after the language and the closed menu
     assert action.url == "http://localhost/voice/record?node=voicemail"
     assert RECORDING_URL.fullmatch(action.params["RecordingUrl"])
     assert re.fullmatch(r"RE[0-9a-f]{32}", action.params["RecordingSid"])
@@ -53,9 +53,9 @@ def test_record_action_carries_twilios_recording_parameters(transport, signed):
 
 
 def test_recording_status_callback_follows_the_action_with_its_own_parameters(ivr_app, transport, signed, twilio):
-    result = run_call(transport, ["1", "rec:12"], options=signed)
-    callback = result.requests[3]
-    action = result.requests[2].params
+    result = run_call(transport, ["1", "2", "rec:12"], options=signed)
+    callback = result.requests[4]
+    action = result.requests[3].params
     assert (callback.method, callback.url, callback.status) == ("POST", "http://localhost/voice/recording-status", 204)
     assert callback.params == {
         "AccountSid": action["AccountSid"], "CallSid": result.call_sid, "RecordingSid": action["RecordingSid"],
@@ -68,27 +68,27 @@ def test_recording_status_callback_follows_the_action_with_its_own_parameters(iv
 
 
 def test_silence_skips_the_action_and_falls_through_to_the_redirect(ivr_app, transport, signed, call_record):
-    result = run_call(transport, ["1", ""], options=signed)
+    result = run_call(transport, ["1", "2", ""], options=signed)
     assert _from_record(result.lines)[2:4] == ["🎙 silence (5 s): nothing recorded, Twilio skips the action",
                                                "↪ redirect http://localhost/voice/record?node=voicemail"]
-    assert "RecordingUrl" not in result.requests[2].params
+    assert "RecordingUrl" not in result.requests[3].params
     assert result.said_texts[-1] == NOTHING_RECORDED_KO
     assert recordings(ivr_app) == []
     assert "voicemail_empty" in [e["kind"] for e in call_record(result.call_sid)["events"]]
 
 
 def test_caller_hanging_up_while_recording_keeps_the_message(ivr_app, transport, signed):
-    result = run_call(transport, ["1", "rec:20:hangup"], options=signed)
-    assert result.requests[2].params["Digits"] == "hangup"
+    result = run_call(transport, ["1", "2", "rec:20:hangup"], options=signed)
+    assert result.requests[3].params["Digits"] == "hangup"
     assert (result.end_reason, result.said_texts[-1]) == ("caller hung up while recording", VOICEMAIL_KO)
     assert [row[3] for row in recordings(ivr_app)] == [20]
 
 
 def test_a_message_longer_than_max_length_is_cut_and_reports_no_key(transport, signed):
-    result = run_call(transport, ["1", "rec:300"], options=signed)
+    result = run_call(transport, ["1", "2", "rec:300"], options=signed)
     assert "🎙 caller records 300 s: cut at maxLength 120 s" in result.lines
-    assert result.requests[2].params["RecordingDuration"] == "120"
-    assert "Digits" not in result.requests[2].params
+    assert result.requests[3].params["RecordingDuration"] == "120"
+    assert "Digits" not in result.requests[3].params
 
 
 def test_busy_agents_let_the_caller_leave_a_message(ivr_app, transport, signed, clock, staffed):
