@@ -42,11 +42,14 @@ def test_scripted_english_call_exits_zero_and_prints_the_order_status(env):
 
 
 def test_at_after_hours_reaches_voicemail_and_records_the_scripted_message(env):
-    result = ivr(env, *CLOSED, "--digits", "1,rec:12")
+    result = ivr(env, *CLOSED, "--digits", "1,2,rec:12")  # Korean; 2 at the closed menu: a message, not a callback
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
-    assert lines[4:9] == [f"🔊 [ko-KR] {CLOSED_KO}", f"🔊 [ko-KR] {VOICEMAIL_KO}",
-                          "● record (max 120 s, silence 5 s, ends on #)", "♪ beep", "🎙 caller records 12 s, then presses #"]
+    closed = lines.index(f"🔊 [ko-KR] {CLOSED_KO}")
+    voicemail = lines.index(f"🔊 [ko-KR] {VOICEMAIL_KO}")
+    assert closed < voicemail and lines[voicemail:voicemail + 4] == [
+        f"🔊 [ko-KR] {VOICEMAIL_KO}", "● record (max 120 s, silence 5 s, ends on #)", "♪ beep",
+        "🎙 caller records 12 s, then presses #"]
     assert "✔ recording status callback completed -> HTTP 204" in lines
     assert f"🔊 [ko-KR] {SAVED_KO}" in lines
 
@@ -114,7 +117,7 @@ def test_keys_piped_on_stdin_answer_one_gather_per_line(env):
 
 
 def test_a_piped_line_of_seconds_answers_a_record(env):
-    result = ivr(env, *CLOSED, stdin="1\n7:hangup\n")
+    result = ivr(env, *CLOSED, stdin="1\n2\n7:hangup\n")
     assert result.exit_code == 0, result.output
     assert "🎙 caller records 7 s, then hangs up" in result.stdout.splitlines()
 

@@ -40,7 +40,7 @@ def test_voicemail_over_http_sends_the_recording_status_callback(ivr_app, clock)
     with serving(ivr_app) as url:
         result = run_call(HttpTransport(url), ["1", "2", "rec:9"], options=CallOptions(auth_token=TOKEN))
     assert (result.error, result.said_texts[-1]) == (None, SAVED_KO)
-    assert [(r.url, r.status) for r in result.requests][2:4] == [(f"{url}/voice/record?node=voicemail", 200),
+    assert [(r.url, r.status) for r in result.requests][3:5] == [(f"{url}/voice/record?node=voicemail", 200),
                                                                  (f"{url}/voice/recording-status", 204)]
 
 

@@ -13,16 +13,22 @@ def after_hours(clock):
 
 
 def call_after_hours(twilio, sid, key="1"):
-    """A call at a closed center: the caller chooses a language (1 Korean, 2 English), then hears we are closed."""
+    """A call at a closed center: the caller chooses a language (1 Korean, 2 English), hears we are closed and
+    the choice between a callback at opening (1) and a message (2), and presses 2."""
     twilio.start(sid)
-    return twiml(twilio.press(sid, "choose_language/choose", key))
+    closed = twiml(twilio.press(sid, "choose_language/choose", key))
+    assert verbs(closed)[0] == "Gather", verbs(closed)
+    return twiml(twilio.press(sid, "after_hours", "2"))
 
 
 def test_after_hours_caller_hears_closed_message_and_records(twilio, clock):
     after_hours(clock)
-    root = call_after_hours(twilio, new_call_sid())
-    assert said(root)[0].startswith("지금은 상담 시간이 아닙니다.")
-    assert verbs(root) == ["Say", "Say", "Record", "Redirect"]
+    sid = new_call_sid()
+    twilio.start(sid)
+    closed = twiml(twilio.press(sid, "choose_language/choose", "1"))
+    assert said(closed)[0].startswith("지금은 상담 시간이 아닙니다.") and "음성 메시지를 남기시려면 2번" in said(closed)[0]
+    root = twiml(twilio.press(sid, "after_hours", "2"))
+    assert verbs(root) == ["Say", "Record", "Redirect"]
     record = root.find("Record").attrib
     assert record == {"action": "http://localhost/voice/record?node=voicemail", "method": "POST", "maxLength": "120", "timeout": "5",
                       "finishOnKey": "#", "playBeep": "true", "trim": "trim-silence",
