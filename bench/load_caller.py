@@ -27,6 +27,7 @@ from ivr.sim.wire import Addressing, CallIdentity, new_sid
 APOLOGIES = {text for _, text in APOLOGY}
 TWIML_TYPES = ("text/xml", "application/xml")
 MAX_REQUESTS = 60  # one call never makes more: a loop in the flow is an error, not a hang
+MAX_QUEUE_WAIT_S = 400  # the sample queues overflow after 300 s; a caller still waiting after this is an error
 
 # The sample flow (flows/main.yaml): English, delivery status, order 12345, end the call.
 MENU_SCRIPT = ("2", "1", "12345#", "2")
@@ -154,7 +155,7 @@ class Caller:
         wait_url = self.addressing.resolve(enqueue.wait_url, url)
         action = self.addressing.resolve(enqueue.action or url, url)
         queue_sid, started = new_sid("QU"), time.monotonic()
-        for _ in range(MAX_REQUESTS):
+        while time.monotonic() - started < MAX_QUEUE_WAIT_S:
             await self.think()
             waited = str(round(time.monotonic() - started))
             params = {"QueuePosition": "1", "QueueSid": queue_sid, "QueueTime": waited, "AvgQueueTime": "0",
