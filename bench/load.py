@@ -21,6 +21,7 @@ import asyncio
 import json
 import os
 import random
+import signal
 import subprocess
 import sys
 import time
@@ -94,7 +95,7 @@ async def ramp(args, target: Target, agents: dict[str, Agent], server_pids: list
     tally, stop, tasks = Tally(), asyncio.Event(), []
     rng = random.Random(args.seed)
     connector = aiohttp.TCPConnector(limit=0, keepalive_timeout=4)
-    timeout = aiohttp.ClientTimeout(total=30)
+    timeout = aiohttp.ClientTimeout(total=15)  # Twilio gives up on a webhook after 15 s
     reports = []
     async with aiohttp.ClientSession(connector=connector, timeout=timeout) as session:
         for callers in args.steps:
@@ -171,8 +172,13 @@ class start_proxy:
         self.process.wait(10)
 
 
+def _stop(signum, _frame) -> None:
+    raise SystemExit(128 + signum)  # unwinds the servers, the proxy and the PostgreSQL schema
+
+
 def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("PYTHONUNBUFFERED", "1")
+    signal.signal(signal.SIGTERM, _stop)
     return run(arguments(argv))
 
 
