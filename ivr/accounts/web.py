@@ -49,9 +49,6 @@ def init_app(app: Flask, settings) -> None:
     app.context_processor(lambda: {"current_user": current_user})
     i18n.add(WORDS)
     app.register_blueprint(bp)
-    from . import account_pages, admin_pages  # they use login_required from here
-    app.register_blueprint(account_pages.bp)
-    app.register_blueprint(admin_pages.bp)
 
 
 def client_address() -> str:
