@@ -27,8 +27,14 @@ def rec_settings(database_url, tmp_path):
 
 
 @pytest.fixture
-def app(rec_settings, clock):
-    app = create_app(rec_settings, clock, passwords=CHEAP)
+def build_overrides() -> dict:
+    """What the app is built with beyond the settings (a module overrides it: another recording store, say)."""
+    return {}
+
+
+@pytest.fixture
+def app(rec_settings, clock, build_overrides):
+    app = create_app(rec_settings, clock, passwords=CHEAP, **build_overrides)
     services = app.extensions["ivr"]
     services.accounts.add("kim", PASSWORD, "agent", "kim")
     services.accounts.add("lee", PASSWORD, "agent", "lee")

@@ -3,11 +3,11 @@ transcript, and retention that deletes only what is due and never a held recordi
 from __future__ import annotations
 
 from datetime import timedelta
-from functools import partial
 
 import pytest
 
-from ivr.bootstrap import call_language, recording_file
+from ivr.bootstrap import call_language
+from recordings.store import RecordingAudio
 from recordings.transcripts import MAX_TRIES, Transcriber
 from speech.audio import Audio, silence, to_wav
 
@@ -39,7 +39,7 @@ def refund_wav() -> bytes:
 def transcriber(app, clock, recognizers) -> Transcriber:
     services = app.extensions["ivr"]
     return Transcriber(services.uow, clock, recognizers, call_language,
-                       partial(recording_file, services.settings.recordings_dir))
+                       RecordingAudio(None, services.settings.recordings_dir))
 
 
 def row(app, recording_id):
@@ -107,7 +107,8 @@ def test_retention_deletes_only_what_is_due_and_never_a_held_recording(app, cloc
     held_call = add_recording(app, clock, "call", wav, age_days=400, held=True)
     young_call = add_recording(app, clock, "call", age_days=29)
     services = app.extensions["ivr"]
-    files = {i: recording_file(services.settings.recordings_dir, row(app, i).file_path) for i in (old_voicemail, old_call, held_call)}
+    folder = RecordingAudio(None, services.settings.recordings_dir)
+    files = {i: folder.file(row(app, i).file_path) for i in (old_voicemail, old_call, held_call)}
     caplog.set_level("INFO", "recordings.retention")
     deleted = services.retention.enforce()
     assert sorted(d["id"] for d in deleted) == sorted([old_voicemail, old_call])
