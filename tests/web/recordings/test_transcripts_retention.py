@@ -14,28 +14,6 @@ from speech.audio import Audio, silence, to_wav
 from recording_rows import add_recording
 
 
-@pytest.fixture(scope="module")
-def korean_model(tmp_path_factory):
-    from speech.model_dirs import model_dir, undithered_copy
-    from speech.vosk_recognizer import VoskRecognizer
-
-    return VoskRecognizer(undithered_copy(model_dir("ko"), tmp_path_factory.mktemp("vosk") / "ko")).load()
-
-
-@pytest.fixture(scope="module")
-def refund_wav() -> bytes:
-    """"환불 문의입니다" ("a question about a refund") spoken by espeak-ng at 8 kHz, as a caller's voicemail."""
-    from speech.model import Voice
-    from speech.pyttsx3_synthesizer import Pyttsx3Synthesizer
-
-    synthesizer = Pyttsx3Synthesizer().load()
-    try:
-        spoken = synthesizer.render("환불 문의입니다", Voice("ko", rate_wpm=175))
-    finally:
-        synthesizer.close()
-    return to_wav(silence(0.3) + spoken + silence(1.0))
-
-
 def transcriber(app, clock, recognizers) -> Transcriber:
     services = app.extensions["ivr"]
     return Transcriber(services.uow, clock, recognizers, call_language,
