@@ -1,7 +1,6 @@
 """Abandoned callers and call-backs through signed webhooks and the fake outbound adapter, SQLite and PostgreSQL."""
 from __future__ import annotations
 
-import xml.etree.ElementTree as ET
 from urllib.parse import parse_qs, urlsplit
 
 from helpers import new_call_sid, twiml
