@@ -82,12 +82,10 @@ class BoardQueries:
         return [row._asdict() for row in self.session.execute(query)]
 
     def agent_work(self, start: datetime, end: datetime) -> list[dict]:
-        """Per (queue, agent) over callers offered in [start, end): calls answered, handle time, offers missed, the span
-        from the first offer to the last end (the agent's working span there, for occupancy)."""
+        """Per (queue, agent) over callers offered in [start, end): calls answered, handle time, ASA of its callers."""
         query = select(
             E.queue, E.agent_id, count_if(answered()).label("answered"), func.sum(E.handle_seconds).label("handle_total_s"),
             func.avg(E.handle_seconds).label("aht_s"), mean_if(answered(), E.wait_seconds).label("asa_s"),
-            func.min(E.offered_at).label("first_at"), func.max(func.coalesce(E.ended_at, E.answered_at)).label("last_at"),
         ).where(E.enqueued_at >= start, E.enqueued_at < end, E.agent_id.is_not(None)).group_by(E.queue, E.agent_id)
         return [row._asdict() for row in self.session.execute(query)]
 
