@@ -100,11 +100,12 @@ def worker_command(interval: float, passes: int | None) -> None:
     from callqueue.timer_lease import TimerLease, holder_name
     from callqueue.worker import run_forever
 
-    from ..bootstrap import build_recording_pipeline
+    from ..bootstrap import build_funnel, build_recording_pipeline
 
     settings = Settings.from_env()
     queues = _queue_services(settings)
     jobs = (build_recording_pipeline(settings, queues.clock),)  # recordings downloaded (recordings/pipeline.py)
+    jobs += (build_funnel(settings).job,)  # finished days of the IVR funnel summed (ivr/board/funnel_days.py)
     click.echo(f"queue worker: a pass every {interval:g} s on {len(queues.config.queues)} queue(s); Ctrl-C stops")
     try:
         offered = run_forever(queues, interval, passes=passes, lease=TimerLease(queues.uow, queues.clock, holder_name()),
