@@ -4,7 +4,7 @@ Each finished day of a flow (a day of the center's time zone that is over, every
 summed once, by the very rules of funnel_sql (its per-visit rows), into:
 - funnel_days: per node and exit, the visits, menu choices (of which by voice), confidences heard;
 - funnel_spans: per node, how many timed visits fall in each duration bucket (`bucket`, monotone in seconds);
-- funnel_times: each timed visit's seconds, read only for the bucket that holds a node's median;
+- funnel_times: each timed visit's seconds (but 0 s), read only for the bucket that holds a node's median;
 - funnel_summarised: that the day is complete, for which time zone and which version of the rules (`RULES`).
 The median stays exact: the bucket counts locate the middle visit(s), and only that bucket's seconds are sorted.
 Days not summarised (today, a day with a call still going, a day summarised under another time zone or rules)
@@ -34,8 +34,11 @@ DAYS_PER_RUN = 2  # and summarises at most this many days per run (the timer loo
 
 
 def bucket(seconds: float) -> int:
-    """The duration bucket of a visit: monotone in seconds, about 8 per doubling (negative clock skew: -1)."""
-    return -1 if seconds < 0 else int(8 * math.log2(1 + seconds))
+    """The duration bucket of a visit, monotone in seconds: 0 holds exactly 0 s (its values are never stored or
+    read), then about 8 buckets per doubling from a millisecond up; clock skew (negative) is -1."""
+    if seconds <= 0:
+        return -1 if seconds < 0 else 0
+    return 1 + int(8 * math.log2(1 + seconds * 1000))
 
 
 def day_range(day: date, zone: str) -> tuple[datetime, datetime]:
@@ -130,6 +133,8 @@ class FunnelDays:
         for number in sorted(counts):
             for rank in wanted:
                 if before < rank <= before + counts[number]:
+                    if number == 0:
+                        cache[number] = [0.0] * counts[number]
                     if number not in cache:
                         stored = session.scalars(select(FunnelTimeRow.seconds).where(
                             FunnelTimeRow.flow == flow, FunnelTimeRow.node == node, FunnelTimeRow.bucket == number,
@@ -171,8 +176,9 @@ class FunnelDays:
                 if row.seconds is not None:
                     seconds = float(row.seconds)
                     spans[(row.node, bucket(seconds))] = spans.get((row.node, bucket(seconds)), 0) + 1
-                    times.append({"flow": flow, "day": text, "node": row.node, "bucket": bucket(seconds),
-                                  "seconds": seconds})
+                    if seconds != 0:
+                        times.append({"flow": flow, "day": text, "node": row.node, "bucket": bucket(seconds),
+                                      "seconds": seconds})
             if totals:
                 session.execute(insert(FunnelDayRow), [
                     {"flow": flow, "day": text, "node": node, "exit": exit_, "visits": v, "chose": c, "speech": s,
