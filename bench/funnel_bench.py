@@ -253,7 +253,8 @@ def _engine(name: str, folder: Path):
     url = __import__("os").environ.get("IVR_BENCH_POSTGRES_URL", PG_URL)
     with psycopg.connect(url, autocommit=True) as conn:
         conn.execute(f'DROP SCHEMA IF EXISTS "{SCHEMA}" CASCADE'); conn.execute(f'CREATE SCHEMA "{SCHEMA}"')
-    return make_engine(f"{url}?options=-csearch_path%3D{SCHEMA}", UNBOUNDED)
+    # the naive walk holds its transaction open while Python works: no idle-in-transaction bound here
+    return make_engine(f"{url}?options=-csearch_path%3D{SCHEMA}%20-cidle_in_transaction_session_timeout%3D0", UNBOUNDED)
 
 
 def run(name: str, calls, events, repeats: int, folder: Path) -> dict:
