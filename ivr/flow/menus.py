@@ -41,7 +41,8 @@ def menu_speech(st: Stepper, node: MenuNode, event: SpeechHeard) -> Outcome:
     if st.state.confirming:
         return confirmation_answered(st, node, event.option)
     st.note("speech_heard", transcript=event.transcript, confidence=round(event.confidence, 3),
-            option=event.option, phrase=event.phrase, score=event.score, confident=event.confident)
+            option=event.option, phrase=event.phrase, score=event.score, confident=event.confident,
+            sure=event.confident)
     if event.option is None or node.target(event.option) is None:
         return st.retry(node, "invalid", node.invalid_prompt, node.max_invalid, node.fallback)
     if event.confident:

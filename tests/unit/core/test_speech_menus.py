@@ -57,7 +57,7 @@ def test_a_confident_spoken_choice_acts_like_its_key(flow):
     assert instructions == [Say("요금 담당", "ko"), instructions[-1]] and state.node == "billing"
     heard = [e.detail for e in state.journal if e.kind == "speech_heard"]
     assert heard == [{"transcript": "요금 문의요", "confidence": 0.91, "option": "1", "phrase": "요금", "score": 96.0,
-                      "confident": True}]
+                      "confident": True, "sure": True}]
 
 
 def test_an_unsure_choice_is_confirmed_by_key_or_by_voice(flow):

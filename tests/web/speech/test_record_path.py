@@ -33,7 +33,7 @@ def test_saying_환불_goes_to_billing_without_a_confirmation(app):
     assert not [s for s in result.said_texts if "맞으신가요" in s]
     assert heard_events(app, result.call_sid) == [
         {"transcript": "환불", "confidence": pytest.approx(1.0, abs=0.05), "option": "2", "phrase": "환불",
-         "score": 100.0, "confident": True}]
+         "score": 100.0, "confident": True, "sure": True}]
 
 
 def test_a_key_still_chooses_at_a_listening_menu(app):
