@@ -7,7 +7,7 @@ from collections import defaultdict
 from dataclasses import replace
 
 import speech_eval_set as es
-from speech_eval_run import results_path
+from speech_eval_run import results_path, with_speech_seconds
 from speech.decision import DEFAULT, SHORT, Hearing, decide, settings_for
 from speech.matching import match
 
@@ -17,7 +17,10 @@ MAX_SILENT = 0.005  # tuning target per condition, below the goal's 1 %
 
 def load(config: str) -> list[dict]:
     path = results_path(config)
-    return [json.loads(line) for line in path.read_text().splitlines() if line.strip()] if path.exists() else []
+    rows = [json.loads(line) for line in path.read_text().splitlines() if line.strip()] if path.exists() else []
+    # Only the conditions the set asks for now (an early run decoded coughs and breathing under noise too).
+    rows = [r for r in rows if r["kind"] not in ("cough", "breath") or r["condition"] == "clean"]
+    return with_speech_seconds(rows)
 
 
 def outcome(row: dict, chosen) -> str:
@@ -44,6 +47,22 @@ def old_rule(row):
     return replace(found, confident=found.confident and not row["cut_off"]) if found else None
 
 
+def two_pass(rule, *others):
+    """Sure only when other grammar passes over the same audio (another front end) choose the same option."""
+    seconds = [{r["key"]: r for r in rows} for rows in others]
+
+    def decided(row):
+        first = rule(row)
+        if first is None or not first.confident:
+            return first
+        for second in seconds:
+            other = rule(second[row["key"]]) if row["key"] in second else None
+            if other is None or other.option != first.option:
+                return replace(first, confident=False)
+        return first
+    return decided
+
+
 def tally(rows, rule, by=lambda r: r["condition"]):
     table = defaultdict(lambda: defaultdict(int))
     for row in rows:
@@ -56,10 +75,13 @@ def acceptable(rows, rule) -> tuple[int, bool]:
     speech is rejected at least 95 % of the time."""
     phrases = [r for r in rows if r["option"] is not None]
     table = tally(phrases, rule)
-    silent_ok = all(t["silently wrong"] <= MAX_SILENT * sum(t.values()) for t in table.values())
+    worst_silent = max(t["silently wrong"] / sum(t.values()) for t in table.values())
     oog = [r for r in rows if r["option"] is None]
-    rejected = sum(rule(r) is None for r in oog)
-    return table_total(table, "right") + table_total(table, "asked, right") // 4, silent_ok and rejected >= 0.95 * len(oog)
+    rejected = sum(rule(r) is None for r in oog) / max(1, len(oog))
+    value = table_total(table, "right") + table_total(table, "asked, right") // 4
+    ok = worst_silent <= MAX_SILENT and rejected >= 0.95
+    # When no setting meets the targets, the one closest to them: least silently wrong, most OOG rejected.
+    return (ok, -round(worst_silent, 3) if not ok else 0, round(min(rejected, 0.95), 2), value), ok
 
 
 def table_total(table, key) -> int:
@@ -73,21 +95,21 @@ def tune(rows):
         part = [r for r in rows if (r["menu"] == "yes_no") == (kind == "short")]
         candidates = []
         for threshold, cover, fill, score, agree in itertools.product(
-                (55, 65, 75), (0.5, 0.67), (0.0, 0.34), (85, 90, 95, 100), (0.0, 0.4, 0.6, 0.8, 0.9)):
+                (55, 65, 75), (0.5, 0.67, 0.8), (0.0,), (85, 95, 100), (0.0, 0.6, 0.8, 0.9, 0.95, 0.99)):
             settings = replace(base, threshold=threshold, min_coverage=cover, max_filler_share=fill,
                                sure_score=score, sure_agreement=agree)
             rule = new_rule(settings, settings)
             value, ok = acceptable(part, rule)
             candidates.append((ok, value, settings))
-        candidates.sort(key=lambda c: (c[0], c[1]), reverse=True)
+        candidates.sort(key=lambda c: c[1], reverse=True)
         best[kind] = candidates[0][2]
         print(f"tuned {kind}: ok={candidates[0][0]} value={candidates[0][1]} {candidates[0][2]}")
     return best
 
 
-def print_table(title, table, columns=OUTCOMES):
+def print_table(title, table, columns=OUTCOMES, first="condition"):
     print(f"\n{title}\n")
-    print("| condition | n | " + " | ".join(columns) + " |")
+    print(f"| {first} | n | " + " | ".join(columns) + " |")
     print("|---|---|" + "---|" * len(columns))
     for key in sorted(table, key=str):
         n = sum(table[key].values())
@@ -105,8 +127,11 @@ def curve(rows, long, short):
         print(f"| {agree} | {score} | {100 * (1 - sure / len(part)):.0f}% | {100 * t['right'] / max(1, sure):.1f}% |")
 
 
+TUNE_ON = "baseline"  # the recogniser configuration kept (fillers and the front end did not help held-out)
+
+
 def report(configs) -> None:
-    main_rows = load("front end + fillers")
+    main_rows = load(TUNE_ON)
     tuning = [r for r in main_rows if r["split"] == "tune"]
     tuned = tune(tuning)
     curve(tuning, tuned["long"], tuned["short"])
@@ -118,9 +143,15 @@ def report(configs) -> None:
         phrases = [r for r in held if r["option"] is not None]
         oog = [r for r in held if r["option"] is None]
         rules = {"tuned rule": rule} if config != "baseline" else {"old matcher": old_rule, "tuned rule": rule}
+        if config == "baseline":
+            for name in ("front end", "noise floor 100"):
+                if load(name):
+                    rules[f"tuned rule + {name} pass agrees"] = two_pass(rule, load(name))
+            if load("front end") and load("noise floor 100"):
+                rules["tuned rule + both passes agree"] = two_pass(rule, load("front end"), load("noise floor 100"))
         for name, r in rules.items():
             print_table(f"### held-out, {config}, {name}: menu phrases and yes/no per condition", tally(phrases, r))
-            print_table(f"### held-out, {config}, {name}: per phrase", tally(phrases, r, by=lambda x: x["text"]))
+            print_table(f"### held-out, {config}, {name}: per phrase", tally(phrases, r, by=lambda x: x["text"]), first="phrase")
             print_table(f"### held-out, {config}, {name}: out of grammar", tally(oog, r, by=lambda x: f"{x['kind']} {x['condition']}"),
                         ["rejected", "accepted, asked", "accepted, sure"])
         times = [(r["front_end_s"], r["recognise_s"], r["duration_s"]) for r in held]

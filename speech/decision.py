@@ -25,17 +25,19 @@ SHORT_PHRASE_CHARS = 3  # a menu whose phrases are all this short is a short-ans
 
 @dataclass(frozen=True)
 class DecisionSettings:
-    threshold: float = 60.0  # best jamo score below this: no match (the caller is asked again)
-    min_coverage: float = 0.5  # some phrase must explain this share of the best hypothesis's words
-    max_filler_share: float = 0.34  # more of the best hypothesis than this in fillers: not understood
-    sure_score: float = 90.0
-    sure_agreement: float = 0.6  # n-best share voting for the chosen option
+    threshold: float = 75.0  # best jamo score below this: no match (the caller is asked again)
+    min_coverage: float = 0.6  # some phrase must explain this share of the best hypothesis's words
+    max_filler_share: float = 0.0  # more of the best hypothesis than this in fillers: not understood
+    sure_score: float = 85.0
+    sure_agreement: float = 0.8  # n-best share voting for the chosen option
     margin: float = 10.0  # over the next option's score
     rank_penalty: float = 5.0
 
 
+# Tuned on the tuning half of bench/speech_eval.py (docs/speech.md): the setting with the fewest silent
+# wrong turns that still rejects 95 % of out-of-menu sentences.
 DEFAULT = DecisionSettings()
-SHORT = DecisionSettings(sure_score=100.0, sure_agreement=0.8)
+SHORT = DecisionSettings(threshold=55.0, min_coverage=0.5, sure_score=100.0, sure_agreement=0.0)
 
 
 @dataclass(frozen=True)

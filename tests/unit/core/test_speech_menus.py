@@ -80,6 +80,13 @@ def test_saying_no_to_the_confirmation_asks_the_menu_again_without_counting_a_tr
     assert instructions[-1].prompts == (Say("메뉴", "ko"),)
 
 
+def test_an_unsure_yes_to_the_confirmation_is_not_taken(flow):
+    _, state = begin(flow)
+    _, state = step(flow, state, SpeechHeard("요금 어", 0.4, "1", "요금", 72.0, False), NOW)
+    _, state = step(flow, state, SpeechHeard("네", 0.5, "1", "네", 100.0, False), NOW)
+    assert state.node == "menu" and state.confirming == "" and state.invalid_count == 1
+
+
 def test_silence_at_the_confirmation_is_a_wrong_answer(flow):
     _, state = begin(flow)
     _, state = step(flow, state, SpeechHeard("요금 어", 0.4, "1", "요금", 72.0, False), NOW)

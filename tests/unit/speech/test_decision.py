@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from speech.decision import DEFAULT, SHORT, Hearing, decide, settings_for
+from speech.decision import DEFAULT, SHORT, DecisionSettings, Hearing, decide, settings_for
 
 MAIN = {"1": ["배송 조회", "배송"], "2": ["요금", "환불", "결제 문의"], "3": ["기술 지원", "고장"],
         "0": ["상담원 연결", "상담원"]}
@@ -44,9 +44,15 @@ def test_an_n_best_split_between_options_is_asked_not_acted_on():
     assert found is not None and not found.confident
 
 
-def test_a_near_sound_still_finds_its_option_but_only_to_ask():
+def test_a_near_sound_is_asked_about_or_asked_again_never_taken():
     found = decide(Hearing(["요건"], [1.0]), {"2": ["요금"], "3": ["고장"]})
-    assert found is not None and found.option == "2" and not found.confident
+    assert found is None or (found.option, found.confident) == ("2", False)
+
+
+def test_a_near_sound_scores_closer_to_its_phrase_than_to_the_others():
+    loose = DecisionSettings(threshold=50.0, min_coverage=0.5)
+    found = decide(Hearing(["요건"], [1.0]), {"2": ["요금"], "3": ["고장"]}, loose)
+    assert (found.option, found.confident) == ("2", False)
 
 
 def test_yes_no_menus_use_the_short_answer_settings():

@@ -28,16 +28,16 @@ def test_a_greeting_at_the_main_menu_is_rejected(recognizer, synthesizer):
 
 
 def test_words_cut_off_before_the_caller_finished_are_never_sure(recognizer, synthesizer):
-    words = synthesizer.render("배송 조회", Voice("ko", rate_wpm=175))
+    words = synthesizer.render("상담원 연결", Voice("ko", rate_wpm=175))
     cut = silence(0.3) + Audio(words.pcm[: len(words.pcm) * 2 // 3 // 2 * 2], words.rate_hz)
     assert recording_cut_off(from_ulaw(over_the_line(cut)))
     assert not _hear(recognizer, cut).confident
 
 
 def test_the_same_words_heard_to_their_end_are_sure(recognizer, synthesizer):
-    said = silence(0.3) + synthesizer.render("배송 조회", Voice("ko", rate_wpm=175)) + silence(1.0)
+    said = silence(0.3) + synthesizer.render("상담원 연결", Voice("ko", rate_wpm=175)) + silence(1.0)
     event = _hear(recognizer, said)
-    assert (event.option, event.confident) == ("1", True)
+    assert (event.option, event.confident) == ("0", True)
 
 
 @pytest.mark.parametrize("level_rms", [200, 800, 2000])
