@@ -2,9 +2,10 @@
 
 Entries and agents are read from the unit of work's queue repository (`uow.queues`) as model values,
 moved only through `callqueue.model`'s transitions (see `callqueue.moves`) and saved back.
-Routing (`route_now`) reads the available agents and the waiting callers with row locks (FOR UPDATE
-SKIP LOCKED on PostgreSQL; SQLite transactions begin IMMEDIATE), runs the pure `route`, and in the
-same transaction reserves each chosen agent and offers each caller, storing why. Time-driven work
+Routing (`route_now`) reads the waiting callers and, through `routing_agents` (callqueue.agent_lists),
+only the top available agents of the lists the decision asks for, with row locks (FOR UPDATE SKIP
+LOCKED on PostgreSQL; SQLite transactions begin IMMEDIATE), runs the pure `route`, and in the same
+transaction reserves each chosen agent and offers each caller, storing why. Time-driven work
 (wrap-up ends, ring timeouts, maximum waits, callers gone unheard after an outage) is found from due
 times in the rows by `tick`, which every wait-URL request and the `ivr worker` loop call, so any
 number of processes may run it.
@@ -21,7 +22,6 @@ from typing import Callable
 
 from . import model, moves
 from .callbacks import CallbackService, Opening
-from .index import AgentIndex
 from .matching import misfit
 from .model import EntryStatus, QueueEntry
 from .queues import QueueConfig
@@ -326,19 +326,19 @@ class QueueService:
         return assignments
 
     def _route(self, repo) -> list[Assignment]:
-        agents = {agent.id: agent for agent in repo.available_agents()}
-        if not agents:
+        agents = repo.listed_agents()  # read from the database as the decision asks, the agents read locked
+        if not agents.count():
             return []
         now = self.clock.now()  # read once the locks are held: an offer is never stamped before the release it follows
-        index, made = AgentIndex(agents.values()), []
+        made = []
         for batch in repo.waiting_batches(BATCH, now):
             entries = {entry.call_id: entry for entry in batch}
-            for assignment in route(batch, index, self.config, now):
-                moves.offer(repo, self.config, entries[assignment.call_id], agents[assignment.agent_id], assignment.why,
+            for assignment in route(batch, agents, self.config, now):
+                moves.offer(repo, self.config, entries[assignment.call_id], agents.get(assignment.agent_id), assignment.why,
                             now, self.worker, CONNECT_SLACK_S)
-                index.remove(assignment.agent_id)
+                agents.remove(assignment.agent_id)
                 made.append(assignment)
-            if not index.count():
+            if not agents.count():
                 break
         return made
 

@@ -9,6 +9,7 @@ from functools import partial
 from sqlalchemy import select
 from sqlalchemy.orm import sessionmaker
 
+from callqueue.agent_lists import relist_all
 from callqueue.presence import PresenceService
 from callqueue.queues import Queue, QueueConfig
 from callqueue.service import QueueService
@@ -50,6 +51,8 @@ def build_floor(url: str, agents: int, callers: int, seed: int = 7) -> None:
             session.add(QueueEntryRow(call_sid=f"CA{i:032d}", queue=queue, first_queue=queue, priority=rng.choice([0, 0, 1]),
                                       skills={rng.choice(["ko", "en"]): 1}, status="waiting", enqueued_at=at,
                                       queue_entered_at=at, node="q", whisper="", language="ko", variables={}))
+        session.flush()
+        relist_all(session.connection())  # agents written as rows, not through the repository: list them for routing
         session.commit()
     engine.dispose()
 
