@@ -105,12 +105,21 @@ class ListedAgents:
                 self._counts[skill] -= 1
 
     def _page(self, skill: str, columns: tuple, after: tuple | None, size: int) -> list[tuple[Agent, tuple]]:
-        query = (select(AgentRow, *columns).join(R, R.agent_id == AgentRow.id)
-                 .where(R.skill == skill, AgentRow.status == AgentStatus.AVAILABLE.value))
+        # Two statements: the keys from one index range (a join lets the planner sort every row of the skill
+        # first), then those agents locked, skipping any another router holds, still in the keys' order.
+        query = select(*columns).where(R.skill == skill)
         if after is not None:
             query = query.where(tuple_(*columns) > tuple_(*(bindparam(None, v, type_=c.type) for c, v in zip(columns, after))))
-        query = query.order_by(*columns).limit(size).with_for_update(of=AgentRow, skip_locked=True)
-        return [(self._agent(row), tuple(key)) for row, *key in self.session.execute(query)]
+        keys = [tuple(key) for key in self.session.execute(query.order_by(*columns).limit(size))]
+        locked = self._lock([key[-1] for key in keys if key[-1] not in self._agents])
+        return [(agent, key) for key in keys if (agent := self._agents.get(key[-1]) or locked.get(key[-1]))]
+
+    def _lock(self, agent_ids: list[str]) -> dict[str, Agent]:
+        if not agent_ids:
+            return {}
+        query = (select(AgentRow).where(AgentRow.id.in_(agent_ids), AgentRow.status == AgentStatus.AVAILABLE.value)
+                 .with_for_update(skip_locked=True))
+        return {row.id: self._agent(row) for row in self.session.scalars(query)}
 
     def _agent(self, row: AgentRow) -> Agent:
         if row.id not in self._agents:
