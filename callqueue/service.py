@@ -329,13 +329,14 @@ class QueueService:
         agents = repo.listed_agents()  # read from the database as the decision asks, the agents read locked
         if not agents.count():
             return []
-        now = self.clock.now()  # read once the locks are held: an offer is never stamped before the release it follows
-        made = []
+        now, made = self.clock.now(), []
         for batch in repo.waiting_batches(BATCH, now):
             entries = {entry.call_id: entry for entry in batch}
-            for assignment in route(batch, agents, self.config, now):
+            decided = route(batch, agents, self.config, now)
+            offered_at = self.clock.now()  # read once the agents' locks are held: never before the release it follows
+            for assignment in decided:
                 moves.offer(repo, self.config, entries[assignment.call_id], agents.get(assignment.agent_id), assignment.why,
-                            now, self.worker, CONNECT_SLACK_S)
+                            offered_at, self.worker, CONNECT_SLACK_S)
                 agents.remove(assignment.agent_id)
                 made.append(assignment)
             if not agents.count():
