@@ -9,7 +9,7 @@ reads the few top candidates instead of every available agent, and chooses exact
 """
 from __future__ import annotations
 
-from typing import Callable, Iterator
+from typing import Iterator
 
 from sqlalchemy import bindparam, delete, func, insert, select, tuple_
 from sqlalchemy.orm import Session
@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from .index import ANY_SKILL, EPOCH
 from .model import Agent, AgentStatus
 from .queues import Strategy
+from .rows import agent_of
 from .tables import AgentRow, RoutingAgentRow
 
 R = RoutingAgentRow
@@ -61,12 +62,10 @@ def relist_all(connection) -> int:
 
 
 class ListedAgents:
-    """Routing's view of the available agents, read from `routing_agents` as it asks (see the module docstring).
+    """Routing's view of the available agents, read from `routing_agents` as it asks (see the module docstring)."""
 
-    `load` turns a locked agent row into the model value (the repository's, so the router can save it)."""
-
-    def __init__(self, session: Session, load: Callable[[AgentRow], Agent]):
-        self.session, self.load = session, load
+    def __init__(self, session: Session):
+        self.session = session
         self._counts: dict[str, int] = {}
         self._agents: dict[str, Agent] = {}
         self._gone: set[str] = set()
@@ -117,11 +116,12 @@ class ListedAgents:
     def _lock(self, agent_ids: list[str]) -> dict[str, Agent]:
         if not agent_ids:
             return {}
-        query = (select(AgentRow).where(AgentRow.id.in_(agent_ids), AgentRow.status == AgentStatus.AVAILABLE.value)
+        # Core rows, not ORM objects: most agents read are only looked at (the repository loads the one offered)
+        query = (select(AgentRow.__table__).where(AgentRow.id.in_(agent_ids), AgentRow.status == AgentStatus.AVAILABLE.value)
                  .with_for_update(skip_locked=True))
-        return {row.id: self._agent(row) for row in self.session.scalars(query)}
+        return {row.id: self._agent(row) for row in self.session.execute(query)}
 
-    def _agent(self, row: AgentRow) -> Agent:
+    def _agent(self, row) -> Agent:
         if row.id not in self._agents:
-            self._agents[row.id] = self.load(row)
+            self._agents[row.id] = agent_of(row)
         return self._agents[row.id]

@@ -45,7 +45,7 @@ class SqlAlchemyQueueRepository:
 
     def listed_agents(self) -> ListedAgents:
         """The available agents as routing reads them: the top of each list, locked, as it asks."""
-        return ListedAgents(self.session, self._agent)
+        return ListedAgents(self.session)
 
     def seated_agents(self) -> list[Agent]:
         return [agent_of(row) for row in self.session.scalars(select(AgentRow).where(AgentRow.status.in_([s.value for s in SEATED])))]
