@@ -22,6 +22,7 @@ from typing import Callable
 
 from . import model, moves
 from .callbacks import CallbackService, Opening
+from .index import AgentIndex
 from .matching import misfit
 from .model import EntryStatus, QueueEntry
 from .queues import QueueConfig
@@ -33,6 +34,7 @@ log = logging.getLogger(__name__)
 WAIT_SEGMENT_S = 10        # hold audio per wait-URL answer; the caller is connected within one segment
 CONNECT_SLACK_S = WAIT_SEGMENT_S + 15  # an offer not answered by ring timeout + this is over
 BATCH = 200
+FEW_AGENTS = 100           # at most this many available: route on all of them in memory, read with one statement
 ANNOUNCE_EVERY = 3         # announce position and estimate on the first segment and every third after
 DEFAULT_HANDLE_S = 180
 LEAVING = frozenset({EntryStatus.OFFERED, EntryStatus.OVERFLOWED})
@@ -81,8 +83,9 @@ class QueueService:
     """Knows the queue repository and the queue settings; nothing of HTTP, TwiML or the flow engine."""
 
     def __init__(self, uow: Callable, config: QueueConfig, clock, telephony=None, worker: str | None = None,
-                 opening: Opening | None = None):
+                 opening: Opening | None = None, few_agents: int = FEW_AGENTS):
         self.uow, self.config, self.clock = uow, config, clock
+        self.few_agents = few_agents  # at most this many available: routed in memory (tests set 0 for the lists)
         self._telephony = telephony  # moves a caller at once over REST (None: the next wait request does)
         self._worker = worker  # None: this process (host:pid), read at each offer
         self.recovery = Recovery(gone_after_s(config, WAIT_SEGMENT_S))
@@ -327,8 +330,11 @@ class QueueService:
 
     def _route(self, repo) -> list[Assignment]:
         agents = repo.listed_agents()  # read from the database as the decision asks, the agents read locked
-        if not agents.count():
+        free = agents.count()
+        if not free:
             return []
+        if free <= self.few_agents:  # a few: one read of them all costs less than a few statements per candidate pool
+            agents = AgentIndex(repo.available_agents())
         now, made = self.clock.now(), []
         for batch in repo.waiting_batches(BATCH, now):
             entries = {entry.call_id: entry for entry in batch}

@@ -25,12 +25,12 @@ CONFIG = QueueConfig(languages=["ko", "en"], queues={
 })
 
 
-def services(url: str, worker: str) -> tuple:
+def services(url: str, worker: str, few_agents: int = 100) -> tuple:
     engine = make_engine(url)
     # SQLite writers of one file take turns on the writer lock, as the server's do (its busy timeout is short).
     uow = partial(SqlAlchemyUnitOfWork, sessionmaker(engine, expire_on_commit=False), writer_lock_for(engine))
     clock = SystemClock()
-    queues = QueueService(uow, CONFIG, clock, worker=worker)
+    queues = QueueService(uow, CONFIG, clock, worker=worker, few_agents=few_agents)
     return engine, uow, queues, PresenceService(uow, clock, queues)
 
 
@@ -57,11 +57,11 @@ def build_floor(url: str, agents: int, callers: int, seed: int = 7) -> None:
     engine.dispose()
 
 
-def work(url: str, worker: str, seconds: float, seed: int) -> None:
+def work(url: str, worker: str, seconds: float, seed: int, few_agents: int = 100) -> None:
     """Route, then answer (or, one time in ten, miss) each call this worker offered, until no caller is left.
 
     Calls are offered by route_now here and also by the routing that every freed agent triggers."""
-    engine, uow, queues, presence = services(url, worker)
+    engine, uow, queues, presence = services(url, worker, few_agents)
     rng, deadline = random.Random(seed), time.monotonic() + seconds
     while time.monotonic() < deadline:
         queues.route_now()
