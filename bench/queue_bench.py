@@ -1,13 +1,16 @@
-"""Time one assignment transaction (QueueService.route_now: row locks, read, decide, write) on SQLite and PostgreSQL.
+"""Time one assignment transaction (QueueService.route_now: row locks, read, decide, write) on SQLite and PostgreSQL,
+the way it reads agents now (the top of routing_agents' lists) beside the old way (every available agent), as a ratio.
 
-    .venv/bin/python bench/queue_bench.py [--sizes 10,1000,10000] [--repeats 30] [--engines sqlite,postgresql]
+    nice -n 10 .venv/bin/python bench/queue_bench.py [--sizes 100,1000,10000] [--repeats 30] [--engines sqlite,postgresql]
 
 N agents (random billing/support skills, Korean or English) and N waiting callers over the sample queues.
 Two moments, each one route_now in its own transaction, undone afterwards (untimed) so every repeat sees the same floor:
   agent freed   one agent becomes available, every other is busy, N callers wait: locks the one free agent,
                 reads waiting callers in serving order 200 at a time until one fits, offers it, stores the why
-  caller came   N/2 agents are available, one caller waits: locks and reads every available agent
-Times are wall-clock milliseconds (p50 and p90) of the whole transaction, commit included.
+  caller came   N/2 agents are available, one caller waits: the old way locks and reads every available agent,
+                the new way the few at the top of the list the caller's requirement and strategy ask for
+Times are wall-clock milliseconds (p50 and p90) of the whole transaction, commit included; "old" is the previous
+QueueService._route (repo.available_agents() into an in-memory AgentIndex), kept here only to compare.
 PostgreSQL: IVR_BENCH_POSTGRES_URL (default postgresql://postgres@127.0.0.1:5432/test), schema ivr_bench.
 """
 from __future__ import annotations
@@ -29,8 +32,12 @@ import psycopg  # noqa: E402
 from sqlalchemy import delete, insert, update  # noqa: E402
 from sqlalchemy.orm import sessionmaker  # noqa: E402
 
+from callqueue import moves  # noqa: E402
+from callqueue.agent_lists import relist, relist_all  # noqa: E402
 from callqueue.config import load_queues  # noqa: E402
-from callqueue.service import QueueService  # noqa: E402
+from callqueue.index import AgentIndex  # noqa: E402
+from callqueue.routing import route  # noqa: E402
+from callqueue.service import BATCH, CONNECT_SLACK_S, QueueService  # noqa: E402
 from callqueue.tables import AgentRow, AssignmentRow, QueueEntryRow  # noqa: E402
 from ivr.clock import FakeClock  # noqa: E402
 from ivr.db import make_engine, upgrade  # noqa: E402
@@ -52,7 +59,7 @@ def main() -> None:
 
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", type=lambda s: [int(x) for x in s.split(",")], default=[10, 1000, 10_000])
+    parser.add_argument("--sizes", type=lambda s: [int(x) for x in s.split(",")], default=[100, 1000, 10_000])
     parser.add_argument("--repeats", type=int, default=30)
     parser.add_argument("--engines", type=lambda s: s.split(","), default=["sqlite", "postgresql"])
     return parser.parse_args()
@@ -97,53 +104,80 @@ def measure(engine_name: str, size: int, repeats: int) -> dict:
         upgrade(engine)
         uow = partial(SqlAlchemyUnitOfWork, sessionmaker(engine, expire_on_commit=False))
         service = QueueService(uow, CONFIG, FakeClock(NOW), worker="bench")
-        freed = timed(engine, service, agent_rows(size, random.Random(1), 1), entry_rows(size, random.Random(2)), repeats)
-        came = timed(engine, service, agent_rows(size, random.Random(1), max(1, size // 2)), entry_rows(1, random.Random(2)), repeats)
+        ways = {"new": service.route_now, "old": partial(old_route_now, service)}
+        row = {"size": size}
+        for moment, available, callers in (("freed", 1, size), ("came", max(1, size // 2), 1)):
+            load(engine, agent_rows(size, random.Random(1), available), entry_rows(callers, random.Random(2)))
+            for way, route_now in ways.items():
+                row[f"{moment} {way}"] = timed(uow, route_now, repeats)
         engine.dispose()
-    return {"size": size, "freed": freed, "came": came}
+    return row
 
 
-def timed(engine, service: QueueService, agents: list[dict], entries: list[dict], repeats: int) -> list[float]:
-    """Load the floor, then time `repeats` route_now transactions, undoing each offer in between."""
+def old_route_now(service: QueueService) -> list:
+    """The previous routing transaction: lock and read every available agent, index them in memory, then route."""
+    with service.uow() as uow:
+        repo = uow.queues
+        agents = {agent.id: agent for agent in repo.available_agents()}
+        made, index = [], AgentIndex(agents.values())
+        for batch in repo.waiting_batches(BATCH, service.clock.now()) if agents else ():
+            entries = {entry.call_id: entry for entry in batch}
+            for a in route(batch, index, service.config, service.clock.now()):
+                moves.offer(repo, service.config, entries[a.call_id], agents[a.agent_id], a.why, service.clock.now(),
+                            service.worker, CONNECT_SLACK_S)
+                index.remove(a.agent_id)
+                made.append(a)
+            if not index.count():
+                break
+        uow.commit()
+    return made
+
+
+def load(engine, agents: list[dict], entries: list[dict]) -> None:
     with engine.begin() as conn:
         for table in (AssignmentRow, QueueEntryRow, AgentRow):
             conn.execute(delete(table))
         conn.execute(insert(AgentRow), agents)
         conn.execute(insert(QueueEntryRow), entries)
-    available = [a["id"] for a in agents if a["status"] == "available"]
+        relist_all(conn)
+
+
+def timed(uow, route_now, repeats: int) -> list[float]:
+    """Time `repeats` routing transactions on the loaded floor, undoing each offer in between."""
     times = []
     for _ in range(repeats):
         start = time.perf_counter()
-        made = service.route_now()
+        made = route_now()
         times.append(time.perf_counter() - start)
         assert made, "the bench floor must assign someone"
-        undo(engine, available)
+        undo(uow, [a.agent_id for a in made])
     return times
 
 
-def undo(engine, available: list[str]) -> None:
-    with engine.begin() as conn:
-        conn.execute(delete(AssignmentRow))
-        conn.execute(update(QueueEntryRow).where(QueueEntryRow.status == "offered")
-                     .values(status="waiting", agent_id=None, offered_at=None, ring_due_at=None, offers=0))
-        conn.execute(update(AgentRow).where(AgentRow.id.in_(available)).values(status="available", entry_id=None))
+def undo(uow, offered: list[str]) -> None:
+    with uow() as unit:
+        session = unit.session
+        session.execute(delete(AssignmentRow))
+        session.execute(update(QueueEntryRow).where(QueueEntryRow.status == "offered")
+                        .values(status="waiting", agent_id=None, offered_at=None, ring_due_at=None, offers=0))
+        session.execute(update(AgentRow).where(AgentRow.id.in_(offered)).values(status="available", entry_id=None))
+        for agent_id in offered:
+            relist(session, unit.queues.agent(agent_id))
+        unit.commit()
 
 
 def print_table(engine_name: str, rows: list[dict]) -> None:
-    print(f"\n{engine_name}: one assignment transaction (route_now), wall ms")
-    print(f"{'agents':>7} {'callers':>7} | {'agent freed p50':>15} {'p90':>7} {'growth':>6} | "
-          f"{'caller came p50':>15} {'p90':>7} {'growth':>6}")
-    previous = None
+    print(f"\n{engine_name}: one assignment transaction (route_now), wall ms p50 (p90); old/new = how many times faster")
+    print(f"{'agents':>7} | {'agent freed: old':>18} {'new':>15} {'old/new':>7} | {'caller came: old':>18} {'new':>15} {'old/new':>7}")
     for row in rows:
-        cells = [_cell(row, previous, key) for key in ("freed", "came")]
-        print(f"{row['size']:>7,} {row['size']:>7,} | {cells[0]} | {cells[1]}")
-        previous = row
+        cells = [_cells(row, moment) for moment in ("freed", "came")]
+        print(f"{row['size']:>7,} | {cells[0]} | {cells[1]}")
 
 
-def _cell(row: dict, previous: dict | None, key: str) -> str:
-    p50, p90 = _pct(row[key], 50), _pct(row[key], 90)
-    growth = "" if previous is None else f"{p50 / _pct(previous[key], 50):.1f}x"
-    return f"{p50 * 1000:>15.2f} {p90 * 1000:>7.2f} {growth:>6}"
+def _cells(row: dict, moment: str) -> str:
+    old, new = row[f"{moment} old"], row[f"{moment} new"]
+    text = [f"{_pct(t, 50) * 1000:.2f} ({_pct(t, 90) * 1000:.2f})" for t in (old, new)]
+    return f"{text[0]:>18} {text[1]:>15} {_pct(old, 50) / _pct(new, 50):>6.1f}x"
 
 
 def _pct(values: list[float], pct: int) -> float:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from bisect import bisect_left, insort
 from datetime import datetime, timezone
-from typing import Callable, Iterable, Iterator
+from typing import Callable, Iterable, Iterator, Protocol, runtime_checkable
 
 from .model import Agent, AgentStatus
 from .queues import Strategy
@@ -40,6 +40,17 @@ def level_key(skill: str) -> Callable[[Agent], tuple]:
 
 ORDERS: dict[Strategy, Callable[[Agent], tuple]] = {
     Strategy.LONGEST_IDLE: idle_key, Strategy.FEWEST_CALLS: calls_key, Strategy.ROUND_ROBIN: assigned_key}
+
+
+@runtime_checkable
+class AgentLists(Protocol):
+    """What routing reads of the available agents: counts per skill and the agents holding one in an order.
+
+    AgentIndex keeps them in memory; callqueue.agent_lists.ListedAgents reads them from the database."""
+
+    def count(self, skill: str = ANY_SKILL) -> int: ...
+
+    def ordered(self, skill: str, order: Strategy | str = Strategy.LONGEST_IDLE) -> Iterator[Agent]: ...
 
 
 class _Sorted:

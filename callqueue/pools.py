@@ -13,7 +13,7 @@ from collections import deque
 from itertools import islice
 from typing import Iterator, Mapping
 
-from .index import ANY_SKILL, ORDERS, AgentIndex, idle_key
+from .index import ANY_SKILL, ORDERS, AgentLists, idle_key
 from .matching import Alternative, Requirement, Skip, SkipReason, qualifying
 from .model import Agent
 from .queues import Strategy
@@ -26,7 +26,7 @@ Fit = tuple[Agent, Alternative]
 class Pool:
     """Qualifying agents for one requirement, in rule order; agents looked at and passed over are noted."""
 
-    def __init__(self, index: AgentIndex, req: Requirement, strategy: Strategy, languages: frozenset[str]):
+    def __init__(self, index: AgentLists, req: Requirement, strategy: Strategy, languages: frozenset[str]):
         self.requirement, self.languages = req, languages
         self.skips: list[Skip] = []
         self.looked: set[str] = set()
@@ -68,12 +68,12 @@ class Pool:
         return runners
 
 
-def _rarest(index: AgentIndex, alternative: Alternative) -> str:
+def _rarest(index: AgentLists, alternative: Alternative) -> str:
     skills = [skill for skill, _ in alternative.skills]
     return min(skills, key=index.count) if skills else ANY_SKILL
 
 
-def _ordered(pool: Pool, index: AgentIndex, strategy: Strategy) -> Iterator[Fit]:
+def _ordered(pool: Pool, index: AgentLists, strategy: Strategy) -> Iterator[Fit]:
     """Fits in a strategy order the index keeps (longest idle, fewest calls, round robin)."""
     lists = [index.ordered(_rarest(index, alt), strategy) for alt in pool.requirement.alternatives]
     agents = lists[0] if len(lists) == 1 else _once(heapq.merge(*lists, key=ORDERS[strategy]))
@@ -91,14 +91,14 @@ def _once(agents: Iterator[Agent]) -> Iterator[Agent]:
             yield agent
 
 
-def _best(pool: Pool, index: AgentIndex) -> Iterator[Fit]:
+def _best(pool: Pool, index: AgentLists) -> Iterator[Fit]:
     """Fits by the highest sum of levels, then longest idle; an agent comes through its first fitting alternative."""
     streams = [_best_through(pool, index, alt) for alt in pool.requirement.alternatives]
     ranked = streams[0] if len(streams) == 1 else heapq.merge(*streams, key=lambda item: item[0])
     return (fit for _, fit in ranked)
 
 
-def _best_through(pool: Pool, index: AgentIndex, alt: Alternative) -> Iterator[tuple[tuple, Fit]]:
+def _best_through(pool: Pool, index: AgentLists, alt: Alternative) -> Iterator[tuple[tuple, Fit]]:
     skill = _rarest(index, alt)
     others = MAX_LEVEL * max(len(alt.skills) - 1, 0)
     waiting: list[tuple[tuple, Fit]] = []

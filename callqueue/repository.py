@@ -15,6 +15,7 @@ from typing import Iterator
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
+from .agent_lists import ListedAgents, relist
 from .model import SEATED, Agent, AgentStatus, EntryStatus, QueueEntry
 from .rows import agent_of, entry_of, new_entry_row, why_json, write_agent, write_entry
 from .routing import Why
@@ -42,6 +43,10 @@ class SqlAlchemyQueueRepository:
         query = select(AgentRow).where(AgentRow.status == AgentStatus.AVAILABLE.value).with_for_update(skip_locked=True)
         return [self._agent(row) for row in self.session.scalars(query)]
 
+    def listed_agents(self) -> ListedAgents:
+        """The available agents as routing reads them: the top of each list, locked, as it asks."""
+        return ListedAgents(self.session)
+
     def seated_agents(self) -> list[Agent]:
         return [agent_of(row) for row in self.session.scalars(select(AgentRow).where(AgentRow.status.in_([s.value for s in SEATED])))]
 
@@ -56,15 +61,19 @@ class SqlAlchemyQueueRepository:
         self.session.flush()
         self._agents[agent.id] = row
         self._log_status(agent, now)
+        relist(self.session, agent)
 
     def save_agent(self, agent: Agent, now: datetime) -> None:
         """Write an agent read through this repository back (its new status, or a person's edits); a status
         entered (by a person, the router or a timer) is added to the agent's status log."""
         row = self._agents.get(agent.id) or self.session.get(AgentRow, agent.id)
         moved = (row.status, row.status_since, row.status_reason) != (agent.status.value, agent.status_since, agent.status_reason)
+        listing = _listing(row) != _listing(agent)
         write_agent(row, agent, now)
         if moved:
             self._log_status(agent, now)
+        if listing:
+            relist(self.session, agent)  # the routing lists change in the same transaction
 
     def _log_status(self, agent: Agent, now: datetime) -> None:
         self.session.add(AgentStatusLogRow(agent_id=agent.id, status=agent.status.value, reason=agent.status_reason,
@@ -187,3 +196,9 @@ class SqlAlchemyQueueRepository:
         row = self.session.scalars(query).one_or_none()
         if row is not None:
             row.outcome, row.released_at = outcome, released_at
+
+
+def _listing(agent: Agent | AgentRow) -> tuple:
+    """What an agent's rows in routing_agents depend on (a row and a value read alike; statuses as strings)."""
+    status = agent.status.value if isinstance(agent.status, AgentStatus) else agent.status
+    return status, dict(agent.skills or {}), agent.idle_since, agent.calls_today, agent.last_assigned_at

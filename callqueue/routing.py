@@ -13,7 +13,7 @@ from datetime import datetime
 from operator import attrgetter
 from typing import Iterable
 
-from .index import ORDERS, AgentIndex, idle_key
+from .index import ORDERS, AgentIndex, AgentLists, idle_key
 from .matching import Alternative, Requirement, Skip, SkipReason, qualifying, requirement
 from .model import Agent, AgentStatus, EntryStatus, QueueEntry
 from .pools import Pool, levels
@@ -69,16 +69,16 @@ class Assignment:
     why: Why
 
 
-def route(entries: WaitingLine | Iterable[QueueEntry], agents: AgentIndex | Iterable[Agent], config: QueueConfig,
+def route(entries: WaitingLine | Iterable[QueueEntry], agents: AgentLists | Iterable[Agent], config: QueueConfig,
           now: datetime) -> list[Assignment]:
     """Decide which waiting callers go to which available agents now; nothing is changed.
 
     Both sides are best given as structures the caller keeps up to date: a WaitingLine (read in
-    order, no sorting) and an AgentIndex (any iterable of callers is sorted, of agents indexed,
-    first). Entries not waiting are skipped; so are entries of a queue missing from `config` (a
+    order, no sorting) and agent lists: an AgentIndex, or the database's (callqueue.agent_lists)
+    (any iterable of callers is sorted, of agents indexed, first). Entries not waiting are skipped; so are entries of a queue missing from `config` (a
     queue removed while callers wait: the service overflows them), rather than failing everyone.
     """
-    index = agents if isinstance(agents, AgentIndex) else AgentIndex(agents)
+    index = agents if isinstance(agents, AgentLists) else AgentIndex(agents)
     decision = _Decision(index, config, now)
     if decision.exhausted:
         return []
@@ -97,7 +97,7 @@ def route(entries: WaitingLine | Iterable[QueueEntry], agents: AgentIndex | Iter
 class _Decision:
     """One routing pass: the pools drawn so far and the agents already taken in it."""
 
-    def __init__(self, index: AgentIndex, config: QueueConfig, now: datetime):
+    def __init__(self, index: AgentLists, config: QueueConfig, now: datetime):
         self.index, self.config, self.now = index, config, now
         self.languages = frozenset(config.languages)
         self.taken: dict[str, str] = {}

@@ -2,9 +2,10 @@
 
 Entries and agents are read from the unit of work's queue repository (`uow.queues`) as model values,
 moved only through `callqueue.model`'s transitions (see `callqueue.moves`) and saved back.
-Routing (`route_now`) reads the available agents and the waiting callers with row locks (FOR UPDATE
-SKIP LOCKED on PostgreSQL; SQLite transactions begin IMMEDIATE), runs the pure `route`, and in the
-same transaction reserves each chosen agent and offers each caller, storing why. Time-driven work
+Routing (`route_now`) reads the waiting callers and, through `routing_agents` (callqueue.agent_lists),
+only the top available agents of the lists the decision asks for, with row locks (FOR UPDATE SKIP
+LOCKED on PostgreSQL; SQLite transactions begin IMMEDIATE), runs the pure `route`, and in the same
+transaction reserves each chosen agent and offers each caller, storing why. Time-driven work
 (wrap-up ends, ring timeouts, maximum waits, callers gone unheard after an outage) is found from due
 times in the rows by `tick`, which every wait-URL request and the `ivr worker` loop call, so any
 number of processes may run it.
@@ -33,6 +34,7 @@ log = logging.getLogger(__name__)
 WAIT_SEGMENT_S = 10        # hold audio per wait-URL answer; the caller is connected within one segment
 CONNECT_SLACK_S = WAIT_SEGMENT_S + 15  # an offer not answered by ring timeout + this is over
 BATCH = 200
+FEW_AGENTS = 100           # at most this many available: route on all of them in memory, read with one statement
 ANNOUNCE_EVERY = 3         # announce position and estimate on the first segment and every third after
 DEFAULT_HANDLE_S = 180
 LEAVING = frozenset({EntryStatus.OFFERED, EntryStatus.OVERFLOWED})
@@ -81,8 +83,9 @@ class QueueService:
     """Knows the queue repository and the queue settings; nothing of HTTP, TwiML or the flow engine."""
 
     def __init__(self, uow: Callable, config: QueueConfig, clock, telephony=None, worker: str | None = None,
-                 opening: Opening | None = None):
+                 opening: Opening | None = None, few_agents: int = FEW_AGENTS):
         self.uow, self.config, self.clock = uow, config, clock
+        self.few_agents = few_agents  # at most this many available: routed in memory (tests set 0 for the lists)
         self._telephony = telephony  # moves a caller at once over REST (None: the next wait request does)
         self._worker = worker  # None: this process (host:pid), read at each offer
         self.recovery = Recovery(gone_after_s(config, WAIT_SEGMENT_S))
@@ -329,19 +332,23 @@ class QueueService:
         return assignments
 
     def _route(self, repo) -> list[Assignment]:
-        agents = {agent.id: agent for agent in repo.available_agents()}
-        if not agents:
+        agents = repo.listed_agents()  # read from the database as the decision asks, the agents read locked
+        free = agents.count()
+        if not free:
             return []
-        now = self.clock.now()  # read once the locks are held: an offer is never stamped before the release it follows
-        index, made = AgentIndex(agents.values()), []
+        if free <= self.few_agents:  # a few: one read of them all costs less than a few statements per candidate pool
+            agents = AgentIndex(repo.available_agents())
+        now, made = self.clock.now(), []
         for batch in repo.waiting_batches(BATCH, now):
             entries = {entry.call_id: entry for entry in batch}
-            for assignment in route(batch, index, self.config, now):
-                moves.offer(repo, self.config, entries[assignment.call_id], agents[assignment.agent_id], assignment.why,
-                            now, self.worker, CONNECT_SLACK_S)
-                index.remove(assignment.agent_id)
+            decided = route(batch, agents, self.config, now)
+            offered_at = self.clock.now()  # read once the agents' locks are held: never before the release it follows
+            for assignment in decided:
+                moves.offer(repo, self.config, entries[assignment.call_id], agents.get(assignment.agent_id), assignment.why,
+                            offered_at, self.worker, CONNECT_SLACK_S)
+                agents.remove(assignment.agent_id)
                 made.append(assignment)
-            if not index.count():
+            if not agents.count():
                 break
         return made
 

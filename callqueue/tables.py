@@ -120,3 +120,29 @@ class AgentStatusLogRow(Base):
     at: Mapped[datetime] = mapped_column(UtcDateTime)
 
     __table_args__ = (Index("ix_agent_status_log_agent_at", "agent_id", "at"),)
+
+
+# Agent ids sort as Python compares them (code points), so the database's order matches the in-memory index's.
+AgentId = String(64).with_variant(String(64, collation="C"), "postgresql")
+
+
+class RoutingAgentRow(Base):
+    """An available agent as routing reads it: one row per skill held (and one under "" for any skill), carrying
+    every strategy's sort key, so the database hands out the best candidates first (see callqueue.agent_lists)."""
+
+    __tablename__ = "routing_agents"
+
+    skill: Mapped[str] = mapped_column(String(64), primary_key=True)  # "" lists every available agent
+    agent_id: Mapped[str] = mapped_column(AgentId, primary_key=True)
+    rank: Mapped[int] = mapped_column(Integer)  # minus the level of `skill`: highest level sorts first
+    idle_at: Mapped[datetime] = mapped_column(UtcDateTime)  # idle_since, the epoch when never set
+    calls_today: Mapped[int] = mapped_column(Integer)
+    assigned_at: Mapped[datetime] = mapped_column(UtcDateTime)  # last_assigned_at, the epoch when never
+
+    __table_args__ = (
+        Index("ix_routing_agents_idle", "skill", "idle_at", "agent_id"),
+        Index("ix_routing_agents_calls", "skill", "calls_today", "idle_at", "agent_id"),
+        Index("ix_routing_agents_assigned", "skill", "assigned_at", "agent_id"),
+        Index("ix_routing_agents_level", "skill", "rank", "idle_at", "agent_id"),
+        Index("ix_routing_agents_agent", "agent_id"),
+    )

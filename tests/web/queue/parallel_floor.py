@@ -9,6 +9,7 @@ from functools import partial
 from sqlalchemy import select
 from sqlalchemy.orm import sessionmaker
 
+from callqueue.agent_lists import relist_all
 from callqueue.presence import PresenceService
 from callqueue.queues import Queue, QueueConfig
 from callqueue.service import QueueService
@@ -24,12 +25,12 @@ CONFIG = QueueConfig(languages=["ko", "en"], queues={
 })
 
 
-def services(url: str, worker: str) -> tuple:
+def services(url: str, worker: str, few_agents: int = 100) -> tuple:
     engine = make_engine(url)
     # SQLite writers of one file take turns on the writer lock, as the server's do (its busy timeout is short).
     uow = partial(SqlAlchemyUnitOfWork, sessionmaker(engine, expire_on_commit=False), writer_lock_for(engine))
     clock = SystemClock()
-    queues = QueueService(uow, CONFIG, clock, worker=worker)
+    queues = QueueService(uow, CONFIG, clock, worker=worker, few_agents=few_agents)
     return engine, uow, queues, PresenceService(uow, clock, queues)
 
 
@@ -50,15 +51,17 @@ def build_floor(url: str, agents: int, callers: int, seed: int = 7) -> None:
             session.add(QueueEntryRow(call_sid=f"CA{i:032d}", queue=queue, first_queue=queue, priority=rng.choice([0, 0, 1]),
                                       skills={rng.choice(["ko", "en"]): 1}, status="waiting", enqueued_at=at,
                                       queue_entered_at=at, node="q", whisper="", language="ko", variables={}))
+        session.flush()
+        relist_all(session.connection())  # agents written as rows, not through the repository: list them for routing
         session.commit()
     engine.dispose()
 
 
-def work(url: str, worker: str, seconds: float, seed: int) -> None:
+def work(url: str, worker: str, seconds: float, seed: int, few_agents: int = 100) -> None:
     """Route, then answer (or, one time in ten, miss) each call this worker offered, until no caller is left.
 
     Calls are offered by route_now here and also by the routing that every freed agent triggers."""
-    engine, uow, queues, presence = services(url, worker)
+    engine, uow, queues, presence = services(url, worker, few_agents)
     rng, deadline = random.Random(seed), time.monotonic() + seconds
     while time.monotonic() < deadline:
         queues.route_now()

@@ -28,11 +28,12 @@ def overlaps(assignments: list[AssignmentRow]) -> list[tuple[int, int]]:
 
 
 @pytest.mark.slow
-def test_parallel_workers_never_give_an_agent_two_calls_or_a_call_two_agents(database_url):
+@pytest.mark.parametrize("few_agents", [100, 0], ids=["agents-in-memory", "agents-from-lists"])
+def test_parallel_workers_never_give_an_agent_two_calls_or_a_call_two_agents(database_url, few_agents):
     build_floor(database_url, AGENTS, CALLERS)
     context = multiprocessing.get_context("fork")
     with context.Pool(WORKERS) as pool:
-        pool.starmap(work, [(database_url, f"w{i}", 120, i) for i in range(WORKERS)])
+        pool.starmap(work, [(database_url, f"w{i}", 120, i, few_agents) for i in range(WORKERS)])
     engine = make_engine(database_url)
     with sessionmaker(engine)() as session:
         assignments = list(session.scalars(select(AssignmentRow)))
