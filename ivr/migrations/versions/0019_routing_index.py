@@ -1,7 +1,7 @@
 """call queue: routing_agents, the available agents by skill in every strategy's order (routing reads the top)
 
 Revision ID: 0019
-Revises: 0013
+Revises: 0018
 """
 from alembic import op
 import sqlalchemy as sa
@@ -11,7 +11,7 @@ from callqueue.tables import AgentId
 from ivr.tables import UtcDateTime
 
 revision = '0019'
-down_revision = '0013'
+down_revision = '0018'
 branch_labels = None
 depends_on = None
 
