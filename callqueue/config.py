@@ -86,7 +86,9 @@ def read_agents(directory: Path) -> tuple[list[Agent], list[Problem]]:
 
 def check_queues(config: QueueConfig) -> list[Check]:
     """What field checks cannot see: names of other queues, languages, and escalations that widen."""
-    problems: list[Check] = _check_labels(config, ("break_reasons",), config.break_reasons)
+    # The default lists carry Korean and English labels: only lists the operator wrote are held to `languages`.
+    problems: list[Check] = (_check_labels(config, ("break_reasons",), config.break_reasons)
+                             if "break_reasons" in config.model_fields_set else [])
     for name, queue in config.queues.items():
         at = ("queues", name)
         if queue.name != name:
@@ -99,7 +101,8 @@ def check_queues(config: QueueConfig) -> list[Check]:
                      for lang in queue.hold_prompts if lang not in config.languages]
         for i, step in enumerate(queue.escalations):
             problems += _check_step(config, name, i, step, queue.escalations[i - 1].after_s if i else 0)
-        problems += _check_labels(config, at + ("dispositions",), queue.dispositions)
+        if "dispositions" in queue.model_fields_set:
+            problems += _check_labels(config, at + ("dispositions",), queue.dispositions)
     return problems
 
 

@@ -144,3 +144,16 @@ def test_a_broken_queue_file_in_a_flows_folder_gives_its_problems_not_an_excepti
     agents, agent_problems = read_agents(tmp_path)
     assert queues is None and [p.file for p in queue_problems] == [str(tmp_path / "queues.yaml")]
     assert agents == [] and "'contact' is required" in str(agent_problems[0])
+
+
+def test_a_center_in_one_language_is_not_refused_for_the_default_lists_labels():
+    """The default break reasons and dispositions are labelled in Korean and English; an English-only center that
+    writes neither list must load (it did not: every queue was dropped), while a list it writes is still checked."""
+    from callqueue.config import parse_queues
+    from callqueue.errors import ConfigError
+
+    plain = parse_queues("languages: [en]\nqueues:\n  desk:\n    wrap_up_s: 2\n")
+    assert "desk" in plain.queues and plain.break_reasons and plain.dispositions("desk")
+    with pytest.raises(ConfigError, match="label language 'kr' is not in languages"):
+        parse_queues("languages: [en]\nbreak_reasons:\n  - {code: lunch, labels: {en: Lunch, kr: 점심}}\n"
+                     "queues:\n  desk: {}\n")
