@@ -143,4 +143,4 @@ def test_a_wrong_password_csrf_refusal_and_a_supervisor_page(live_server, page):
     assert refused.status == 400 and "refused" in refused.json()["error"]
     assert page.request.post(f"{base}/logout", form={}).status == 400
     assert page.goto(f"{base}/board").status == 403
-    expect(page.locator("body")).to_contain_text("이 페이지는 회원님의 역할로 볼 수 없습니다.")  # kim's own language
+    expect(page.locator("body")).to_contain_text("Your role may not open this page.")  # the browser speaks English
