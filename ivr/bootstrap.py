@@ -137,7 +137,8 @@ def build(settings: Settings, **overrides) -> Services:
                         recording=RecordingPolicy(lambda: catalog.queues, rest_only(twilio)))
     desk = DeskService(uow, clock, queues, settings, partial(_sensitive_variables, catalog))
     audit = AuditLog(uow, clock)
-    accounts = AccountService(uow, clock, audit, partial(_file_agent_ids, settings.flows_dir), overrides.get("passwords"))
+    accounts = AccountService(uow, clock, audit, partial(_file_agent_ids, settings.flows_dir), overrides.get("passwords"),
+                              session_idle_s=settings.session_idle_s)
     reports = BoardReports(engine, uow, queues, clock, lambda: rest_only(twilio), partial(sensitive_names, catalog),
                            audit=lambda: audit)
     services = Services(settings, engine, catalog, calls, clock, RecordingService(uow, clock, store is not None), speech,

@@ -63,6 +63,12 @@ def _seconds(env, name: str, default: float) -> float:
     return value
 
 
+def _idle_floor_s(env) -> float:
+    """SESSION_IDLE_S's lowest value: 60 s when the site is served over https (production); 5 s on plain http
+    (a developer's machine or the browser tests, which watch a page end at /login)."""
+    return 60.0 if env.get("PUBLIC_BASE_URL", "").strip().lower().startswith("https://") else 5.0
+
+
 def _number(env, name: str, default: float, low: float, high: float) -> float:
     raw = (env.get(name) or "").strip()
     if not raw:
@@ -172,7 +178,7 @@ class Settings:
             twilio_api_secret=env.get("TWILIO_API_SECRET", "").strip(),
             twilio_twiml_app_sid=env.get("TWILIO_TWIML_APP_SID", "").strip(),
             desk_token_ttl_s=int(_number(env, "DESK_TOKEN_TTL_S", 3600, 60, 86400)),
-            session_idle_s=_number(env, "SESSION_IDLE_S", 1800.0, 60.0, 7 * 24 * 3600.0),
+            session_idle_s=_number(env, "SESSION_IDLE_S", 1800.0, _idle_floor_s(env), 7 * 24 * 3600.0),
             live_keep_s=_number(env, "LIVE_KEEP_S", 86400.0, 60.0, 90 * 86400.0),
             recordings_delete_from_twilio=env.get("RECORDINGS_DELETE_FROM_TWILIO", "0").strip().lower() in ("1", "true", "yes"),
             recordings_download_attempts=int(_number(env, "RECORDINGS_DOWNLOAD_ATTEMPTS", 8, 1, 100)),

@@ -2,10 +2,10 @@
 // /board/api/state (coalesced: at most two a second, and on every (re)connect) — never a timer poll; tiles, the
 // agents table and the Chart.js charts are drawn from that snapshot with textContent only (caller data is
 // untrusted). On /board/abandoned: the call-back buttons. Words come from the page's data-words attribute.
-import { coalesce, getJson, liveEvents, postJson } from "./common.js";
+import { BACKGROUND, coalesce, getJson, liveEvents, postJson, watchSession } from "./common.js";
 
-// Fetches the page makes by itself (nudges): they must not count as the supervisor using the session.
-const BACKGROUND = { Accept: "application/json", "X-IVR-Background": "1" };
+// Fetches the page makes by itself (nudges) carry common.js BACKGROUND: they must not count as the supervisor
+// using the session; watchSession sends an idle page to /login when the session ends.
 const KINDS = ["agent", "offer", "entry", "call"];
 const STATE_ORDER = ["on_call", "wrap_up", "available", "break", "offline"];
 const COLOURS = { offered: "#1f6feb", answered: "#1a7f37", abandoned: "#cf222e", estimate: "#8250df", target: "#9a6700" };
@@ -55,7 +55,7 @@ function wallboard(root) {
     }
     inFlight = true;
     try {
-      snapshot = await getJson("/board/api/state", { headers: BACKGROUND });
+      snapshot = await getJson("/board/api/state", BACKGROUND);
       fetchedAt = Date.now();
       render();
       say("");
@@ -293,3 +293,4 @@ const board = document.getElementById("board");
 if (board) wallboard(board);
 const abandoned = document.getElementById("abandoned");
 if (abandoned) abandonedList(abandoned);
+watchSession();

@@ -3,6 +3,12 @@
 
 const JSON_HEADERS = { "Content-Type": "application/json", Accept: "application/json" };
 
+/** The header (ivr/accounts/web.py BACKGROUND_HEADER) on fetches a page makes by itself — a nudge's re-fetch, a
+ * token renewal, the session check: the server does not count them as the person using the session. */
+export const BACKGROUND_HEADER = "X-Background";
+/** Request options for such a background fetch of JSON: `getJson(url, BACKGROUND)`. */
+export const BACKGROUND = Object.freeze({ headers: { Accept: "application/json", [BACKGROUND_HEADER]: "1" } });
+
 /** The header the server's CSRF check wants, read from the page's <meta name="csrf-token" content="...">. */
 export function csrfHeaders(doc = document) {
   const meta = doc.querySelector('meta[name="csrf-token"]');
@@ -107,4 +113,31 @@ export function coalesce(fn, waitMs = 100) {
       fn();
     }, waitMs);
   };
+}
+
+/**
+ * Send an open page to the sign-in page when its session ends unused (SESSION_IDLE_S). Asks
+ * /account/api/session in the background how long the session has left and asks again just after that; a 401
+ * means the session is over (unused, signed out elsewhere, password changed, user disabled). Returns `{stop()}`.
+ */
+export function watchSession({ url = "/account/api/session", onEnded = toSignIn, retryMs = 30000 } = {}) {
+  let timer = null;
+  const check = async () => {
+    try {
+      const answer = await getJson(url, BACKGROUND);
+      const leftMs = (Number(answer.left_s) + 1) * 1000;
+      timer = setTimeout(check, Math.min(Math.max(leftMs, 1000), 3600 * 1000));
+    } catch (error) {
+      if (error.status === 401) return onEnded();
+      timer = setTimeout(check, retryMs); // the server is away for a moment: ask again later
+    }
+  };
+  check();
+  return { stop: () => clearTimeout(timer) };
+}
+
+/** The sign-in page, coming back here afterwards, with the "signed out after a while without use" notice. */
+export function toSignIn() {
+  const here = window.location.pathname + window.location.search;
+  window.location.assign(`/login?${new URLSearchParams({ next: here, expired: "1" })}`);
 }

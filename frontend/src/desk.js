@@ -2,12 +2,11 @@
 // (/desk/api/state) is the only truth: every live nudge and every (re)connection re-fetches it, so a withdrawn
 // offer never lingers. Refreshes the page makes by itself carry X-Background: 1 and so do not keep an idle
 // session alive; a 401 (the session is over) goes to the sign-in page.
-import { coalesce, getJson, liveEvents, postJson } from "./common.js";
+import { BACKGROUND, coalesce, getJson, liveEvents, postJson, watchSession } from "./common.js";
 import { cardNode } from "./desk/card.js";
 import { clock, el, show, wordsOf } from "./desk/dom.js";
 import { startPhone } from "./desk/phone.js";
 
-const BACKGROUND = { headers: { Accept: "application/json", "X-Background": "1" } };
 const KINDS = ["agent", "offer", "entry", "call", "resync"];
 const TICKING = new Set(["waiting", "offered"]);
 
@@ -166,6 +165,7 @@ function live() {
 wire();
 refresh();
 live();
+watchSession({ onEnded: signedOut });
 setInterval(tick, 1000);
 startPhone(root, words, { background: BACKGROUND, onSignedOut: signedOut }).catch((error) => {
   $("phone-status").textContent = words.t("phone_failed", { error: error.message || error });

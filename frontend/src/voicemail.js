@@ -1,6 +1,6 @@
 // The voicemail inbox page (/board/voicemail): lists voicemails from /board/api/voicemail, plays one through its
 // signed, expiring link, assigns, marks handled, calls back. Caller data is set with textContent only.
-import { getJson, postJson } from "./common.js";
+import { getJson, postJson, watchSession } from "./common.js";
 
 const list = document.querySelector('[data-testid="voicemail-list"]');
 const empty = document.querySelector('[data-testid="voicemail-empty"]');
@@ -74,3 +74,4 @@ document.querySelectorAll("button[data-status]").forEach((button) => {
 });
 
 refresh().catch((error) => { empty.hidden = false; empty.textContent = error.message; });
+watchSession();

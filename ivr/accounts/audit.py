@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import logging
 from contextvars import ContextVar
+from datetime import date, datetime, time, timedelta, timezone
 
 from .repository import SqlAlchemyAuditRepository
 
@@ -30,9 +31,27 @@ class AuditLog:
 
     def recent(self, limit: int = 100, action: str | None = None) -> list[dict]:
         with self.uow() as uow:
-            rows = SqlAlchemyAuditRepository(uow.session).recent(limit, action)
-            return [{"id": r.id, "at": r.at.isoformat(), "actor": r.actor, "action": r.action, "target": r.target,
-                     "detail": r.detail, "ip": r.ip} for r in rows]
+            return [_json(r) for r in SqlAlchemyAuditRepository(uow.session).recent(limit, action)]
+
+    def search(self, action: str | None = None, actor: str | None = None, day: date | None = None, page: int = 1,
+               per_page: int = 50) -> tuple[list[dict], bool]:
+        """One page (from 1) of rows newest first, filtered by action, actor and UTC day; and whether more follow."""
+        since = datetime.combine(day, time(), timezone.utc) if day else None
+        until = since + timedelta(days=1) if since else None
+        with self.uow() as uow:
+            rows = SqlAlchemyAuditRepository(uow.session).search(action, actor, since, until, per_page + 1,
+                                                                 (page - 1) * per_page)
+        return [_json(r) for r in rows[:per_page]], len(rows) > per_page
+
+    def actions(self) -> list[str]:
+        """Every action the log holds (for the page's filter)."""
+        with self.uow() as uow:
+            return SqlAlchemyAuditRepository(uow.session).actions()
+
+
+def _json(r) -> dict:
+    return {"id": r.id, "at": r.at.isoformat(), "actor": r.actor, "action": r.action, "target": r.target,
+            "detail": r.detail, "ip": r.ip}
 
 
 def _safe(action: str, detail: dict) -> dict:

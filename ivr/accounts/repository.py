@@ -33,6 +33,12 @@ class SqlAlchemyUserRepository:
         found = self.session.execute(update(UserRow).where(UserRow.username == username).values(disabled=disabled))
         return found.rowcount == 1
 
+    def set_password(self, user_id: int, password_hash: str) -> None:
+        self.session.execute(update(UserRow).where(UserRow.id == user_id).values(password_hash=password_hash))
+
+    def set_language(self, user_id: int, language: str) -> None:
+        self.session.execute(update(UserRow).where(UserRow.id == user_id).values(language=language))
+
     def signed_in(self, user_id: int, at: datetime, password_hash: str | None = None) -> None:
         values = {"last_login_at": at, **({"password_hash": password_hash} if password_hash else {})}
         self.session.execute(update(UserRow).where(UserRow.id == user_id).values(**values))
@@ -47,6 +53,22 @@ class SqlAlchemyAuditRepository:
     def add(self, at: datetime, actor: str, action: str, target: str, detail: dict, ip: str) -> None:
         self.session.execute(insert(AuditRow).values(at=at, actor=actor, action=action, target=target,
                                                      detail=detail, ip=ip))
+
+    def search(self, action: str | None, actor: str | None, since: datetime | None, until: datetime | None,
+               limit: int, offset: int) -> list[AuditRow]:
+        """Newest first, filtered by exact action and actor and by time (since <= at < until)."""
+        query = select(AuditRow).order_by(AuditRow.at.desc(), AuditRow.id.desc()).limit(limit).offset(offset)
+        for wanted, column in ((action, AuditRow.action), (actor, AuditRow.actor)):
+            if wanted:
+                query = query.where(column == wanted)
+        if since is not None:
+            query = query.where(AuditRow.at >= since)
+        if until is not None:
+            query = query.where(AuditRow.at < until)
+        return list(self.session.scalars(query))
+
+    def actions(self) -> list[str]:
+        return list(self.session.scalars(select(AuditRow.action).distinct().order_by(AuditRow.action)))
 
     def recent(self, limit: int, action: str | None = None) -> list[AuditRow]:
         query = select(AuditRow).order_by(AuditRow.at.desc(), AuditRow.id.desc()).limit(limit)

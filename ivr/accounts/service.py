@@ -1,4 +1,5 @@
-"""Accounts: create, list, disable and enable users; sign in with throttling; who a session belongs to."""
+"""Accounts: create, list, disable and enable users; sign in with throttling; sessions that can be ended; passwords
+and languages the users change themselves."""
 from __future__ import annotations
 
 import logging
@@ -13,6 +14,7 @@ from .errors import BadCredentials, BadUserInput, DuplicateUser, Throttled, Unkn
 from .model import Role, User
 from .passwords import Passwords
 from .repository import SqlAlchemyFailureRepository, SqlAlchemyUserRepository
+from .sessions import SessionStore
 from .tables import UserRow
 
 log = logging.getLogger(__name__)
@@ -24,9 +26,10 @@ class AccountService:
     """Users and sign-in. `file_agents()` gives the agent ids of agents.yaml (the agents table is asked too)."""
 
     def __init__(self, uow, clock, audit: AuditLog, file_agents: Callable[[], set[str]], passwords: Passwords | None = None,
-                 max_failures: int = MAX_FAILURES, window_s: float = WINDOW_S):
+                 max_failures: int = MAX_FAILURES, window_s: float = WINDOW_S, session_idle_s: float = 1800.0):
         self.uow, self.clock, self.audit, self.file_agents = uow, clock, audit, file_agents
         self.passwords = passwords or Passwords()
+        self.sessions = SessionStore(uow, clock, session_idle_s)
         self.max_failures, self.window_s = max_failures, window_s
 
     def add(self, username, password, role, agent_id=None, language="ko", actor: str = "system") -> dict:
@@ -58,13 +61,15 @@ class AccountService:
             return [user_json(row) for row in SqlAlchemyUserRepository(uow.session).all()]
 
     def set_disabled(self, username, disabled: bool, actor: str = "system") -> dict:
-        """Disable (their sessions stop at their next request) or enable a user; UnknownUser if there is none."""
+        """Disable (every session of theirs is ended) or enable a user; UnknownUser if there is none."""
         name = str(username).strip().lower()
         with self.uow() as uow:
             users = SqlAlchemyUserRepository(uow.session)
             if not users.set_disabled(name, disabled):
                 raise UnknownUser(f"no user {name[:64]!r}")
-            self.audit.record_in(uow, actor, "user.disabled" if disabled else "user.enabled", name)
+            ended = self.sessions.end_all_in(uow, users.by_name(name).id) if disabled else 0
+            self.audit.record_in(uow, actor, "user.disabled" if disabled else "user.enabled", name,
+                                 **({"sessions_ended": ended} if disabled else {}))
             uow.commit()
             return user_json(users.by_name(name))
 
@@ -102,13 +107,64 @@ class AccountService:
             uow.commit()
         return user_of(row)
 
-    def signed_in_user(self, user_id) -> User | None:
-        """The session's user, or None when there is none any more or it was disabled."""
-        if not isinstance(user_id, int):
-            return None
+    def start_session(self, user: User) -> str:
+        """A new server-side session for a signed-in user: the id to keep in the cookie."""
+        return self.sessions.start(user.id)
+
+    def session_user(self, token, touch: bool = True) -> User | None:
+        """The user of a live session (None: no such session, ended, unused too long, or the user disabled)."""
+        row = self.sessions.user_row(token, touch)
+        return None if row is None else user_of(row)
+
+    def sign_out(self, user: User, token) -> None:
+        self.sessions.end(token)
+        self.audit.record(user.username, "sign_out", user.username)
+
+    def sign_out_everywhere(self, user: User, actor: str | None = None) -> int:
+        """End every session of `user` (this one too); how many ended."""
         with self.uow() as uow:
-            row = SqlAlchemyUserRepository(uow.session).by_id(user_id)
-        return None if row is None or row.disabled else user_of(row)
+            ended = self.sessions.end_all_in(uow, user.id)
+            self.audit.record_in(uow, actor or user.username, "sign_out.everywhere", user.username, sessions_ended=ended)
+            uow.commit()
+        return ended
+
+    def change_password(self, user: User, old: str, new: str, keep_token) -> int:
+        """The user's own change: BadCredentials unless `old` is right, BadUserInput for a weak `new`; ends every
+        other session of theirs (how many)."""
+        model.check_password(new, user.username)
+        with self.uow() as uow:
+            row = SqlAlchemyUserRepository(uow.session).by_id(user.id)
+        if row is None or row.disabled or not self.passwords.verify(row.password_hash, str(old or "")):
+            self.audit.record(user.username, "password.change_failed", user.username)
+            raise BadCredentials("the current password is wrong")
+        return self._new_password(row.username, new, user.username, keep_token)
+
+    def set_password(self, username, new, actor: str = "system") -> int:
+        """An admin sets a user's password (UnknownUser, BadUserInput); every session of that user ends."""
+        name = str(username).strip().lower()
+        model.check_password(new, name)
+        return self._new_password(name, new, actor, None)
+
+    def _new_password(self, name: str, new: str, actor: str, keep_token) -> int:
+        hashed = self.passwords.hash(new)
+        with self.uow() as uow:
+            users = SqlAlchemyUserRepository(uow.session)
+            row = users.by_name(name)
+            if row is None:
+                raise UnknownUser(f"no user {name[:64]!r}")
+            users.set_password(row.id, hashed)
+            ended = self.sessions.end_all_in(uow, row.id, keep_token)
+            self.audit.record_in(uow, actor, "password.changed", name, sessions_ended=ended)
+            uow.commit()
+        log.info("password of %s changed by %s; %d other session(s) ended", name, actor, ended)
+        return ended
+
+    def set_language(self, user: User, language: str) -> None:
+        """Remember the language the user picked with the pages' switch."""
+        model.check_language(language)
+        with self.uow() as uow:
+            SqlAlchemyUserRepository(uow.session).set_language(user.id, language)
+            uow.commit()
 
     def _agent_known(self, agent_id: str) -> bool:
         if agent_id in self.file_agents():

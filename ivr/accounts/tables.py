@@ -1,4 +1,5 @@
-"""SQLAlchemy rows of the accounts: users, the audit log, and failed sign-ins (counted here so every worker sees them)."""
+"""SQLAlchemy rows of the accounts: users, their sessions, the audit log, and failed sign-ins (counted here so every
+worker sees them)."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -57,3 +58,18 @@ class SignInFailureRow(Base):
         Index("ix_sign_in_failures_username_at", "username", "at"),
         Index("ix_sign_in_failures_ip_at", "ip", "at"),
     )
+
+
+class SessionRow(Base):
+    """One signed-in browser: the cookie holds a random id, this row its SHA-256 (a database leak gives no
+    usable session). Revoked at sign-out, on "sign out everywhere", a password change or when the user is
+    disabled; `seen_at` follows use (at most once a minute) so unused rows can be pruned."""
+
+    __tablename__ = "user_sessions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(Integer, index=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    seen_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
+    revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)

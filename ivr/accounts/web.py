@@ -1,31 +1,35 @@
 """Sign-in pages and sessions: /login, /logout, `login_required`, `current_user`, CSRF on every form and page POST.
 
-The session is Flask's signed cookie (a key derived from the server secret for this purpose): it holds the
-user's id and when it was last used. Every page request reads the user again, so a disabled user's session
-stops at once, and a session unused for SESSION_IDLE_S is over.
+The session is Flask's signed cookie (a key derived from the server secret for this purpose): it holds a random
+session id, whose hash is a row of `user_sessions`, and when it was last used. Every page request reads the
+session row and its user again, so a session ended at sign-out (or everywhere, or by a password change, or by
+disabling the user) stops at once even when its cookie was copied, and a session unused for SESSION_IDLE_S is over.
 """
 from __future__ import annotations
 
 import functools
 import logging
+from dataclasses import replace
 from urllib.parse import urlencode, urlsplit
 
 from flask import Blueprint, Flask, current_app, g, jsonify, redirect, render_template, request, session
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
 from ..secret_key import derived, server_secret
+from ..web import i18n
 from .audit import REQUEST_IP
 from .errors import BadCredentials, Throttled
-from .model import Role, User
+from .model import LANGUAGES, Role, User
+from .page_words import WORDS
 
 log = logging.getLogger(__name__)
 bp = Blueprint("accounts", __name__)
 csrf = CSRFProtect()
 EXEMPT_PREFIXES = ("/api/", "/voice/", "/metrics")  # Bearer-token API, signed Twilio webhooks, the scrape
-JSON_PREFIXES = ("/desk/api", "/board/api")  # the pages' own JSON: 401/403 as JSON, not a redirect
+JSON_PREFIXES = ("/desk/api", "/board/api", "/account/api")  # the pages' own JSON: 401/403 as JSON, not a redirect
 LOOPBACK = {"127.0.0.1", "::1"}
 HOME = {Role.AGENT.value: "/desk", Role.SUPERVISOR.value: "/board", Role.ADMIN.value: "/board"}
-BACKGROUND_HEADER = "X-Background"  # "1" on a page's own refreshes (after a live nudge): not the person's activity
+BACKGROUND_HEADER = "X-Background"  # "1" on a page's own fetches (common.js BACKGROUND): not the person's activity
 
 
 def init_app(app: Flask, settings) -> None:
@@ -43,6 +47,7 @@ def init_app(app: Flask, settings) -> None:
     app.teardown_request(_forget_ip)
     app.register_error_handler(CSRFError, _csrf_refused)
     app.context_processor(lambda: {"current_user": current_user})
+    i18n.add(WORDS)
     app.register_blueprint(bp)
 
 
@@ -60,6 +65,18 @@ def _guard():
     g.audit_ip = REQUEST_IP.set(client_address())
     if request.method in current_app.config["WTF_CSRF_METHODS"] and not _exempt(request.path):
         csrf.protect()
+    _keep_language_choice()
+
+
+def _keep_language_choice() -> None:
+    """The language switch (?lang=) of a signed-in user is saved with the user as well as in the session."""
+    chosen = request.args.get("lang")
+    if request.method != "GET" or chosen not in LANGUAGES or _exempt(request.path):
+        return
+    user = current_user()
+    if user is not None and user.language != chosen:
+        current_app.extensions["ivr"].accounts.set_language(user, chosen)
+        g.user = replace(user, language=chosen)
 
 
 def _exempt(path: str) -> bool:
@@ -92,19 +109,21 @@ def current_user() -> User | None:
 
 
 def _session_user() -> User | None:
-    user_id = session.get("uid")
-    if user_id is None:
+    token = session.get("sid")
+    if token is None:
         return None
     services = current_app.extensions["ivr"]
     now = int(services.clock.now().timestamp())
     if now - int(session.get("seen", 0)) > services.settings.session_idle_s:
-        log.info("session of user %s ended after %s s unused", user_id, services.settings.session_idle_s)
-        _end_session()
+        log.info("a session ended after %s s unused", services.settings.session_idle_s)
+        services.accounts.sessions.end(token)
+        end_session()
         g.session_expired = True
         return None
-    user = services.accounts.signed_in_user(user_id)
+    user = services.accounts.session_user(token, touch=not background_request())
     if user is None:
-        _end_session()
+        log.info("a session cookie for an ended session was refused (%s)", client_address())
+        end_session()
         return None
     if not background_request():
         session["seen"] = now
@@ -117,7 +136,7 @@ def background_request() -> bool:
     return g.get("background", False) or request.headers.get(BACKGROUND_HEADER) == "1"
 
 
-def _end_session() -> None:
+def end_session() -> None:
     """Forget everything but the chosen language (a new CSRF token comes with the next form)."""
     language = session.get("lang")
     session.clear()
@@ -191,8 +210,8 @@ def login():
         return render_template("login.html", next=target, error="login.throttled", username=username), 429
     except BadCredentials:
         return render_template("login.html", next=target, error="login.bad", username=username), 401
-    _end_session()  # a new session on sign-in: nothing from before (a planted id, an old CSRF token) carries over
-    session["uid"], session["seen"] = user.id, int(services.clock.now().timestamp())
+    end_session()  # a new session on sign-in: nothing from before (a planted id, an old CSRF token) carries over
+    session["sid"], session["seen"] = services.accounts.start_session(user), int(services.clock.now().timestamp())
     log.info("user %s signed in (%s)", user.username, user.role)
     return redirect(target or HOME[user.role], 303)
 
@@ -201,8 +220,8 @@ def login():
 def logout():
     user = current_user()
     if user is not None:
-        current_app.extensions["ivr"].audit.record(user.username, "sign_out", user.username)
+        current_app.extensions["ivr"].accounts.sign_out(user, session.get("sid"))
         log.info("user %s signed out", user.username)
-    _end_session()
+    end_session()
     g.user = None
     return redirect("/login", 303)

@@ -1,4 +1,4 @@
-"""`ivr users add|list|disable|enable`: the people who sign in to the desk and the board."""
+"""`ivr users add|list|disable|enable|passwd`: the people who sign in to the desk and the board."""
 from __future__ import annotations
 
 import sys
@@ -82,3 +82,17 @@ def enable_user(username: str) -> None:
     with _accounts() as accounts:
         accounts.set_disabled(username, False, actor=ACTOR)
     click.echo(f"user {username.lower()} enabled")
+
+
+@users.command("passwd")
+@click.argument("username")
+@click.option("--password-stdin", is_flag=True, help="Read the new password from the first line of standard input.")
+def set_password(username: str, password_stdin: bool) -> None:
+    """Set a user's password (asked for twice unless --password-stdin); every session of theirs ends."""
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt("New password", hide_input=True, confirmation_prompt=True)
+    with _accounts() as accounts:
+        ended = accounts.set_password(username, password, actor=ACTOR)
+    click.echo(f"password of {username.strip().lower()} set; {ended} session(s) ended")

@@ -7,6 +7,7 @@ import logging
 from flask import Flask
 
 from ..accounts import api as accounts_api, web as accounts  # noqa: F401  (accounts_api adds routes to api.bp)
+from ..accounts import account_pages, admin_pages
 from ..board import pages as board_pages
 from ..bootstrap import Services, build
 from ..config import Settings
@@ -41,6 +42,8 @@ def create_app(settings: Settings | None = None, clock=None, twilio=None, **over
     app.register_blueprint(api.bp)
     app.register_blueprint(media.bp)
     accounts.init_app(app, settings)
+    app.register_blueprint(account_pages.bp)  # /account/password, sign out everywhere, /account/api/session
+    app.register_blueprint(admin_pages.bp)    # /admin/audit, /admin/users
     i18n.init_app(app)
     board_pages.init_app(app)
     desk_pages.init_app(app)

@@ -1,5 +1,5 @@
-"""The pages' words in Korean and English: `t("key")` in templates, the language from ?lang=, the session, the
-user or the browser. Others add their keys with `add({...})` (each key with both languages)."""
+"""The pages' words in Korean and English: `t("key")` in templates, the language from ?lang= (kept in the
+session), the browser, or the user. Others add their keys with `add({...})` (each key with both languages)."""
 from __future__ import annotations
 
 from flask import Flask, g, request, session
@@ -38,14 +38,18 @@ def add(strings: dict[str, dict[str, str]]) -> None:
 
 
 def language() -> str:
-    """?lang= remembered in the session, else the user's language, else the browser's, else Korean."""
+    """The switch's choice (?lang=, remembered in the session), else the browser's (Accept-Language), else the
+    signed-in user's stored language (their last choice on any browser), else Korean."""
     chosen = session.get("lang")
     if chosen in LANGUAGES:
         return chosen
+    browser = request.accept_languages.best_match(LANGUAGES)
+    if browser:
+        return browser
     user = g.get("user")
     if user is not None and getattr(user, "language", None) in LANGUAGES:
         return user.language
-    return request.accept_languages.best_match(LANGUAGES) or LANGUAGES[0]
+    return LANGUAGES[0]
 
 
 def t(key: str, **values) -> str:

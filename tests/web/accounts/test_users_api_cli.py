@@ -125,3 +125,21 @@ def test_the_cli_asks_for_the_password_twice_without_stdin(app, accounts_setting
 def test_the_cli_refuses_bad_input_with_a_clear_error(app, accounts_settings, args, stdin, message):
     answer = run(accounts_settings, *args, answer=stdin)
     assert answer.exit_code == 1 and f"Error: {message}" in answer.output
+
+
+def test_the_cli_sets_a_password_from_stdin_and_ends_the_users_sessions(app, accounts_settings):
+    browser = app.test_client()
+    sign_in(browser, "kim")
+    answer = run(accounts_settings, "passwd", "KIM", "--password-stdin", answer="Quiet-River-41\n")
+    assert answer.exit_code == 0, answer.output
+    assert answer.output.strip() == "password of kim set; 1 session(s) ended"
+    assert browser.get("/desk").status_code == 303
+    assert sign_in(app.test_client(), "kim", "Quiet-River-41").status_code == 303
+    assert audit_rows(app, "password.changed")[0]["actor"] == "cli"
+
+
+@pytest.mark.parametrize("user, stdin, message", [("ghost", "Quiet-River-41\n", "no user 'ghost'"),
+                                                  ("kim", "short\n", "password is too short")])
+def test_the_cli_passwd_refuses_an_unknown_user_or_a_weak_password(app, accounts_settings, user, stdin, message):
+    answer = run(accounts_settings, "passwd", user, "--password-stdin", answer=stdin)
+    assert answer.exit_code == 1 and message in answer.output
