@@ -17,7 +17,7 @@ from callqueue.service import QueueService
 from recordings.pipeline import DownloadPolicy, RecordingPipeline
 from recordings.service import RecordingService
 from recordings.retention import Retention
-from recordings.store import LocalRecordingStore
+from recordings.store import LocalRecordingStore, RecordingAudio, RecordingStore
 from recordings.transcripts import Transcriber
 
 from .accounts.audit import AuditLog
@@ -128,7 +128,7 @@ def build(settings: Settings, **overrides) -> Services:
     engine, uow = _database(settings, clock)
     catalog = FlowCatalog(settings.flows_dir, clock, settings.reload_interval_s)
     catalog.load()
-    store = overrides["recording_store"] if "recording_store" in overrides else LocalRecordingStore(settings.recordings_dir)
+    store = overrides["recording_store"] if "recording_store" in overrides else recording_store(settings)
     speech = overrides.get("speech") or build_speech(settings, {lang for lf in catalog.current.values() for lang in lf.flow.languages},
                                                      overrides.get("recording_fetcher", twilio))
     queues, presence = _queues(settings, catalog, uow, clock, rest_only(twilio))
@@ -144,7 +144,7 @@ def build(settings: Settings, **overrides) -> Services:
     services = Services(settings, engine, catalog, calls, clock, RecordingService(uow, clock, store is not None), speech,
                         queues, presence, twilio, desk, audit, accounts, LiveHub(engine, clock, settings.live_keep_s),
                         reports, funnel_service(uow, catalog), recording_pipeline(settings, uow, clock, twilio, store),
-                        *_recording_life(settings, uow, clock, speech, audit, reports, catalog, queues))
+                        *_recording_life(settings, uow, clock, speech, audit, reports, catalog, store, queues))
     services.store_versions()
     services.warm_prompts()
     return services
@@ -163,31 +163,71 @@ def recording_pipeline(settings: Settings, uow, clock, twilio, store) -> Recordi
 
 
 def build_recording_pipeline(settings: Settings, clock=None) -> RecordingPipeline:
-    """The download job alone (for `ivr worker`), on the database, RECORDINGS_DIR and the Twilio adapter."""
+    """The download job alone, on the database, the recording store and the Twilio adapter."""
     clock = clock or SystemClock()
     _engine, uow = _database(settings, clock, migrate=False)
-    return recording_pipeline(settings, uow, clock, TwilioRest.from_settings(settings),
-                              LocalRecordingStore(settings.recordings_dir))
+    return recording_pipeline(settings, uow, clock, TwilioRest.from_settings(settings), recording_store(settings))
 
 
-def _recording_life(settings: Settings, uow, clock, speech: SpeechService, audit, reports, catalog, queues):
-    """Transcripts, retention and people's access to recordings, on the recordings folder and the server secret."""
-    locate = partial(recording_file, settings.recordings_dir)
-    transcripts = Transcriber(uow, clock, speech.recognizers, call_language, locate, off_the_event_loop)
-    keep = {"voicemail": settings.recordings_keep_days_voicemail, "call": settings.recordings_keep_days_call}
-    retention = Retention(uow, clock, keep, locate, audit)
+def recording_store(settings: Settings) -> RecordingStore:
+    """The store RECORDINGS_STORE names (`package.module:factory`, called with the settings: S3-compatible storage,
+    say), else files under RECORDINGS_DIR. The server, `ivr worker` and `ivr recordings` all use this one.
+    SettingsError when the name cannot be loaded or the factory fails."""
+    if not settings.recordings_store:
+        return LocalRecordingStore(settings.recordings_dir)
+    import importlib
+
+    from .config import SettingsError
+
+    module_name, _, factory_name = settings.recordings_store.partition(":")
+    try:
+        factory = getattr(importlib.import_module(module_name), factory_name)
+        store = factory(settings)
+    except Exception as exc:  # noqa: BLE001 - any failure here is a configuration error, said clearly
+        raise SettingsError(f"RECORDINGS_STORE={settings.recordings_store!r}: could not make the recording store: "
+                            f"{type(exc).__name__}: {exc}") from exc
+    missing = [m for m in ("put", "open", "delete", "exists") if not callable(getattr(store, m, None))]
+    if missing:
+        raise SettingsError(f"RECORDINGS_STORE={settings.recordings_store!r}: the store has no {', '.join(missing)}")
+    return store
+
+
+def recording_jobs(settings: Settings, clock=None, twilio=None, store=None, recognizers=None) -> tuple:
+    """The recording jobs of `ivr worker`'s timer loop (TIMERS=0 deployments), the same as the servers' timers:
+    downloads, transcripts (when speech is on and a model loads; else logged and left to the servers' timers or
+    the backlog command) and retention. `twilio`, `store` and `recognizers` default to the settings' own."""
+    clock = clock or SystemClock()
+    _engine, uow = _database(settings, clock, migrate=False)
+    store = store if store is not None else recording_store(settings)
+    audio = RecordingAudio(store, settings.recordings_dir)
+    twilio = twilio if twilio is not None else TwilioRest.from_settings(settings)
+    jobs: list = [recording_pipeline(settings, uow, clock, twilio, store)]
+    if recognizers is None:
+        try:
+            recognizers = _recognizers(settings)
+        except ValueError as exc:
+            log.warning("worker: recordings are not transcribed here: %s", exc)
+            recognizers = {}
+    if recognizers:
+        jobs.append(Transcriber(uow, clock, recognizers, call_language, audio).job)
+    jobs.append(_retention(settings, uow, clock, audio, AuditLog(uow, clock)).job)
+    return tuple(jobs)
+
+
+def _recording_life(settings: Settings, uow, clock, speech: SpeechService, audit, reports, catalog, store, queues):
+    """Transcripts, retention and people's access to recordings, on the recording store and the server secret."""
+    audio = RecordingAudio(store, settings.recordings_dir)
+    transcripts = Transcriber(uow, clock, speech.recognizers, call_language, audio, off_the_event_loop)
+    retention = _retention(settings, uow, clock, audio, audit)
     links = PlaybackLinks(derived(server_secret(settings), "recording-links"), clock, settings.recordings_link_ttl_s)
-    life = RecordingLife(uow, clock, locate, links, audit, lambda: reports.callbacks, partial(_sensitive_variables, catalog),
+    life = RecordingLife(uow, clock, audio, links, audit, lambda: reports.callbacks, partial(_sensitive_variables, catalog),
                          queues.callbacks)
     return transcripts, retention, life
 
 
-def recording_file(directory, file_path: str):
-    """A recording's file: its row's path as is when absolute, else under RECORDINGS_DIR."""
-    from pathlib import Path
-
-    path = Path(file_path)
-    return path if path.is_absolute() else Path(directory) / path
+def _retention(settings: Settings, uow, clock, audio: RecordingAudio, audit) -> Retention:
+    keep = {"voicemail": settings.recordings_keep_days_voicemail, "call": settings.recordings_keep_days_call}
+    return Retention(uow, clock, keep, audio, audit)
 
 
 def call_language(uow, call_sid: str) -> str:
@@ -196,8 +236,16 @@ def call_language(uow, call_sid: str) -> str:
 
 
 def build_transcriber(settings: Settings) -> Transcriber:
-    """The transcriber alone (for `ivr recordings transcribe`): the database and a vosk model per flow language.
-    ValueError saying why when speech is off or no model loads."""
+    """The transcriber alone (for `ivr recordings transcribe`): the database, the recording store and a vosk model
+    per flow language. ValueError saying why when speech is off or no model loads."""
+    recognizers = _recognizers(settings)
+    _engine, uow = _database(settings, SystemClock(), migrate=False)
+    return Transcriber(uow, SystemClock(), recognizers, call_language,
+                       RecordingAudio(recording_store(settings), settings.recordings_dir))
+
+
+def _recognizers(settings: Settings) -> dict:
+    """A loaded vosk recognizer per flow language; ValueError saying why when speech is off or none loads."""
     if settings.speech == "off":
         raise ValueError("speech recognition is off (SPEECH=off): turn it on to transcribe")
     catalog = FlowCatalog(settings.flows_dir)
@@ -206,8 +254,7 @@ def build_transcriber(settings: Settings) -> Transcriber:
     speech = build_speech(dataclasses.replace(settings, prompts="say"), languages)
     if not speech.recognizers:
         raise ValueError(f"no speech model could be loaded: {speech.problems}")
-    _engine, uow = _database(settings, SystemClock(), migrate=False)
-    return Transcriber(uow, SystemClock(), speech.recognizers, call_language, partial(recording_file, settings.recordings_dir))
+    return speech.recognizers
 
 
 def build_queue(settings: Settings, clock=None) -> QueueService:

@@ -82,6 +82,16 @@ def _number(env, name: str, default: float, low: float, high: float) -> float:
     return value
 
 
+def _store_factory(env) -> str:
+    """RECORDINGS_STORE: empty (files under RECORDINGS_DIR) or `package.module:factory`."""
+    raw = env.get("RECORDINGS_STORE", "").strip()
+    module, colon, factory = raw.partition(":")
+    if raw and not (colon and module and factory.isidentifier()
+                    and all(part.isidentifier() for part in module.split("."))):
+        raise SettingsError(f"RECORDINGS_STORE={raw!r}: name a factory as package.module:function")
+    return raw
+
+
 @dataclass(frozen=True)
 class Settings:
     """Everything the server reads from its environment; see the README's configuration reference."""
@@ -135,6 +145,7 @@ class Settings:
     recordings_keep_days_call: int = 30  # RECORDINGS_KEEP_DAYS_CALL: call recordings deleted after (0: kept)
     recordings_link_ttl_s: float = 900.0  # RECORDINGS_LINK_TTL_S: how long a signed playback link works
     barge_in: str = "on"          # BARGE_IN: on: a streaming menu plays its prompt into the stream, callers may interrupt
+    recordings_store: str = ""    # RECORDINGS_STORE: `package.module:factory` of another RecordingStore (S3-compatible)
 
     @classmethod
     def from_env(cls, env: dict | None = None, **overrides) -> "Settings":
@@ -187,6 +198,7 @@ class Settings:
             recordings_keep_days_call=int(_number(env, "RECORDINGS_KEEP_DAYS_CALL", 30, 0, 36500)),
             recordings_link_ttl_s=_number(env, "RECORDINGS_LINK_TTL_S", 900.0, 30.0, 86400.0),
             barge_in=_choice(env, "BARGE_IN", ("on", "off")),
+            recordings_store=_store_factory(env),
         )
         values.update(overrides)
         return cls(**values)

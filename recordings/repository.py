@@ -91,7 +91,7 @@ class SqlAlchemyRecordingRepository:
     def due_for_transcript(self, now: datetime, max_tries: int, since: datetime | None, limit: int) -> list[int]:
         """Ids of downloaded, untranscribed recordings not given up on and not claimed (or retried) until later."""
         query = select(RecordingRow.id).where(
-            RecordingRow.file_path != "", RecordingRow.transcribed_at.is_(None), RecordingRow.transcribe_tries < max_tries,
+            or_(RecordingRow.store_key != "", RecordingRow.file_path != ""), RecordingRow.transcribed_at.is_(None), RecordingRow.transcribe_tries < max_tries,
             or_(RecordingRow.transcribe_after.is_(None), RecordingRow.transcribe_after <= now))
         if since is not None:
             query = query.where(RecordingRow.created_at >= since)

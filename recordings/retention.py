@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 import time
 from datetime import timedelta
-from pathlib import Path
 
 log = logging.getLogger(__name__)
 BATCH = 200
@@ -15,10 +14,11 @@ ACTOR = "retention"
 
 class Retention:
     """`keep_days` maps a kind (voicemail, call) to days kept (0 or absent: kept until someone deletes it);
-    `locate(file_path)` gives the file; `audit` (optional) has `record_in(uow, actor, action, target, **detail)`."""
+    `audio` (a `RecordingAudio`) deletes a row's audio through the store (or an older row's file); `audit`
+    (optional) has `record_in(uow, actor, action, target, **detail)`."""
 
-    def __init__(self, uow, clock, keep_days: dict[str, int], locate, audit=None):
-        self.uow, self.clock, self.keep_days, self.locate, self.audit = uow, clock, dict(keep_days), locate, audit
+    def __init__(self, uow, clock, keep_days: dict[str, int], audio, audit=None):
+        self.uow, self.clock, self.keep_days, self.audio, self.audit = uow, clock, dict(keep_days), audio, audit
         self._last_run = float("-inf")
 
     def enforce(self) -> list[dict]:
@@ -42,7 +42,7 @@ class Retention:
                 if not self._remove_file(row):
                     continue
                 gone = {"id": row.id, "kind": row.kind, "call_sid": row.call_sid, "recording_sid": row.recording_sid,
-                        "created_at": row.created_at.isoformat(), "file": bool(row.file_path)}
+                        "created_at": row.created_at.isoformat(), "file": self.audio.kept(row)}
                 if self.audit is not None:
                     self.audit.record_in(uow, ACTOR, "recording_deleted", str(row.id), kind=row.kind,
                                          call_sid=row.call_sid, created_at=gone["created_at"])
@@ -55,12 +55,12 @@ class Retention:
         return deleted
 
     def _remove_file(self, row) -> bool:
-        """The row's file gone (or never there); False, logged, when it could not be deleted (the row stays)."""
-        if not row.file_path:
-            return True
+        """The row's audio gone from the store (or never there); False, logged, when the store could not delete it:
+        the row stays, so the next run tries again and no stored audio is left without its row."""
         try:
-            Path(self.locate(row.file_path)).unlink(missing_ok=True)
+            self.audio.delete(row)
         except OSError as exc:
-            log.warning("retention: recording %s not deleted, its file %s stays: %s", row.id, row.file_path, exc)
+            log.warning("retention: recording %s not deleted, its audio %s stays: %s", row.id,
+                        row.store_key or row.file_path, exc)
             return False
         return True

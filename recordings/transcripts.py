@@ -7,10 +7,10 @@ import logging
 import threading
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from pathlib import Path
-
 from speech import SpeechError, Transcript
 from speech.audio import Audio, read_audio
+
+from .store import AudioRef
 
 log = logging.getLogger(__name__)
 CHUNK_S = 20.0          # vosk decodes one chunk at a time: memory stays flat for an hour-long call
@@ -48,12 +48,13 @@ def transcribe_audio(recognizer, audio: Audio, run=lambda work: work()) -> Heard
 
 class Transcriber:
     """Transcribes due recordings. `recognizers` maps a language to a loaded recognizer; `language_of(uow,
-    call_sid)` says the call's language; `locate(file_path)` the file; `run` runs vosk off the event loop."""
+    call_sid)` says the call's language; `audio` (a `RecordingAudio`) reads a row's audio from the store (or an
+older row's file); `run` runs vosk off the event loop."""
 
-    def __init__(self, uow, clock, recognizers: dict, language_of, locate, run=lambda work: work(),
+    def __init__(self, uow, clock, recognizers: dict, language_of, audio, run=lambda work: work(),
                  default_language: str = "ko"):
         self.uow, self.clock, self.recognizers = uow, clock, recognizers
-        self.language_of, self.locate, self.run, self.default_language = language_of, locate, run, default_language
+        self.language_of, self.audio, self.run, self.default_language = language_of, audio, run, default_language
         self._worker: threading.Thread | None = None
         self._last_run = float("-inf")
 
@@ -76,9 +77,9 @@ class Transcriber:
         claimed = self._claim(row_id)
         if claimed is None:
             return None
-        file_path, language = claimed
+        where, language = claimed
         try:
-            heard = self._hear(file_path, language)
+            heard = self._hear(where, language)
         except (SpeechError, OSError, ValueError) as exc:
             self._failed(row_id, str(exc))
             return None
@@ -104,7 +105,7 @@ class Transcriber:
         except Exception:  # noqa: BLE001 - a database hiccup: the next run tries again
             log.exception("transcripts: the run failed; trying again later")
 
-    def _claim(self, row_id: int) -> tuple[str, str] | None:
+    def _claim(self, row_id: int) -> tuple[AudioRef, str] | None:
         now = self.clock.now()
         with self.uow() as uow:
             if not uow.recordings.claim_for_transcript(row_id, now, now + CLAIM_FOR):
@@ -112,14 +113,15 @@ class Transcriber:
             row = uow.recordings.get(row_id)
             language = self.language_of(uow, row.call_sid) or self.default_language
             uow.commit()
-            return row.file_path, language
+            return AudioRef.of(row), language
 
-    def _hear(self, file_path: str, language: str) -> Heard:
+    def _hear(self, where: AudioRef, language: str) -> Heard:
         recognizer = self.recognizers.get(language)
         if recognizer is None:
             raise SpeechError(f"no speech model loaded for language {language!r}")
-        audio = read_audio(Path(self.locate(file_path)).read_bytes())
-        return transcribe_audio(recognizer, audio, self.run)
+        with self.audio.open(where) as stream:
+            body = stream.read()
+        return transcribe_audio(recognizer, read_audio(body), self.run)
 
     def _store(self, row_id: int, heard: Heard, language: str) -> None:
         now = self.clock.now()

@@ -94,17 +94,18 @@ def _percent(share: float | None) -> str:
 @click.option("--interval", default=1.0, show_default=True, help="Seconds between passes.")
 @click.option("--passes", default=None, type=int, help="Stop after this many passes (default: run until stopped).")
 def worker_command(interval: float, passes: int | None) -> None:
-    """Run the queue's time-driven work: wrap-ups, ring timeouts, max waits, escalations. Safe to run several.
+    """Run the queue's time-driven work: wrap-ups, ring timeouts, max waits, escalations, and the recordings'
+    downloads, transcripts and retention. Safe to run several.
 
     The servers run the same loop; the timer lease in the database lets one process tick at a time."""
     from callqueue.timer_lease import TimerLease, holder_name
     from callqueue.worker import run_forever
 
-    from ..bootstrap import build_recording_pipeline
+    from ..bootstrap import recording_jobs
 
     settings = Settings.from_env()
     queues = _queue_services(settings)
-    jobs = (build_recording_pipeline(settings, queues.clock),)  # recordings downloaded (recordings/pipeline.py)
+    jobs = recording_jobs(settings, queues.clock)  # downloaded, transcribed, deleted when due (docs/recordings.md)
     click.echo(f"queue worker: a pass every {interval:g} s on {len(queues.config.queues)} queue(s); Ctrl-C stops")
     try:
         offered = run_forever(queues, interval, passes=passes, lease=TimerLease(queues.uow, queues.clock, holder_name()),

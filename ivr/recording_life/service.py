@@ -3,12 +3,15 @@ download audited, legal hold, and the voicemail inbox (caller context, assign, h
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
+from pathlib import PurePosixPath
+from typing import BinaryIO
 
 from sqlalchemy import select
 
 from callqueue.tables import QueueEntryRow
+from recordings.store import stream_size
 
 from ..desk import path as call_path
 from ..sensitive import SEALED
@@ -22,12 +25,23 @@ STATUSES = ("new", "handled")
 MAX_QUERY = 200
 
 
-class RecordingLife:
-    """`locate(file_path)` -> the file; `links` signs playback tokens; `audit` the audit log; `callbacks()` the
-    board's Callbacks (or None); `sensitive(version)` the sensitive variables of a flow version."""
+@dataclass(frozen=True)
+class Playback:
+    """An opened recording: its stream (the caller closes it), length when known, a file name, its sha256."""
 
-    def __init__(self, uow, clock, locate, links, audit, callbacks, sensitive, caller_callbacks=None):
-        self.uow, self.clock, self.locate, self.links, self.audit = uow, clock, locate, links, audit
+    stream: BinaryIO
+    size: int | None
+    name: str
+    sha256: str
+
+
+class RecordingLife:
+    """`audio` (a `RecordingAudio`) opens a row's audio from the store; `links` signs playback tokens; `audit` the
+    audit log; `callbacks()` the board's Callbacks (or None); `sensitive(version)` a flow version's sensitive
+    variables; `caller_callbacks` callqueue's CallbackService (a voicemail's call-back at the next opening)."""
+
+    def __init__(self, uow, clock, audio, links, audit, callbacks, sensitive, caller_callbacks=None):
+        self.uow, self.clock, self.audio, self.links, self.audit = uow, clock, audio, links, audit
         self.callbacks, self.sensitive = callbacks, sensitive
         self.caller_callbacks = caller_callbacks  # callqueue's CallbackService: files a callback due at the opening
 
@@ -66,17 +80,29 @@ class RecordingLife:
             self._visible(uow, viewer, recording_id)
         return f"/recordings/{self.links.issue(recording_id, viewer.user_id)}/audio"
 
-    def open_audio(self, viewer: Viewer, recording_id: int, action: str, first_bytes: bool = True) -> Path:
-        """The file of a recording the viewer may play; the play or download is audited (a range request that
-        continues a play — not from byte 0 — is not a new play)."""
+    def open_audio(self, viewer: Viewer, recording_id: int, action: str, first_bytes: bool = True) -> Playback:
+        """The audio of a recording the viewer may play, opened from the store (or an older row's file); the play
+        or download is audited (a range request that continues a play — not from byte 0 — is not a new play)."""
         with self.uow() as uow:
             row = self._visible(uow, viewer, recording_id)
-            if not row.file_path or not Path(self.locate(row.file_path)).is_file():
+            if not self.audio.kept(row):
                 raise NoAudio(f"no local audio for recording {recording_id}; it is at Twilio until downloaded")
-            if first_bytes:
-                self.audit.record_in(uow, viewer.actor, action, str(recording_id), kind=row.kind, call_sid=row.call_sid)
-                uow.commit()
-            return Path(self.locate(row.file_path))
+            try:
+                stream = self.audio.open(row)
+            except FileNotFoundError:
+                raise NoAudio(f"no local audio for recording {recording_id}: the store has none") from None
+            try:
+                if first_bytes:
+                    self.audit.record_in(uow, viewer.actor, action, str(recording_id), kind=row.kind, call_sid=row.call_sid)
+                    uow.commit()
+            except BaseException:
+                stream.close()
+                raise
+            size = stream_size(stream)  # a stream that cannot seek (object storage): the size the download measured
+            if size is None and row.store_key and row.size_bytes:
+                size = row.size_bytes
+            name = PurePosixPath(row.store_key or row.file_path).name
+            return Playback(stream, size, name, row.sha256 or "")
 
     # -- hold and inbox actions ------------------------------------------------------------------------------
     def hold(self, viewer: Viewer, recording_id: int, held: bool) -> dict:
@@ -157,7 +183,7 @@ def recording_json(row) -> dict:
     """A recording as the API and the pages show it (never its file path, never Twilio's URL for a person)."""
     return {"id": row.id, "call_sid": row.call_sid, "recording_sid": row.recording_sid, "kind": row.kind,
             "node": row.node, "url": row.url, "duration_seconds": row.duration_seconds, "status": row.status,
-            "twilio_status": row.twilio_status, "local_copy": bool(row.file_path),
+            "twilio_status": row.twilio_status, "local_copy": bool(row.store_key or row.file_path),
             "created_at": row.created_at.isoformat(),
             "transcript": row.transcript or "", "transcript_language": row.transcript_language or "",
             "transcript_confidence": row.transcript_confidence,

@@ -5,13 +5,14 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta, timezone
 
-from flask import Blueprint, current_app, jsonify, render_template, request, send_file
+from flask import Blueprint, current_app, jsonify, render_template, request
 
 from ..accounts.web import current_user, login_required
 from ..web import i18n
 from .access import Viewer
 from .errors import BadRequest, RecordingError
 from .links import LinkRefused
+from .ranges import audio_answer
 
 log = logging.getLogger(__name__)
 bp = Blueprint("recording_life", __name__)
@@ -116,16 +117,15 @@ def audio(token: str):
         log.warning("playback link refused for %s: %s", who.actor, exc)
         return jsonify({"error": "this playback link is not valid for you, or it expired"}), 403
     download = request.args.get("download") == "1"
-    path = life.open_audio(who, recording_id, "recording_downloaded" if download else "recording_played",
-                           first_bytes(request.headers.get("Range")))
-    return audio_file(path, download)
+    playback = life.open_audio(who, recording_id, "recording_downloaded" if download else "recording_played",
+                               first_bytes(request.headers.get("Range")))
+    return audio_file(playback, download)
 
 
-def audio_file(path, download: bool):
-    response = send_file(path, mimetype="audio/wav", conditional=True, as_attachment=download,
-                         download_name=path.name, max_age=0)
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+def audio_file(playback, download: bool):
+    """The opened recording as the answer to this request: 206 with exactly the bytes of its Range."""
+    return audio_answer(playback.stream, playback.size, playback.name, download, request.range, request.if_range,
+                        playback.sha256)
 
 
 def first_bytes(range_header: str | None) -> bool:

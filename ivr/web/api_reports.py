@@ -75,9 +75,9 @@ def hold_recording(recording_id: int):
 @bp.get("/recordings/<int:recording_id>/audio")
 def recording_audio(recording_id: int):
     """The audio (HTTP ranges answered with 206); each download is audited as the API token's."""
-    path = _life(lambda life: life.open_audio(API, recording_id, "recording_downloaded",
-                                              first_bytes(request.headers.get("Range"))))
-    return audio_file(path, download=False)
+    playback = _life(lambda life: life.open_audio(API, recording_id, "recording_downloaded",
+                                                  first_bytes(request.headers.get("Range"))))
+    return audio_file(playback, download=False)
 
 
 def _life(work):

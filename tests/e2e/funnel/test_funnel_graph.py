@@ -57,7 +57,7 @@ def test_edges_carry_how_many_callers_took_them(main_flow):
     dot = funnel_dot(main_flow, FUNNEL)
     assert '"main_menu" -> "order_number" [label="1 (3)", penwidth=1.3]' in dot
     assert '"main_menu" -> "agent" [label="0, fallback (0)"' in dot
-    assert '"main_menu" -> "billing" [label="2 (1)", penwidth=1.1]' in dot
+    assert '"main_menu" -> "recording_notice" [label="2 (1)", penwidth=1.1]' in dot
     assert '"order_number" -> "order_lookup" [label="valid (18)"' in dot
     assert '"(call)" -> "welcome" [label="10"]' in dot
 

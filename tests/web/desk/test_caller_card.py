@@ -30,7 +30,7 @@ def test_an_offered_agent_sees_the_order_the_path_and_why_they_were_chosen(desk,
         ("main_menu", [("keys", "1", "order_number")]),
         ("order_number", [("keys", "12345", "order_lookup")]),
         ("anything_else", [("keys", "1", "main_menu")]),
-        ("main_menu", [("keys", "2", "billing")]),
+        ("main_menu", [("keys", "2", "recording_notice")]),  # told the agent's call is recorded, then billing
         ("billing", [("queued", None, None)]),
     ]
     assert card["why"]["rule"] == "highest_skill" and card["why"]["chosen"] == "kim"

@@ -21,7 +21,12 @@ def test_enqueue_waits_then_leaves_for_the_agent_who_hears_a_whisper_and_the_wai
     clock.advance(4)
     assert verbs(calls.wait(sid, entry)) == ["Leave"]
     dial = calls.left(sid, "billing").find("Dial")
-    assert dial.attrib == {"action": "http://localhost/voice/queue/dialed?node=billing", "method": "POST", "timeout": "20"}
+    assert dial.attrib == {"action": "http://localhost/voice/queue/dialed?node=billing", "method": "POST", "timeout": "20",
+                           # the sample's billing records the agent leg (flows/queues.yaml record: agent_leg)
+                           "record": "record-from-answer-dual",
+                           "recordingStatusCallback": "http://localhost/voice/recording-status",
+                           "recordingStatusCallbackMethod": "POST",
+                           "recordingStatusCallbackEvent": "in-progress completed absent"}
     assert dial.find("Client").text == "asmith"
     assert dial.find("Client").attrib["url"] == f"http://localhost/voice/whisper?entry={entry}"
     clock.advance(6)

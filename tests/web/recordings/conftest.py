@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from ivr.config import Settings
+from speech.audio import silence, to_wav
 from ivr.web import create_app
 
 HERE = Path(__file__).resolve().parent
@@ -27,8 +28,14 @@ def rec_settings(database_url, tmp_path):
 
 
 @pytest.fixture
-def app(rec_settings, clock):
-    app = create_app(rec_settings, clock, passwords=CHEAP)
+def build_overrides() -> dict:
+    """What the app is built with beyond the settings (a module overrides it: another recording store, say)."""
+    return {}
+
+
+@pytest.fixture
+def app(rec_settings, clock, build_overrides):
+    app = create_app(rec_settings, clock, passwords=CHEAP, **build_overrides)
     services = app.extensions["ivr"]
     services.accounts.add("kim", PASSWORD, "agent", "kim")
     services.accounts.add("lee", PASSWORD, "agent", "lee")
@@ -46,3 +53,25 @@ def person(app):
         assert sign_in(client, username, PASSWORD).status_code == 303
         return client
     return signed_in
+
+
+@pytest.fixture(scope="module")
+def korean_model(tmp_path_factory):
+    from speech.model_dirs import model_dir, undithered_copy
+    from speech.vosk_recognizer import VoskRecognizer
+
+    return VoskRecognizer(undithered_copy(model_dir("ko"), tmp_path_factory.mktemp("vosk") / "ko")).load()
+
+
+@pytest.fixture(scope="module")
+def refund_wav() -> bytes:
+    """"환불 문의입니다" ("a question about a refund") spoken by espeak-ng at 8 kHz, as a caller's voicemail."""
+    from speech.model import Voice
+    from speech.pyttsx3_synthesizer import Pyttsx3Synthesizer
+
+    synthesizer = Pyttsx3Synthesizer().load()
+    try:
+        spoken = synthesizer.render("환불 문의입니다", Voice("ko", rate_wpm=175))
+    finally:
+        synthesizer.close()
+    return to_wav(silence(0.3) + spoken + silence(1.0))

@@ -12,13 +12,18 @@ from helpers import new_call_sid
 
 
 def add_recording(app, clock, kind="voicemail", audio: bytes | None = None, age_days: float = 0.0, transcript="",
-                  agent: str | None = None, call_sid: str | None = None, held: bool = False) -> int:
-    """A recording row (with its WAV under RECORDINGS_DIR when `audio` is given), answered by `agent` if named."""
+                  agent: str | None = None, call_sid: str | None = None, held: bool = False, store=None) -> int:
+    """A recording row (with its WAV when `audio` is given: in `store` under a `store_key` as the download
+    pipeline keeps it, else — an older row — a file under RECORDINGS_DIR named by `file_path`), answered by
+    `agent` if named."""
     services = app.extensions["ivr"]
     call_sid = call_sid or new_call_sid()
     made = clock.now() - timedelta(days=age_days)
-    file_path = ""
-    if audio is not None:
+    file_path, store_key, sha256 = "", "", ""
+    if audio is not None and store is not None:
+        store_key = f"{made:%Y-%m-%d}/{call_sid}_RE{call_sid[2:]}.wav"
+        sha256 = store.put(store_key, audio)
+    elif audio is not None:
         folder = services.settings.recordings_dir / made.strftime("%Y-%m-%d")
         folder.mkdir(parents=True, exist_ok=True)
         (folder / f"{call_sid}.wav").write_bytes(audio)
@@ -26,6 +31,7 @@ def add_recording(app, clock, kind="voicemail", audio: bytes | None = None, age_
     with services.uow() as uow:
         row = RecordingRow(call_sid=call_sid, recording_sid="RE" + call_sid[2:], kind=kind, url="https://api.twilio.com/x",
                            duration_seconds=2, file_path=file_path, created_at=made, updated_at=made,
+                           store_key=store_key, sha256=sha256, size_bytes=len(audio) if store_key else 0,
                            transcript=transcript, legal_hold=held)
         uow.recordings.add(row)
         if agent:

@@ -3,43 +3,21 @@ transcript, and retention that deletes only what is due and never a held recordi
 from __future__ import annotations
 
 from datetime import timedelta
-from functools import partial
 
 import pytest
 
-from ivr.bootstrap import call_language, recording_file
+from ivr.bootstrap import call_language
+from recordings.store import RecordingAudio
 from recordings.transcripts import MAX_TRIES, Transcriber
 from speech.audio import Audio, silence, to_wav
 
 from recording_rows import add_recording
 
 
-@pytest.fixture(scope="module")
-def korean_model(tmp_path_factory):
-    from speech.model_dirs import model_dir, undithered_copy
-    from speech.vosk_recognizer import VoskRecognizer
-
-    return VoskRecognizer(undithered_copy(model_dir("ko"), tmp_path_factory.mktemp("vosk") / "ko")).load()
-
-
-@pytest.fixture(scope="module")
-def refund_wav() -> bytes:
-    """"환불 문의입니다" ("a question about a refund") spoken by espeak-ng at 8 kHz, as a caller's voicemail."""
-    from speech.model import Voice
-    from speech.pyttsx3_synthesizer import Pyttsx3Synthesizer
-
-    synthesizer = Pyttsx3Synthesizer().load()
-    try:
-        spoken = synthesizer.render("환불 문의입니다", Voice("ko", rate_wpm=175))
-    finally:
-        synthesizer.close()
-    return to_wav(silence(0.3) + spoken + silence(1.0))
-
-
 def transcriber(app, clock, recognizers) -> Transcriber:
     services = app.extensions["ivr"]
     return Transcriber(services.uow, clock, recognizers, call_language,
-                       partial(recording_file, services.settings.recordings_dir))
+                       RecordingAudio(None, services.settings.recordings_dir))
 
 
 def row(app, recording_id):
@@ -107,7 +85,8 @@ def test_retention_deletes_only_what_is_due_and_never_a_held_recording(app, cloc
     held_call = add_recording(app, clock, "call", wav, age_days=400, held=True)
     young_call = add_recording(app, clock, "call", age_days=29)
     services = app.extensions["ivr"]
-    files = {i: recording_file(services.settings.recordings_dir, row(app, i).file_path) for i in (old_voicemail, old_call, held_call)}
+    folder = RecordingAudio(None, services.settings.recordings_dir)
+    files = {i: folder.file(row(app, i).file_path) for i in (old_voicemail, old_call, held_call)}
     caplog.set_level("INFO", "recordings.retention")
     deleted = services.retention.enforce()
     assert sorted(d["id"] for d in deleted) == sorted([old_voicemail, old_call])

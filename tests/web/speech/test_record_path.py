@@ -8,6 +8,7 @@ from spoken_calls import call, events, heard_events
 MENU = "배송 조회는 1번, 요금 및 환불은 2번"
 ORDER_PROMPT = "주문 번호를 입력하신 후 우물 정자를 눌러 주세요."
 BILLING = "요금 및 환불 담당자에게 연결해 드리겠습니다."
+NOTICE = "상담 품질 향상을 위해 상담원과의 통화 내용이 녹음됩니다."  # billing records the agent's call
 RETRY = "죄송합니다, 없는 번호입니다. 다시 선택해 주세요."
 
 
@@ -75,7 +76,7 @@ def test_bad_audio_gets_the_menus_retry_path_never_an_error(app, tmp_path, kind)
     assert result.error is None
     said = result.said_texts
     retry = said.index(RETRY)
-    assert said[retry + 1:retry + 3] == ["배송 1번, 요금 2번, 기술 지원 3번, 상담원 0번.", BILLING]
+    assert said[retry + 1:retry + 4] == ["배송 1번, 요금 2번, 기술 지원 3번, 상담원 0번.", NOTICE, BILLING]
     assert heard_events(app, result.call_sid)[0]["option"] is None
 
 
