@@ -150,6 +150,7 @@ class Queue(Strict):
     record: Literal["none", "agent_leg", "whole_call"] = "none"  # call recording once an agent is connected
     callback: Callback | None = None  # None: no callback offer
     resume_within_s: float | None = Field(None, gt=0, le=86400)  # a caller who hung up and calls again keeps its place
+    abandon_ignore_s: float | None = Field(None, ge=0, le=3600)  # service level: shorter abandons not counted (None: the target)
 
 
 class Announcement(Strict):

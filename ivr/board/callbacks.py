@@ -19,6 +19,7 @@ from callqueue.tables import AgentRow, QueueEntryRow
 from ..flow.instructions import Enqueue
 from ..outbound.ports import OutboundCall
 from ..tables import CallRow
+from . import callback_agent
 from .errors import BadRequest, CallbackInProgress, NotFound, RestUnavailable
 from .tables import IN_PROGRESS, CallbackRow
 
@@ -76,8 +77,8 @@ class Callbacks:
             entry = s.scalars(select(QueueEntryRow).where(QueueEntryRow.id == entry_id).with_for_update()).one_or_none()
             if entry is None or entry.status != "abandoned" or not entry.from_number:
                 raise NotFound(f"no abandoned caller with a number at entry {entry_id}")
-            if target == "agent" and (not agent_id or s.get(AgentRow, str(agent_id)) is None):
-                raise NotFound(f"no agent {str(agent_id)[:64]!r} to put the call-back through to")
+            if target == "agent" and not agent_id:
+                raise NotFound("no agent given to put the call-back through to")
             busy = s.scalars(select(CallbackRow).where(
                 CallbackRow.entry_id == entry_id, CallbackRow.status.in_(IN_PROGRESS),
                 # a row left "requested" by a process that died before Twilio answered does not block for ever
@@ -90,6 +91,9 @@ class Callbacks:
                               requested_at=now, status="requested", updated_at=now)
             s.add(row)
             s.flush()
+            if target == "agent":
+                row.new_entry_id = callback_agent.reserve(uow, self.queues.config, row.id, str(agent_id), entry,
+                                                          CALLBACK_PRIORITY, now)
             ours = s.scalar(select(CallRow.to_number).where(CallRow.call_sid == entry.call_sid)) or ""
             uow.commit()
         query = urlencode({"callback": row.id})
@@ -97,10 +101,23 @@ class Callbacks:
                                  status_callback=f"{STATUS_PATH}?{query}")
 
     def _placed(self, callback_id: int, call_sid: str | None) -> None:
+        now = self.clock.now()
         with self.uow() as uow:
             row = uow.session.get(CallbackRow, callback_id)
-            row.call_sid, row.status, row.updated_at = call_sid, "queued" if call_sid else "failed", self.clock.now()
+            row.call_sid, row.status, row.updated_at = call_sid, "queued" if call_sid else "failed", now
+            self._name_stay(uow, row, call_sid)
+            if call_sid is None and row.target == "agent":
+                callback_agent.release(uow, row.new_entry_id, now)
             uow.commit()
+        if call_sid is None and row.target == "agent":
+            self.queues.route_now()
+
+    @staticmethod
+    def _name_stay(uow, row: CallbackRow, call_sid: str | None) -> None:
+        """The agent's reserved stay takes the placed call's CallSid (the Dial's end finds it by it)."""
+        stay = uow.session.get(QueueEntryRow, row.new_entry_id) if row.target == "agent" and row.new_entry_id else None
+        if stay is not None and call_sid and stay.call_sid == callback_agent.placeholder_sid(row.id):
+            stay.call_sid = call_sid
 
     def _audit(self, actor: str, row: CallbackRow, call_sid: str) -> None:
         audit = self.audit() if self.audit is not None else None
@@ -120,9 +137,15 @@ class Callbacks:
             first = s.get(QueueEntryRow, row.entry_id)
             row.status, row.updated_at = "in-progress", now
             if row.target == "agent":
-                contact = s.scalar(select(AgentRow.contact).where(AgentRow.id == row.agent_id)) or ""
-                uow.commit()
-                return Answered("agent", row.queue, contact=contact, language=first.language if first else "")
+                self._name_stay(uow, row, call_sid)
+                stay = callback_agent.reserved(uow, row.new_entry_id)
+                if stay is not None:
+                    contact = s.scalar(select(AgentRow.contact).where(AgentRow.id == row.agent_id)) or ""
+                    uow.commit()
+                    return Answered("agent", row.queue, int(stay.call_id), contact,
+                                    first.language if first else "", self._ring_s(row.queue))
+                log.warning("call-back %s: agent %s is no longer reserved for it; the caller waits in %s first in line",
+                            callback_id, row.agent_id, row.queue)
             entry = self.queues.file(uow, call_sid, row.number, f"callback:{row.id}", _enqueue(row, first), now)
             row.new_entry_id = entry
             uow.commit()
@@ -150,9 +173,19 @@ class Callbacks:
             if row.status in TERMINAL:
                 return
             row.status, row.updated_at = status[:32], self.clock.now()
+            released = row.target == "agent" and status in TERMINAL and status != "completed"
+            if released:
+                callback_agent.release(uow, row.new_entry_id, self.clock.now())
             uow.commit()
+        if released:
+            self.queues.route_now()
         if status in TERMINAL:
             self.queues.call_ended(call_sid)
+
+
+    def _ring_s(self, queue: str) -> int:
+        found = self.queues.config.queues.get(queue)
+        return int(found.ring_timeout_s) if found else callback_agent.DEFAULT_RING_S
 
 
 def _enqueue(row: CallbackRow, first: QueueEntryRow | None) -> Enqueue:

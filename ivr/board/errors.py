@@ -24,6 +24,12 @@ class CallbackInProgress(BoardError):
     status = 409
 
 
+class AgentUnavailable(BoardError):
+    """A call-back to an agent who is not available (on a call, in wrap-up, on a break or offline) (409)."""
+
+    status = 409
+
+
 class RestUnavailable(BoardError):
     """Twilio's REST API is not configured (no credentials or PUBLIC_BASE_URL), or Twilio refused the call (503)."""
 

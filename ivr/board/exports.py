@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from datetime import datetime
 from typing import Callable, Iterator
 
 from sqlalchemy import select
@@ -19,6 +20,7 @@ from sqlalchemy.orm import Session
 from callqueue.tables import QueueEntryRow as E
 
 from ..tables import CallRow, SurveyAnswerRow
+from . import service_level as sl
 from .abandoned import masked
 from .periods import Period
 
@@ -30,7 +32,8 @@ CALL_COLUMNS = ("call_sid", "from", "to", "direction", "flow", "flow_version", "
                 "duration_s", "last_node", "language", "flow_ended", "variables")
 ENTRY_COLUMNS = ("call_sid", "entry_id", "from", "queue", "first_queue", "overflowed_from", "priority", "status",
                  "outcome", "agent", "enqueued_at", "offered_at", "answered_at", "ended_at", "wait_s", "handle_s",
-                 "estimate_announced_s", "position_announced", "offers", "missed", "language", "disposition")
+                 "estimate_announced_s", "position_announced", "offers", "missed", "language", "disposition",
+                 "service_level")
 SURVEY_COLUMNS = ("call_sid", "survey", "question", "type", "answer", "answered_at", "queue", "agent")
 
 
@@ -40,9 +43,11 @@ def safe(value) -> str:
     return "'" + text if text.startswith(FORMULA_START) else text
 
 
-def stream(sessions: Callable[[], Session], kind: str, span: Period, hidden: set[str]) -> Iterator[bytes]:
-    """The CSV of `kind` (calls, queue_entries, surveys) for `span`: BOM, header, rows."""
-    columns, query, row_of = _kinds(span, hidden)[kind]
+def stream(sessions: Callable[[], Session], kind: str, span: Period, hidden: set[str], rules: dict[str, sl.Rule],
+           now: datetime) -> Iterator[bytes]:
+    """The CSV of `kind` (calls, queue_entries, surveys) for `span`: BOM, header, rows. A queue entry's
+    `service_level` is `within`, `missed` or empty (not counted), by service_level.py's rules as of `now`."""
+    columns, query, row_of = _kinds(span, hidden, rules, now)[kind]
     yield BOM
     yield _line(columns)
     with sessions() as session:
@@ -56,12 +61,18 @@ def _line(cells) -> bytes:
     return out.getvalue().encode("utf-8")
 
 
-def _kinds(span: Period, hidden: set[str]) -> dict:
-    disposition = E.__table__.c.get("disposition")
+def _kinds(span: Period, hidden: set[str], rules: dict[str, sl.Rule], now: datetime) -> dict:
     entry_cols = [E.call_sid, E.id, E.from_number, E.queue, E.first_queue, E.overflowed_from, E.priority, E.status,
                   E.outcome, E.agent_id, E.enqueued_at, E.offered_at, E.answered_at, E.ended_at, E.wait_seconds,
-                  E.handle_seconds, E.estimate_announced_s, E.position_announced, E.offers, E.missed, E.language]
-    entries = select(*entry_cols, *([disposition] if disposition is not None else [])).where(
+                  E.handle_seconds, E.estimate_announced_s, E.position_announced, E.offers, E.missed, E.language,
+                  E.disposition, E.resumed_by]
+
+    def entry_row(r) -> tuple:
+        counted = sl.classify(r.status, r.wait_seconds, r.enqueued_at, r.resumed_by is not None,
+                              rules.get(r.queue, sl.Rule()), now)
+        return (*r[:22], counted)
+
+    entries = select(*entry_cols).where(
         E.enqueued_at >= span.start, E.enqueued_at < span.end).order_by(E.enqueued_at, E.id)
     calls = select(CallRow.call_sid, CallRow.from_number, CallRow.to_number, CallRow.direction, CallRow.flow_name,
                    CallRow.flow_version, CallRow.status, CallRow.started_at, CallRow.ended_at, CallRow.duration_seconds,
@@ -74,7 +85,7 @@ def _kinds(span: Period, hidden: set[str]) -> dict:
         SurveyAnswerRow.answered_at, SurveyAnswerRow.id)
     return {
         "calls": (CALL_COLUMNS, calls, lambda r: (*r[:13], json.dumps(masked(r[13], hidden), ensure_ascii=False))),
-        "queue_entries": (ENTRY_COLUMNS, entries, lambda r: (*r[:21], r[21] if len(r) > 21 else "")),
+        "queue_entries": (ENTRY_COLUMNS, entries, entry_row),
         "surveys": (SURVEY_COLUMNS, surveys, tuple),
     }
 

@@ -1,8 +1,8 @@
 """Figures from the aggregates: service level with its colour, rates, Erlang C for a load, rounding for JSON.
 
-Service level is answered within the queue's target / offered (as callqueue/stats.py defines it). Its colour:
+Service level is defined once in service_level.py (answered within T over the callers counted). Its colour:
 green at or above the queue's `service_level_pct`; amber below it by at most AMBER_BAND_PCT percentage points
-(80 % target: amber from 70 % up to 80 %); red further below; `none` when nobody was offered yet.
+(80 % target: amber from 70 % up to 80 %); red further below; `none` while nobody counts yet.
 """
 from __future__ import annotations
 
@@ -40,9 +40,11 @@ def queue_figures(totals: dict | None, target_s: float, target_pct: float) -> di
     """offered ... service level and its colour, from one row of `BoardQueries.queue_totals` (None: no callers)."""
     t = totals or {}
     offered, answered = int(t.get("offered") or 0), int(t.get("answered") or 0)
-    level = share(int(t.get("answered_within") or 0), offered)
+    counted = int(t.get("sl_counted") or 0)
+    level = share(int(t.get("answered_within") or 0), counted)
     return {"offered": offered, "answered": answered, "abandoned": int(t.get("abandoned") or 0),
             "overflowed": int(t.get("overflowed") or 0), "answered_within": int(t.get("answered_within") or 0),
+            "service_level_counted": counted,
             "abandonment_rate": rounded(share(int(t.get("abandoned") or 0), offered), 3),
             "service_level": rounded(level, 3), "service_level_s": target_s, "service_level_pct": target_pct,
             "service_level_colour": colour(level, target_pct), "asa_s": rounded(t.get("asa_s")),

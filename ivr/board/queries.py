@@ -3,13 +3,15 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Integer, and_, case, cast, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Integer, and_, case, cast, func, literal, select
+from sqlalchemy.orm import Session, aliased
 
-from callqueue.tables import AgentRow, QueueEntryRow as E
+from callqueue.sqltypes import UtcDateTime
+from callqueue.tables import AgentRow, AgentStatusLogRow, QueueEntryRow as E
 
 from ..tables import SurveyAnswerRow
-from .sql import answered, bucket, count_if, mean_if, within_target
+from . import service_level as sl
+from .sql import answered, bucket, count_if, epoch_float, mean_if
 
 WAIT_EDGES_S = (0, 10, 20, 30, 60, 120, 300)  # wait-time buckets: [0,10), [10,20) ... [300, more)
 
@@ -21,27 +23,34 @@ class BoardQueries:
         self.session = session
         self.dialect = session.get_bind().dialect.name
 
-    def queue_totals(self, start: datetime, end: datetime, targets: dict[str, float]) -> dict[str, dict]:
-        """Per queue, callers who came in over [start, end): offered, answered, abandoned ... (by where they are now)."""
+    def queue_totals(self, start: datetime, end: datetime, rules: dict[str, sl.Rule], now: datetime,
+                     queue: str | None = None) -> dict[str, dict]:
+        """Per queue (or only `queue`), callers who came in over [start, end): offered, answered, abandoned ... (by
+        where they are now), and the service level's numerator and denominator as of `now` (service_level.py)."""
         done = answered()
         query = select(
             E.queue, func.count().label("offered"), count_if(done).label("answered"),
             count_if(E.status == "abandoned").label("abandoned"), count_if(E.status == "overflowed").label("overflowed"),
-            count_if(within_target(targets)).label("answered_within"), mean_if(done, E.wait_seconds).label("asa_s"),
+            count_if(sl.within(rules)).label("answered_within"), count_if(sl.counted(rules, now)).label("sl_counted"),
+            mean_if(done, E.wait_seconds).label("asa_s"),
             func.avg(E.handle_seconds).label("aht_s"), func.sum(E.handle_seconds).label("handle_total_s"),
             func.max(E.wait_seconds).label("longest_wait_s"),
             mean_if(E.status == "abandoned", E.wait_seconds).label("abandoned_wait_s"),
         ).where(E.enqueued_at >= start, E.enqueued_at < end).group_by(E.queue)
+        if queue is not None:
+            query = query.where(E.queue == queue)
         return {row.queue: row._asdict() for row in self.session.execute(query)}
 
-    def series(self, start: datetime, end: datetime, width_s: int, targets: dict[str, float]) -> list[dict]:
-        """Per queue and slot of `width_s` after `start`: offered, answered, abandoned, within target, estimates."""
+    def series(self, start: datetime, end: datetime, width_s: int, rules: dict[str, sl.Rule], now: datetime) -> list[dict]:
+        """Per queue and slot of `width_s` after `start`: offered, answered, abandoned, within target and counted for
+        the service level (as of `now`), estimates."""
         slot = bucket(E.enqueued_at, self.dialect, start, width_s).label("slot")
         told = and_(answered(), E.estimate_announced_s.is_not(None))
         query = select(
             E.queue, slot, func.count().label("offered"), count_if(answered()).label("answered"),
-            count_if(E.status == "abandoned").label("abandoned"), count_if(within_target(targets)).label("answered_within"),
-            count_if(told).label("estimates"), mean_if(told, E.estimate_announced_s).label("estimate_s"),
+            count_if(E.status == "abandoned").label("abandoned"), count_if(sl.within(rules)).label("answered_within"),
+            count_if(sl.counted(rules, now)).label("sl_counted"), count_if(told).label("estimates"),
+            mean_if(told, E.estimate_announced_s).label("estimate_s"),
             mean_if(told, E.wait_seconds).label("actual_wait_s"),
             mean_if(told, func.abs(E.estimate_announced_s - E.wait_seconds)).label("estimate_error_s"),
         ).where(E.enqueued_at >= start, E.enqueued_at < end).group_by(E.queue, slot).order_by(slot, E.queue)
@@ -56,10 +65,13 @@ class BoardQueries:
             E.enqueued_at >= start, E.enqueued_at < end, E.wait_seconds.is_not(None)).group_by(E.queue, index)
         return [row._asdict() for row in self.session.execute(query)]
 
-    def waiting_now(self) -> dict[str, dict]:
-        """Per queue: callers in line now (waiting or being offered) and when the longest waiting came in."""
+    def waiting_now(self, queue: str | None = None) -> dict[str, dict]:
+        """Per queue (or only `queue`): callers in line now (waiting or being offered) and when the longest waiting
+        came in."""
         query = select(E.queue, func.count().label("waiting"), func.min(E.enqueued_at).label("oldest_at")).where(
             E.status.in_(("waiting", "offered"))).group_by(E.queue)
+        if queue is not None:
+            query = query.where(E.queue == queue)
         return {row.queue: row._asdict() for row in self.session.execute(query)}
 
     def agents_now(self) -> list[dict]:
@@ -70,13 +82,28 @@ class BoardQueries:
         return [row._asdict() for row in self.session.execute(query)]
 
     def agent_work(self, start: datetime, end: datetime) -> list[dict]:
-        """Per (queue, agent) over callers offered in [start, end): calls answered, handle time, offers missed, the span
-        from the first offer to the last end (the agent's working span there, for occupancy)."""
+        """Per (queue, agent) over callers offered in [start, end): calls answered, handle time, ASA of its callers."""
         query = select(
             E.queue, E.agent_id, count_if(answered()).label("answered"), func.sum(E.handle_seconds).label("handle_total_s"),
             func.avg(E.handle_seconds).label("aht_s"), mean_if(answered(), E.wait_seconds).label("asa_s"),
-            func.min(E.offered_at).label("first_at"), func.max(func.coalesce(E.ended_at, E.answered_at)).label("last_at"),
         ).where(E.enqueued_at >= start, E.enqueued_at < end, E.agent_id.is_not(None)).group_by(E.queue, E.agent_id)
+        return [row._asdict() for row in self.session.execute(query)]
+
+    def status_seconds(self, start: datetime, end: datetime) -> list[dict]:
+        """Per (agent, status): seconds spent in it over [start, end), from the status log. The status in force at
+        `start` (the last change at or before it) counts from `start`; each lasts until the agent's next change, the
+        last one until `end` (pass the earlier of the period's end and now)."""
+        log, prior = AgentStatusLogRow, aliased(AgentStatusLogRow)
+        opening = select(func.max(prior.at)).where(prior.agent_id == log.agent_id, prior.at <= start).scalar_subquery()
+        at_s = epoch_float(log.at, self.dialect)
+        following = func.lead(at_s).over(partition_by=log.agent_id, order_by=(log.at, log.id))
+        rows = select(log.agent_id, log.status, at_s.label("at_s"), following.label("next_s")).where(
+            log.at < end, log.at >= func.coalesce(opening, literal(start, UtcDateTime()))).subquery()
+        low, high = literal(start.timestamp()), literal(end.timestamp())
+        begins = case((rows.c.at_s > low, rows.c.at_s), else_=low)
+        ends = case((rows.c.next_s.is_(None), high), (rows.c.next_s < high, rows.c.next_s), else_=high)
+        seconds = func.sum(case((ends > begins, ends - begins), else_=literal(0.0)))
+        query = select(rows.c.agent_id, rows.c.status, seconds.label("seconds")).group_by(rows.c.agent_id, rows.c.status)
         return [row._asdict() for row in self.session.execute(query)]
 
     def dispositions(self, start: datetime, end: datetime, by: str) -> list[dict]:

@@ -1,26 +1,37 @@
 """Reports for a period (a day, a week, a range): per queue and per agent, from SQL aggregates.
 
-Occupancy has no status history to read (the agents table holds only the status now), so it is measured from the
-calls: busy time (handle time plus the queue's wrap-up per call answered) over the agent's working span in the
-period, from its first offer to the end of its last call. A queue's occupancy sums both over its agents.
+Occupancy is read from the agents' status log (`agent_status_log`): time busy or in wrap-up over time staffed
+(available, reserved, busy or in wrap-up) in the period up to now; break, missed and offline are not staffed. A
+queue's occupancy pools the agents who answered its calls in the period (an agent serving two queues counts in
+both, with all of its time).
 """
 from __future__ import annotations
 
 from collections import defaultdict
+from datetime import datetime
 
 from callqueue.queues import QueueConfig
 
 from .figures import queue_figures, rounded, share
 from .periods import Period
 from .queries import BoardQueries
+from .service_level import rules_of
 
 
-def queues_report(queries: BoardQueries, config: QueueConfig, span: Period) -> dict:
+STAFFED = ("available", "reserved", "busy", "wrap_up")
+WORKING = ("busy", "wrap_up")
+
+
+def queues_report(queries: BoardQueries, config: QueueConfig, span: Period, now: datetime) -> dict:
     """Per configured queue (and any other queue callers reached in the period): figures, occupancy, dispositions,
     survey averages."""
-    targets = {name: q.service_level_s for name, q in config.queues.items()}
-    totals = queries.queue_totals(span.start, span.end, targets)
-    work = _occupancy(queries.agent_work(span.start, span.end), config, "queue")
+    totals = queries.queue_totals(span.start, span.end, rules_of(config), now)
+    agents = _by_agent(queries.status_seconds(span.start, min(span.end, now)))
+    served = defaultdict(set)
+    for row in queries.agent_work(span.start, span.end):
+        if int(row["answered"] or 0):
+            served[row["queue"]].add(row["agent_id"])
+    work = {queue: _occupancy([agents.get(a, {}) for a in ids]) for queue, ids in served.items()}
     dispositions, surveys = _by_key(queries.dispositions(span.start, span.end, "queue")), _surveys(
         queries.survey_averages(span.start, span.end, "queue"))
     names = list(config.queues) + sorted(set(totals) - set(config.queues))
@@ -33,40 +44,44 @@ def queues_report(queries: BoardQueries, config: QueueConfig, span: Period) -> d
     return {**span.json(), "queues": rows}
 
 
-def agents_report(queries: BoardQueries, config: QueueConfig, span: Period, names: dict[str, str]) -> dict:
+def agents_report(queries: BoardQueries, config: QueueConfig, span: Period, names: dict[str, str],
+                  now: datetime) -> dict:
     """Per agent who was offered a call in the period (and every known agent, with zeros): answered, AHT, ASA of
-    its callers, occupancy, dispositions, survey averages."""
+    its callers, time in each status, occupancy, dispositions, survey averages."""
     raw = queries.agent_work(span.start, span.end)
-    work = _occupancy(raw, config, "agent")
+    agents = _by_agent(queries.status_seconds(span.start, min(span.end, now)))
     answered, handle = defaultdict(int), defaultdict(float)
     for row in raw:
         answered[row["agent_id"]] += int(row["answered"] or 0)
         handle[row["agent_id"]] += float(row["handle_total_s"] or 0)
     dispositions, surveys = _by_key(queries.dispositions(span.start, span.end, "agent")), _surveys(
         queries.survey_averages(span.start, span.end, "agent"))
-    ids = sorted(set(names) | set(answered))
+    ids = sorted(set(names) | set(answered) | set(agents))
     return {**span.json(), "agents": [
         {"agent": agent, "name": names.get(agent, agent), "answered": answered[agent],
          "handle_total_s": rounded(handle[agent]), "aht_s": rounded(share(handle[agent], answered[agent])),
-         "queues": sorted({r["queue"] for r in raw if r["agent_id"] == agent}), **work.get(agent, _idle()),
+         "queues": sorted({r["queue"] for r in raw if r["agent_id"] == agent}),
+         "status_s": {k: rounded(v) for k, v in sorted(agents.get(agent, {}).items())},
+         **_occupancy([agents.get(agent, {})]),
          "dispositions": dispositions.get(agent, {}), "surveys": surveys.get(agent, {})} for agent in ids]}
 
 
-def _occupancy(rows: list[dict], config: QueueConfig, by: str) -> dict[str, dict]:
-    busy, span = defaultdict(float), defaultdict(float)
+def _by_agent(rows: list[dict]) -> dict[str, dict[str, float]]:
+    out: dict[str, dict[str, float]] = defaultdict(dict)
     for row in rows:
-        key = row["queue"] if by == "queue" else row["agent_id"]
-        queue = config.queues.get(row["queue"])
-        wrap = (queue.wrap_up_s if queue else 0) * int(row["answered"] or 0)
-        busy[key] += float(row["handle_total_s"] or 0) + wrap
-        if row["first_at"] is not None and row["last_at"] is not None:
-            span[key] += max(0.0, (row["last_at"] - row["first_at"]).total_seconds()) + wrap
-    return {key: {"busy_s": rounded(busy[key]), "working_span_s": rounded(span[key]),
-                  "occupancy": rounded(min(1.0, busy[key] / span[key]), 3) if span[key] else None} for key in busy}
+        out[row["agent_id"]][row["status"]] = float(row["seconds"] or 0)
+    return out
+
+
+def _occupancy(agents: list[dict[str, float]]) -> dict:
+    """(busy + wrap-up) / staffed, pooled over `agents` (each: seconds per status)."""
+    busy = sum(a.get(s, 0.0) for a in agents for s in WORKING)
+    staffed = sum(a.get(s, 0.0) for a in agents for s in STAFFED)
+    return {"busy_s": rounded(busy), "staffed_s": rounded(staffed), "occupancy": rounded(share(busy, staffed), 3)}
 
 
 def _idle() -> dict:
-    return {"busy_s": 0.0, "working_span_s": 0.0, "occupancy": None}
+    return {"busy_s": 0.0, "staffed_s": 0.0, "occupancy": None}
 
 
 def _by_key(rows: list[dict]) -> dict[str, dict[str, int]]:

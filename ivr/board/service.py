@@ -3,9 +3,8 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from sqlalchemy.orm import sessionmaker
-
 from sqlalchemy import select
+from sqlalchemy.orm import sessionmaker
 
 from callqueue.tables import AgentRow
 
@@ -16,6 +15,7 @@ from .figures import DEFAULT_HANDLE_S
 from .periods import Period, day_of, parse, period
 from .queries import BoardQueries
 from .reports import agents_report, queues_report
+from .service_level import rules_of
 from .whatif import whatif
 
 
@@ -51,12 +51,12 @@ class BoardReports:
 
     def queues_report(self, span: Period) -> dict:
         with self.sessions() as session:
-            return queues_report(BoardQueries(session), self.config, span)
+            return queues_report(BoardQueries(session), self.config, span, self.clock.now())
 
     def agents_report(self, span: Period) -> dict:
         with self.sessions() as session:
             names = dict(session.execute(select(AgentRow.id, AgentRow.name)).all())
-            return agents_report(BoardQueries(session), self.config, span, names)
+            return agents_report(BoardQueries(session), self.config, span, names, self.clock.now())
 
     def abandoned(self, span: Period, queue: str | None = None) -> dict:
         if queue is not None and queue not in self.config.queues:
@@ -83,20 +83,20 @@ class BoardReports:
     def export(self, kind: str, span: Period) -> Iterator[bytes]:
         if kind not in exports.KINDS:
             raise NotFound(f"no export {kind[:40]!r}; there are {', '.join(exports.KINDS)}")
-        return exports.stream(self.sessions, kind, span, self.hidden())
+        return exports.stream(self.sessions, kind, span, self.hidden(), rules_of(self.config), self.clock.now())
 
     def whatif(self, name: str, target_s: float | None, target_pct: float | None, agents: int | None) -> dict:
         """Staffing for queue `name` at today's measured load (see whatif.py)."""
         queue = self.config.queues.get(name)
         if queue is None:
             raise NotFound(f"no queue {name[:64]!r}")
-        now = self.clock.now()
-        today = period(day_of(now, self.config.timezone), day_of(now, self.config.timezone), self.config.timezone)
-        board = self.board()
-        tile = next(t for t in board["queues"] if t["name"] == name)
-        elapsed = max(1.0, (now - today.start).total_seconds())
         if agents is not None and agents < 0:
             raise BadRequest("agents must be 0 or more")
+        now = self.clock.now()
+        today = period(day_of(now, self.config.timezone), day_of(now, self.config.timezone), self.config.timezone)
+        with self.sessions() as session:
+            tile = wallboard.tile(BoardQueries(session), self.config, name, now)
+        elapsed = max(1.0, (now - today.start).total_seconds())
         return {"queue": name, "day": today.first.isoformat(), "offered_today": tile["offered"],
                 **whatif(tile["offered"] / elapsed, tile["aht_s"] or DEFAULT_HANDLE_S,
                          target_s if target_s is not None else queue.service_level_s,

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Integer, and_, case, cast, func, literal
+from sqlalchemy import BigInteger, Float, Integer, case, cast, func, literal
 from sqlalchemy.sql import ColumnElement
 
 from callqueue.tables import QueueEntryRow as E
@@ -18,6 +18,13 @@ def epoch_s(column, dialect: str) -> ColumnElement:
     return cast(func.floor(func.extract("epoch", column)), BigInteger)
 
 
+def epoch_float(column, dialect: str) -> ColumnElement:
+    """Seconds since 1970 with their fraction, of a UTC datetime column."""
+    if dialect == "sqlite":
+        return (func.julianday(column) - literal(2440587.5)) * literal(86400.0)
+    return cast(func.extract("epoch", column), Float)
+
+
 def bucket(column, dialect: str, start: datetime, width_s: int) -> ColumnElement:
     """The index of the `width_s` slot after `start` that a datetime column falls in (0 for the first)."""
     offset = epoch_s(column, dialect) - literal(int(start.timestamp()))
@@ -30,14 +37,6 @@ def count_if(condition) -> ColumnElement:
 
 def answered() -> ColumnElement:
     return E.status.in_(ANSWERED)
-
-
-def within_target(targets: dict[str, float]) -> ColumnElement:
-    """Answered within its own queue's service-level target (a CASE over the queues' targets)."""
-    if not targets:
-        return literal(False)
-    limit = case(*((E.queue == name, literal(float(s))) for name, s in targets.items()), else_=literal(20.0))
-    return and_(answered(), E.wait_seconds <= limit)
 
 
 def mean_if(condition, value) -> ColumnElement:

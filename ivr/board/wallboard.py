@@ -15,6 +15,7 @@ from callqueue.queues import Queue, QueueConfig
 from .figures import AMBER_BAND_PCT, DEFAULT_HANDLE_S, erlang_c, queue_figures, rounded, share
 from .periods import day_of, period
 from .queries import WAIT_EDGES_S, BoardQueries
+from .service_level import rules_of
 
 INTERVAL_S = 900
 STATES = {"available": "available", "reserved": "on_call", "busy": "on_call", "wrap_up": "wrap_up",
@@ -24,16 +25,16 @@ STATES = {"available": "available", "reserved": "on_call", "busy": "on_call", "w
 def snapshot(queries: BoardQueries, config: QueueConfig, now: datetime) -> dict:
     """Everything the wallboard shows, as of `now` (see docs/board.md for every key)."""
     today = period(day_of(now, config.timezone), day_of(now, config.timezone), config.timezone)
-    targets = {name: q.service_level_s for name, q in config.queues.items()}
+    rules = rules_of(config)
     agents = queries.agents_now()
-    totals, live = queries.queue_totals(today.start, today.end, targets), queries.waiting_now()
+    totals, live = queries.queue_totals(today.start, today.end, rules, now), queries.waiting_now()
     elapsed_s = max(1.0, (now - today.start).total_seconds())
     return {"at": now.isoformat(), "day": today.first.isoformat(), "timezone": config.timezone,
             "interval_s": INTERVAL_S, "amber_band_pct": AMBER_BAND_PCT,
             "queues": [_tile(name, q, totals.get(name), live.get(name), agents, now, elapsed_s)
                        for name, q in config.queues.items()],
             "agents": [_agent(a, config, now) for a in agents],
-            "series": _series(queries, config, today.start, now, targets),
+            "series": _series(queries, config, today.start, now, rules),
             "wait_buckets": _buckets(queries.wait_buckets(today.start, today.end), config)}
 
 
@@ -74,17 +75,27 @@ def _agent(row: dict, config: QueueConfig, now: datetime) -> dict:
             "queues": [n for n, q in config.queues.items() if _able(row, q)], "call": call}
 
 
-def _series(queries: BoardQueries, config: QueueConfig, start: datetime, now: datetime, targets: dict) -> dict:
+def tile(queries: BoardQueries, config: QueueConfig, name: str, now: datetime) -> dict:
+    """One queue's tile alone (what-if staffing reads it): that queue's aggregates only."""
+    today = period(day_of(now, config.timezone), day_of(now, config.timezone), config.timezone)
+    totals = queries.queue_totals(today.start, today.end, rules_of(config), now, queue=name)
+    live = queries.waiting_now(queue=name)
+    return _tile(name, config.queues[name], totals.get(name), live.get(name), queries.agents_now(), now,
+                 max(1.0, (now - today.start).total_seconds()))
+
+
+def _series(queries: BoardQueries, config: QueueConfig, start: datetime, now: datetime, rules: dict) -> dict:
     """Per queue, one value per 15-minute slot from midnight to now (later slots are left out)."""
     slots = int((now - start).total_seconds() // INTERVAL_S) + 1
-    empty = {k: [0] * slots for k in ("offered", "answered", "abandoned", "answered_within")}
+    counts = ("offered", "answered", "abandoned", "answered_within", "sl_counted")
+    empty = {k: [0] * slots for k in counts}
     by_queue = {name: {**{k: list(v) for k, v in empty.items()}, "estimate_s": [None] * slots,
                        "actual_wait_s": [None] * slots, "estimate_error_s": [None] * slots} for name in config.queues}
-    for row in queries.series(start, now + timedelta(seconds=1), INTERVAL_S, targets):
+    for row in queries.series(start, now + timedelta(seconds=1), INTERVAL_S, rules, now):
         line = by_queue.get(row["queue"])
         if line is None or not 0 <= row["slot"] < slots:
             continue
-        for key in ("offered", "answered", "abandoned", "answered_within"):
+        for key in counts:
             line[key][row["slot"]] = int(row[key])
         for key in ("estimate_s", "actual_wait_s", "estimate_error_s"):
             line[key][row["slot"]] = rounded(row[key])
@@ -95,12 +106,12 @@ def _series(queries: BoardQueries, config: QueueConfig, start: datetime, now: da
 
 def _levels(line: dict) -> None:
     """Service level per slot, and so far today after each slot (the curve the board draws)."""
-    line["service_level"] = [rounded(share(w, o), 3) for w, o in zip(line["answered_within"], line["offered"])]
-    within = offered = 0
+    line["service_level"] = [rounded(share(w, c), 3) for w, c in zip(line["answered_within"], line["sl_counted"])]
+    within = counted = 0
     line["service_level_so_far"] = []
-    for w, o in zip(line["answered_within"], line["offered"]):
-        within, offered = within + w, offered + o
-        line["service_level_so_far"].append(rounded(share(within, offered), 3))
+    for w, c in zip(line["answered_within"], line["sl_counted"]):
+        within, counted = within + w, counted + c
+        line["service_level_so_far"].append(rounded(share(within, counted), 3))
 
 
 def _buckets(rows: list[dict], config: QueueConfig) -> dict:

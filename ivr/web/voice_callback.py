@@ -41,7 +41,7 @@ def callback_answered():
         response.enqueue(answered.queue, action=_url(LEFT_PATH, callback=callback), method="POST",
                          wait_url=_url(WAIT_PATH, entry=answered.entry), wait_url_method="POST")
     elif answered.action == "agent" and answered.contact:
-        _dial(response, answered.contact, answered.ring_timeout_s, None)
+        _dial(response, answered.contact, answered.ring_timeout_s, answered.entry or None, callback)
     else:
         response.hangup()
     return _xml(str(response))

@@ -95,6 +95,44 @@ def test_the_board_follows_a_caller_live_lists_them_when_they_hang_up_and_calls_
     assert sid in {r["call_sid"] for r in csv.DictReader(io.StringIO(calls.content.decode("utf-8-sig")))}
 
 
+def api(base: str, method: str, path: str, **kwargs) -> requests.Response:
+    return requests.request(method, f"{base}{path}", headers={"Authorization": f"Bearer {API_TOKEN}"}, timeout=30,
+                            **kwargs)
+
+
+def test_the_board_switched_to_korean_shows_the_korean_words(board_server, page):
+    base = board_server
+    sign_in(page, base, "sue")
+    page.goto(f"{base}/board?lang=en")
+    page.wait_for_selector('[data-testid="live-state"].live')
+    page.click('[data-testid="lang-ko"]')
+    page.wait_for_selector('[data-testid="live-state"].live')
+    assert page.get_attribute("html", "lang") == "ko" and "/board" in page.url
+    tile = page.locator('[data-testid="queue-billing"]')
+    for word in ("대기 중", "서비스 레벨", "현재 근무 상담원", "얼랑 C 목표 달성 필요 인원", "인입", "포기"):
+        expect(tile).to_contain_text(word)
+    expect(page.locator('[data-testid="live-state"]')).to_have_text("실시간")
+    # drawn by board.js from the snapshot, in the page's language: every agent starts offline
+    expect(page.locator('[data-testid="agent-kim"] [data-testid="agent-state"]')).to_have_text("오프라인")
+    assert "Supervisor board" not in page.content()
+
+
+def test_a_supervisor_forces_an_agent_offline_from_the_page_and_the_row_updates_live_audited(board_server, page):
+    base = board_server
+    sign_in(page, base, "sue")
+    page.goto(f"{base}/board?lang=en")
+    page.wait_for_selector('[data-testid="live-state"].live')
+    state = page.locator('[data-testid="agent-kim"] [data-testid="agent-state"]')
+    expect(state).to_have_text("Offline")
+    assert api(base, "POST", "/api/agents/kim/status", json={"status": "available"}).status_code == 200
+    expect(state).to_have_text("Available", timeout=2000)  # live: the event stream nudged the page
+    page.click('[data-testid="agent-kim"] [data-testid="force-offline"]')
+    expect(state).to_have_text("Offline", timeout=2000)
+    assert api(base, "GET", "/api/agents/kim").json()["status"] == "offline"
+    audit = api(base, "GET", "/api/audit?action=force_offline").json()["audit"]
+    assert [(r["actor"], r["target"]) for r in audit] == [("sue", "kim")]
+
+
 def test_an_agent_may_not_open_the_board(board_server, page):
     sign_in(page, board_server, "kim")
     page.expect_console_errors(r"403")

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 
 from helpers import new_call_sid, twilio_params, twiml
 
-from callqueue.tables import QueueEntryRow
+from callqueue.tables import AgentStatusLogRow, QueueEntryRow
 from ivr.tables import CallRow, SurveyAnswerRow
 
 
@@ -38,6 +38,12 @@ class BoardDay:
                 estimate_announced_s=estimate_s, wait_requests=0, offers=1 if agent else 0, missed=0))
             uow.commit()
         return sid
+
+    def statuses(self, agent: str, changes: list[tuple[datetime, str]]) -> None:
+        """Rows of the agent's status log, as the queue's repository writes them."""
+        with self.services.uow() as uow:
+            uow.session.add_all([AgentStatusLogRow(agent_id=agent, status=status, at=at) for at, status in changes])
+            uow.commit()
 
     def call(self, call_sid: str, started_at: datetime, number: str = "+821055500000", variables: dict | None = None) -> None:
         with self.services.uow() as uow:

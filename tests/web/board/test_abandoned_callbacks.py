@@ -1,12 +1,11 @@
 """Abandoned callers and call-backs through signed webhooks and the fake outbound adapter, SQLite and PostgreSQL."""
 from __future__ import annotations
 
-import xml.etree.ElementTree as ET
 from urllib.parse import parse_qs, urlsplit
 
 from helpers import new_call_sid, twiml
 
-from callqueue.tables import QueueEntryRow
+from callqueue.tables import AgentStatusLogRow, QueueEntryRow
 
 FIRST, SECOND = "+821011112222", "+821033334444"
 
@@ -82,17 +81,70 @@ def test_a_call_back_is_placed_through_the_outbound_adapter_and_answered_into_th
     assert row["callback"]["status"] == "completed" and row["called_back"] is True
 
 
-def test_a_call_back_to_an_agent_rings_that_agent(day):
+def agent_free(day, agent: str = "kim") -> None:
+    """Nobody else waits (the returning caller hangs up) and `agent` is available."""
+    day.hang_up(day_waiting(day))
+    assert day.api.post(f"/api/agents/{agent}/status", json={"status": "available"}).status_code == 200
+
+
+def day_waiting(day) -> str:
+    with day.services.uow() as uow:
+        return uow.session.query(QueueEntryRow).filter_by(status="waiting").one().call_sid
+
+
+def statuses_logged(day, agent: str) -> list[str]:
+    with day.services.uow() as uow:
+        rows = uow.session.query(AgentStatusLogRow).filter_by(agent_id=agent).order_by(AgentStatusLogRow.id)
+        return [r.status for r in rows]
+
+
+def test_a_call_back_to_an_agent_who_is_not_available_is_refused_409(day):
     _, second, _ = abandon_two(day)
     entry_id = rows_by_sid(day)[second]["entry_id"]
     reply = day.api.post(f"/api/abandoned/{entry_id}/callback", json={"target": "agent", "agent": "kim"})
+    assert reply.status_code == 409 and "kim is offline, not available" in reply.get_json()["error"]
+    assert day.fake.placed == []
+
+
+def test_a_call_back_to_an_agent_reserves_them_then_busy_then_wrap_up_like_a_queue_call(day):
+    _, second, _ = abandon_two(day)
+    agent_free(day)
+    entry_id = rows_by_sid(day)[second]["entry_id"]
+    reply = day.api.post(f"/api/abandoned/{entry_id}/callback", json={"target": "agent", "agent": "kim"})
     assert reply.status_code == 201 and reply.get_json()["agent"] == "kim"
+    assert day.api.get("/api/agents/kim").get_json()["status"] == "reserved"  # the router offers kim nothing else
+    again = day.api.post(f"/api/abandoned/{entry_id}/callback", json={"target": "agent", "agent": "kim"})
+    assert again.status_code == 409
     placed_sid, call = day.fake.placed[-1]
     callback_id = parse_qs(urlsplit(call.url).query)["callback"][0]
+    day.clock.advance(5)
     answered = twiml(day.post(f"/voice/callback?callback={callback_id}", placed_sid, Direction="outbound-api"))
-    contact = day.api.get("/api/agents/kim").get_json()["contact"]
     dialed = answered.find("Dial")
-    assert dialed is not None and ET.tostring(dialed, encoding="unicode").count(contact.removeprefix("client:")) == 1
+    assert dialed is not None and dialed.find("Client").text.strip() == "kim"
+    assert "/voice/callback/dialed" in dialed.get("action")
+    day.clock.advance(65)
+    day.post(f"/voice/callback/dialed?callback={callback_id}", placed_sid, DialCallStatus="completed",
+             DialCallDuration="60")
+    kim = day.api.get("/api/agents/kim").get_json()
+    assert kim["status"] == "wrap_up"  # billing's wrap_up_s is 30
+    assert statuses_logged(day, "kim")[-3:] == ["reserved", "busy", "wrap_up"]
+    with day.services.uow() as uow:
+        stay = uow.session.query(QueueEntryRow).filter_by(call_sid=placed_sid).one()
+        assert (stay.status, stay.agent_id, stay.handle_seconds) == ("completed", "kim", 60)
+
+
+def test_a_call_back_to_an_agent_nobody_answers_frees_the_agent_and_fails_the_stay(day):
+    _, second, _ = abandon_two(day)
+    agent_free(day)
+    entry_id = rows_by_sid(day)[second]["entry_id"]
+    day.api.post(f"/api/abandoned/{entry_id}/callback", json={"target": "agent", "agent": "kim"})
+    placed_sid, call = day.fake.placed[-1]
+    callback_id = parse_qs(urlsplit(call.url).query)["callback"][0]
+    day.clock.advance(60)
+    assert day.post(f"/voice/callback/status?callback={callback_id}", placed_sid, CallStatus="no-answer").status_code == 204
+    assert day.api.get("/api/agents/kim").get_json()["status"] == "available"
+    with day.services.uow() as uow:
+        assert uow.session.query(QueueEntryRow).filter_by(call_sid=placed_sid).one().status == "callback_failed"
 
 
 def test_a_call_back_webhook_must_be_signed_and_name_its_own_call(day):

@@ -149,3 +149,17 @@ def test_a_queues_page_has_reports_what_if_and_csv_downloads_that_stream_the_api
     rows = list(csv.DictReader(io.StringIO(answer.get_data(as_text=True).lstrip("\ufeff"))))
     assert [r["call_sid"] for r in rows] == [sid] and rows[0]["status"] == "abandoned"
     assert sue.get("/board/reports/secrets.csv").status_code == 404
+
+
+def test_each_tile_figure_is_what_its_label_says_staffed_now_apart_from_erlang_c_needed(pages_app):
+    sue = signed_in(pages_app, "sue")
+    for lang, staffed, needed in (("en", "Agents staffed now", "Erlang C: agents needed for the target"),
+                                  ("ko", "현재 근무 상담원", "얼랑 C 목표 달성 필요 인원")):
+        page = sue.get(f"/board?lang={lang}").get_data(as_text=True)
+        tile = page[page.index('data-testid="queue-billing"'):page.index("</article>")]
+        compare = tile[tile.index('class="compare"'):tile.index("</table>")]
+        assert "agents_staffed" not in compare and "agents_needed" not in compare  # the measured-vs-model table
+        staffing = tile[tile.index('class="figures staffing"'):]
+        assert f"<dt>{staffed}</dt>" in staffing and needed in staffing
+        assert 'data-f="agents_staffed" data-testid="staffed-now"' in staffing
+        assert 'data-f="erlang.agents_needed" data-testid="agents-needed"' in staffing

@@ -8,6 +8,7 @@ import math
 from datetime import datetime, timedelta, timezone
 
 import pytest
+from sqlalchemy import event
 
 SEOUL_MIDNIGHT = datetime(2026, 3, 1, 15, 0, tzinfo=timezone.utc)  # 2026-03-02 00:00 in Seoul
 
@@ -91,3 +92,24 @@ def test_whatif_for_an_unknown_queue_is_404_and_a_quiet_day_says_so(day):
     assert day.api.get("/api/queues/nope/whatif").status_code == 404
     body = day.api.get("/api/queues/billing/whatif").get_json()
     assert body["agents_needed"] is None and "no calls today" in body["note"]
+
+
+def test_whatif_reads_only_its_queue_not_the_whole_board(day, ten_erlangs):
+    """Its queue's totals and callers in line (filtered by queue) and the agents: not the board's series or
+    wait buckets, nor any other queue's figures."""
+    seen: list[tuple[str, object]] = []
+
+    def record(conn, cursor, statement, parameters, context, executemany):
+        if statement.lstrip().upper().startswith("SELECT"):
+            seen.append((statement, parameters))
+
+    engine = day.services.engine
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        assert day.api.get("/api/queues/billing/whatif?agents=12").status_code == 200
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    entries = [(s, p) for s, p in seen if "queue_entries" in s]
+    assert len(entries) == 3  # totals and callers in line of billing, and the call each agent is on
+    aggregates = [(s, p) for s, p in entries if "GROUP BY" in s.upper()]
+    assert len(aggregates) == 2 and all("billing" in str(p) for _, p in aggregates)
