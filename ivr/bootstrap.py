@@ -143,7 +143,7 @@ def build(settings: Settings, **overrides) -> Services:
                            audit=lambda: audit)
     services = Services(settings, engine, catalog, calls, clock, RecordingService(uow, clock, store is not None), speech,
                         queues, presence, twilio, desk, audit, accounts, LiveHub(engine, clock, settings.live_keep_s),
-                        reports, funnel_service(uow, catalog), recording_pipeline(settings, uow, clock, twilio, store),
+                        reports, funnel_service(uow, catalog, clock), recording_pipeline(settings, uow, clock, twilio, store),
                         *_recording_life(settings, uow, clock, speech, audit, reports, catalog, store, queues))
     services.store_versions()
     services.warm_prompts()
@@ -302,9 +302,9 @@ def _file_agent_ids(flows_dir) -> set[str]:
     return {agent.id for agent in read_agents(flows_dir)[0]}
 
 
-def funnel_service(uow, catalog: FlowCatalog) -> FunnelService:
+def funnel_service(uow, catalog: FlowCatalog, clock=None) -> FunnelService:
     """The funnel on the calls' database, its days in the center's time zone (queues.yaml `timezone`)."""
-    return FunnelService(uow, catalog, catalog.queues.timezone if catalog.queues is not None else "UTC")
+    return FunnelService(uow, catalog, catalog.queues.timezone if catalog.queues is not None else "UTC", clock)
 
 
 def build_funnel(settings: Settings) -> FunnelService:

@@ -44,6 +44,7 @@ def start_timers(app) -> threading.Event | None:
     jobs += (services.recording_pipeline,) if services.recording_pipeline is not None else ()  # recordings downloaded
     jobs += tuple(job for job in (services.transcripts and services.transcripts.job,  # new recordings transcribed
                                   services.retention and services.retention.job) if job)  # old ones deleted
+    jobs += (services.funnel.job,) if services.funnel is not None else ()  # finished days of the funnel summed
     stop = start_in_background(services.queues, lease=lease, jobs=jobs)
     app.extensions[TIMERS] = (os.getpid(), stop, lease)
     log.info("queue timers: loop started in process %s (one process at a time ticks)", os.getpid())

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Float, and_, case, func, literal, null, select
+from sqlalchemy import Float, and_, case, func, literal, null, or_, select
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
@@ -78,8 +78,12 @@ def _chosen():
     return case((by_key, 1), else_=0), case((by_speech, 1), else_=0)
 
 
-def _events(flow_name: str, start: datetime, end: datetime):
-    """The events of the flow's calls that started in [start, end), each with its visit number and verdicts."""
+Ranges = list[tuple[datetime, datetime]]
+
+
+def _events(flow_name: str, ranges: Ranges):
+    """The events of the flow's calls that started in one of the [start, end) ranges, each with its visit number
+    and verdicts."""
     e = CallEventRow
     by_key, by_speech = _chosen()
     entered = case((e.kind == "node_entered", 1), else_=0)
@@ -90,13 +94,26 @@ def _events(flow_name: str, start: datetime, end: datetime):
                    (by_key + by_speech).label("chose"), by_speech.label("speech"), confidence.label("confidence"),
                    ended.label("hung_up"))
             .join(CallRow, CallRow.id == e.call_id)
-            .where(CallRow.flow_name == flow_name, CallRow.started_at >= start, CallRow.started_at < end)
+            .where(CallRow.flow_name == flow_name, started_in(ranges))
             .cte("ev"))
+
+
+def started_in(ranges: Ranges):
+    """Calls that started in one of the [start, end) ranges."""
+    return or_(*(and_(CallRow.started_at >= start, CallRow.started_at < end) for start, end in ranges))
 
 
 def funnel_query(flow_name: str, start: datetime, end: datetime):
     """Rows (node, exit, visits, chose, speech, confidence_sum, heard, mid_sum, mid_count); see `_summed`."""
-    return _summed(_left(_visits(_deciding(_events(flow_name, start, end)))))
+    return _summed(_left(_visits(_deciding(_events(flow_name, [(start, end)])))))
+
+
+def visits_query(flow_name: str, ranges: Ranges):
+    """One row per visit of the calls started in `ranges`: (node, exit, seconds, chose, speech, confidence_sum,
+    heard), the rows `funnel_query` sums; the per-day summaries (funnel_days.py) are made of them."""
+    left = _left(_visits(_deciding(_events(flow_name, ranges))))
+    return select(left.c.node, left.c.exit, left.c.seconds, left.c.chose, left.c.speech, left.c.confidence_sum,
+                  left.c.heard)
 
 
 def _deciding(ev):

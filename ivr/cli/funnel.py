@@ -12,16 +12,23 @@ HEADERS = ("node", "entries", "exits", "drop-off", "median s", "speech", "confid
 
 @click.command("funnel")
 @click.argument("flow")
-@click.option("--from", "first", required=True, help="First day, YYYY-MM-DD, in the center's time zone (queues.yaml).")
-@click.option("--to", "last", required=True, help="Last day (included), YYYY-MM-DD.")
+@click.option("--from", "first", help="First day, YYYY-MM-DD, in the center's time zone (queues.yaml).")
+@click.option("--to", "last", help="Last day (included), YYYY-MM-DD.")
 @click.option("--json", "as_json", is_flag=True, help="Print the API's JSON instead of the table.")
-def funnel_command(flow: str, first: str, last: str, as_json: bool) -> None:
+@click.option("--rebuild", is_flag=True, help="Sum the flow's finished days again from the event log (all days, or "
+                                              "--from..--to) instead of printing; safe to run again.")
+def funnel_command(flow: str, first: str | None, last: str | None, as_json: bool, rebuild: bool) -> None:
     """Where callers of FLOW went and where they gave up, node by node (calls that started in the period)."""
     from ..board.funnel import FunnelError
     from ..bootstrap import build_funnel
 
     service = build_funnel(Settings.from_env())
     try:
+        if rebuild:
+            done, live = service.rebuild(flow, first, last) if first or last else service.rebuild(flow)
+            click.echo(f"{flow}: {done} day(s) summarised, {live} left to the live query (not over, or a call "
+                       f"still going) / {done}일 요약, {live}일은 실시간 계산")
+            return
         found = service.funnel(flow, first, last)
     except FunnelError as exc:
         raise click.ClickException(str(exc)) from None

@@ -101,11 +101,12 @@ def worker_command(interval: float, passes: int | None) -> None:
     from callqueue.timer_lease import TimerLease, holder_name
     from callqueue.worker import run_forever
 
-    from ..bootstrap import recording_jobs
+    from ..bootstrap import build_funnel, recording_jobs
 
     settings = Settings.from_env()
     queues = _queue_services(settings)
     jobs = recording_jobs(settings, queues.clock)  # downloaded, transcribed, deleted when due (docs/recordings.md)
+    jobs += (build_funnel(settings).job,)  # finished days of the IVR funnel summed (ivr/board/funnel_days.py)
     click.echo(f"queue worker: a pass every {interval:g} s on {len(queues.config.queues)} queue(s); Ctrl-C stops")
     try:
         offered = run_forever(queues, interval, passes=passes, lease=TimerLease(queues.uow, queues.clock, holder_name()),
