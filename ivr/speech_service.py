@@ -11,7 +11,8 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from speech import BadAudio, Prompt, SpeechError, Transcript, Voice, match
+from speech import BadAudio, Prompt, SpeechError, Transcript, Voice
+from speech.decision import Hearing, decide
 from speech.audio import read_audio
 from speech.silence import recording_cut_off
 
@@ -126,19 +127,20 @@ def off_the_event_loop(work):
 
 @metrics.counts_recognitions
 def heard(transcript: Transcript, options: dict[str, list[str]], cut_off: bool = False) -> SpeechHeard:
-    """The engine's event for a transcript: the matched option (if any) and whether it is sure.
+    """The engine's event for a transcript: the matched option (if any) and whether it is sure
+    (`speech.decision`: right, or ask).
 
     Words cut off before the caller finished (`cut_off`: the stream or the recording stopped mid-speech)
     are never sure: "배송" of an unfinished "배송 조회" may be the start of something else."""
     if transcript.empty:
         return SpeechHeard("", 0.0)
-    found = match(transcript.texts or [transcript.text], options)
+    shares = [alternative.confidence for alternative in transcript.alternatives]
+    found = decide(Hearing(transcript.texts or [transcript.text], shares, cut_off), options)
     if found is None:
         return SpeechHeard(transcript.text, transcript.confidence)
-    if cut_off and found.confident:
+    if cut_off:
         log.info("speech cut off before its end: %r is confirmed, not taken", found.phrase)
-    sure = found.confident and not cut_off
-    return SpeechHeard(transcript.text, transcript.confidence, found.option, found.phrase, found.score, sure)
+    return SpeechHeard(transcript.text, transcript.confidence, found.option, found.phrase, found.score, found.confident)
 
 
 def build_speech(settings, languages: set[str], fetcher=None) -> SpeechService:

@@ -90,10 +90,20 @@ class SilenceTimer:
 def recording_cut_off(audio: Audio, settings: EndpointSettings | None = None) -> bool:
     """A whole recording run through the timer: True when it ends before the caller stopped speaking
     (Twilio's maxLength, or a hang-up, cut the words short)."""
+    return timed(audio, settings).cut_off
+
+
+def speech_seconds(audio: Audio, settings: EndpointSettings | None = None) -> float:
+    """How long the caller spoke in a whole recording (loud frames above the line's noise floor)."""
+    return timed(audio, settings).speech_s
+
+
+def timed(audio: Audio, settings: EndpointSettings | None = None) -> SilenceTimer:
+    """The timer after a whole recording, frame by frame."""
     timer = SilenceTimer(settings)
     step = max(2, int(audio.rate_hz * FRAME_S) * 2)
     for start in range(0, len(audio.pcm) - 1, step):
         chunk = audio.pcm[start:start + step]
         chunk = chunk[: len(chunk) // 2 * 2]
         timer.observe(rms(chunk), len(chunk) / 2 / audio.rate_hz)
-    return timer.cut_off
+    return timer

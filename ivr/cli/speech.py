@@ -10,8 +10,9 @@ import click
 
 from speech.audio import RAW_ULAW_SUFFIXES, read_audio, to_wav
 from speech.errors import BadAudio, SpeechError
-from speech.matching import match
+from speech.decision import Hearing, decide
 from speech.model import Voice
+from speech.silence import recording_cut_off
 
 
 @click.command()
@@ -19,7 +20,7 @@ from speech.model import Voice
 @click.option("--grammar", help='Comma-separated phrases valid here, e.g. "배송 조회,요금".')
 @click.option("--lang", default="ko", show_default=True, help="Model language (VOSK_MODEL_<LANG> for others).")
 @click.option("--model", "model_path", type=click.Path(file_okay=False, path_type=Path), help="Model directory.")
-@click.option("--json", "as_json", is_flag=True, help="One JSON object per line: file, text, confidence, match.")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per line: file, text, confidence, match, sure.")
 def transcribe(files, grammar, lang, model_path, as_json):
     """Recognise WAV (PCM or μ-law) or raw 8 kHz μ-law FILES; with --grammar, also the phrase chosen."""
     recognizer = _recognizer(lang, model_path)
@@ -44,7 +45,9 @@ def _transcribe_one(recognizer, file: Path, phrases, as_json: bool) -> bool:
         _report_error(file, exc, as_json)
         return False
     transcript = recognizer.transcribe(audio, phrases)
-    chosen = match(transcript.texts, {p: [p] for p in phrases}) if phrases else None
+    shares = [alternative.confidence for alternative in transcript.alternatives]
+    hearing = Hearing(transcript.texts, shares, recording_cut_off(audio))
+    chosen = decide(hearing, {p: [p] for p in phrases}) if phrases and not transcript.empty else None
     _report(file, transcript, chosen, phrases is not None, as_json)
     return True
 
@@ -52,7 +55,8 @@ def _transcribe_one(recognizer, file: Path, phrases, as_json: bool) -> bool:
 def _report(file, transcript, chosen, with_grammar: bool, as_json: bool) -> None:
     phrase = chosen.phrase if chosen else None
     if as_json:
-        row = {"file": str(file), "text": transcript.text, "confidence": transcript.confidence, "match": phrase}
+        row = {"file": str(file), "text": transcript.text, "confidence": transcript.confidence, "match": phrase,
+               "sure": bool(chosen and chosen.confident)}
         click.echo(json.dumps(row, ensure_ascii=False))
         return
     line = f"{file}: {transcript.text!r} (confidence {transcript.confidence:.2f})"
@@ -69,7 +73,8 @@ def _describe(chosen) -> str:
 
 def _report_error(file: Path, exc: Exception, as_json: bool) -> None:
     if as_json:
-        click.echo(json.dumps({"file": str(file), "text": "", "confidence": 0.0, "match": None, "error": str(exc)}))
+        click.echo(json.dumps({"file": str(file), "text": "", "confidence": 0.0, "match": None, "sure": False,
+                               "error": str(exc)}))
     click.echo(f"{file}: {exc}", err=True)
 
 

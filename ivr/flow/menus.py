@@ -39,9 +39,13 @@ def _yes_no(flow: Flow, language: str) -> Listen:
 def menu_speech(st: Stepper, node: MenuNode, event: SpeechHeard) -> Outcome:
     """A confident match acts like its key; an unsure one is confirmed; no match is a wrong answer."""
     if st.state.confirming:
-        return confirmation_answered(st, node, event.option)
+        # An unsure "yes" would be a silent wrong turn one step later: it counts as not understood
+        # (the caller can press 1). An unsure "no" only asks the menu again, so it is taken.
+        answer = event.option if event.confident or event.option == NO else None
+        return confirmation_answered(st, node, answer)
     st.note("speech_heard", transcript=event.transcript, confidence=round(event.confidence, 3),
-            option=event.option, phrase=event.phrase, score=event.score, confident=event.confident)
+            option=event.option, phrase=event.phrase, score=event.score, confident=event.confident,
+            sure=event.confident)
     if event.option is None or node.target(event.option) is None:
         return st.retry(node, "invalid", node.invalid_prompt, node.max_invalid, node.fallback)
     if event.confident:

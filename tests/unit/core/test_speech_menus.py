@@ -57,7 +57,7 @@ def test_a_confident_spoken_choice_acts_like_its_key(flow):
     assert instructions == [Say("요금 담당", "ko"), instructions[-1]] and state.node == "billing"
     heard = [e.detail for e in state.journal if e.kind == "speech_heard"]
     assert heard == [{"transcript": "요금 문의요", "confidence": 0.91, "option": "1", "phrase": "요금", "score": 96.0,
-                      "confident": True}]
+                      "confident": True, "sure": True}]
 
 
 def test_an_unsure_choice_is_confirmed_by_key_or_by_voice(flow):
@@ -78,6 +78,13 @@ def test_saying_no_to_the_confirmation_asks_the_menu_again_without_counting_a_tr
     instructions, state = step(flow, state, SpeechHeard("아니요", 0.9, "2", "아니요", 100.0, True), NOW)
     assert state.node == "menu" and state.confirming == "" and state.invalid_count == 0
     assert instructions[-1].prompts == (Say("메뉴", "ko"),)
+
+
+def test_an_unsure_yes_to_the_confirmation_is_not_taken(flow):
+    _, state = begin(flow)
+    _, state = step(flow, state, SpeechHeard("요금 어", 0.4, "1", "요금", 72.0, False), NOW)
+    _, state = step(flow, state, SpeechHeard("네", 0.5, "1", "네", 100.0, False), NOW)
+    assert state.node == "menu" and state.confirming == "" and state.invalid_count == 1
 
 
 def test_silence_at_the_confirmation_is_a_wrong_answer(flow):

@@ -29,7 +29,8 @@ def test_transcribe_json_prints_file_text_confidence_and_the_chosen_phrase(recog
     rows = [json.loads(line) for line in result.output.splitlines()]
     assert result.exit_code == 0
     assert [(r["file"], r["match"]) for r in rows] == [(files[0], "요금"), (files[1], "상담원 연결")]
-    assert all(set(r) == {"file", "text", "confidence", "match"} for r in rows)
+    assert all(set(r) == {"file", "text", "confidence", "match", "sure"} for r in rows)
+    assert all(isinstance(r["sure"], bool) for r in rows)
 
 
 def test_transcribe_reports_a_file_that_is_not_audio_and_exits_1(recognizer, wav_files):

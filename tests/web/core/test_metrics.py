@@ -22,7 +22,9 @@ MENU = Listen("ko", (("delivery", ("배송 조회",)), ("billing", ("요금 문�
 
 
 def spoken(text: str) -> Transcript:
-    return Transcript(text, 0.9, (Alternative(text, 0.9),))
+    """One alternative, or several split by '|' sharing the n-best evenly."""
+    texts = text.split("|")
+    return Transcript(texts[0], 1 / len(texts), tuple(Alternative(t, 1 / len(texts)) for t in texts))
 
 
 class FakeRecognizer:
@@ -128,7 +130,7 @@ def test_agents_are_counted_by_state_every_state_present(app, api):
                                                                           ("busy", "wrap_up", "missed", "reserved")}
 
 
-@pytest.mark.parametrize("said, outcome", [("배송 조회", "sure"), ("배성 조회", "confirm"), ("delivery status", "no_match")])
+@pytest.mark.parametrize("said, outcome", [("배송 조회", "sure"), ("배송 조회|요금 문의", "confirm"), ("delivery status", "no_match")])
 def test_each_recognition_is_counted_by_its_outcome(app, said, outcome):
     client = app.test_client()
     before = scrape(client)

