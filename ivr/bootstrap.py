@@ -162,13 +162,6 @@ def recording_pipeline(settings: Settings, uow, clock, twilio, store) -> Recordi
     return RecordingPipeline(uow, clock, twilio, store, holder_name, policy)
 
 
-def build_recording_pipeline(settings: Settings, clock=None) -> RecordingPipeline:
-    """The download job alone, on the database, the recording store and the Twilio adapter."""
-    clock = clock or SystemClock()
-    _engine, uow = _database(settings, clock, migrate=False)
-    return recording_pipeline(settings, uow, clock, TwilioRest.from_settings(settings), recording_store(settings))
-
-
 def recording_store(settings: Settings) -> RecordingStore:
     """The store RECORDINGS_STORE names (`package.module:factory`, called with the settings: S3-compatible storage,
     say), else files under RECORDINGS_DIR. The server, `ivr worker` and `ivr recordings` all use this one.

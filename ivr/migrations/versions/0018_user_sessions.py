@@ -1,7 +1,7 @@
 """accounts: server-side sessions (revocable at sign-out, sign-out everywhere, password change, disabling)
 
 Revision ID: 0018
-Revises: 0013
+Revises: 0017
 """
 from alembic import op
 import sqlalchemy as sa
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from ivr.tables import UtcDateTime
 
 revision = '0018'
-down_revision = '0013'
+down_revision = '0017'
 branch_labels = None
 depends_on = None
 
