@@ -57,11 +57,14 @@ def in_process_overrides(settings, twilio=None) -> dict:
     """What an app the simulator drives in-process is built with (`create_app(settings, clock,
     **in_process_overrides(settings))`): recordings fetched from the simulator's shelf by their Twilio URL, other
     URLs by the outbound Twilio adapter (`twilio`, default the real one for `settings`), and no local copy kept
-    (the simulator's Twilio URLs name no real file)."""
+    (the simulator's Twilio URLs name no real file). The app places its calls (callbacks) on the simulator
+    (ivr/sim/callback.py SimTwilio), which answers them."""
     from ..outbound.twilio_rest import TwilioRest
+    from .callback import SimTwilio
 
     twilio = twilio if twilio is not None else TwilioRest.from_settings(settings)
-    return {"twilio": twilio, "recording_fetcher": ShelfFetcher(RecordingShelf(), twilio), "recording_store": None}
+    return {"twilio": SimTwilio(twilio), "recording_fetcher": ShelfFetcher(RecordingShelf(), twilio),
+            "recording_store": None}
 
 
 def shelf_of(app) -> RecordingShelf:
