@@ -1,6 +1,6 @@
-"""Twilio's part in a callback: the in-process app places its outbound calls on the simulator (`SimTwilio`), and
-once the caller who asked for a callback has hung up, the simulator moves the clock and runs the queue's timers
-until the server places a call, then answers it as Twilio would (the answered leg's TwiML, the <Dial> to the
+"""Twilio's part in a callback: the in-process app places its outbound calls on the simulator (loopback.py
+SimTwilio); once the caller who asked for a callback has hung up, the simulator moves the clock and runs the
+queue's timers until the server places a call, then answers it as Twilio would (the answered leg's TwiML, the <Dial> to the
 other side with its whisper or join URL, the talk, the Dial's action and the placed call's status callback).
 
 agent_first: the agent's phone rings, the agent hears the caller's context, then the caller's leg joins.
@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from . import twiml_verbs as v
+from .loopback import SimTwilio
 from .queueing import _spoken
 from .steps import check_status, check_twiml
 from .wire import new_sid
@@ -22,43 +23,6 @@ PATIENCE_S = 4 * 3600  # the simulator stops waiting for a callback after this l
 MAX_LEGS = 10          # placed calls answered (or not) for one callback, retries included
 ANSWER_S = 4.0         # a leg that is not a simulated agent picks up after this long
 TALK_S = 60.0
-
-
-class SimTwilio:
-    """The outbound Twilio adapter of an app the simulator drives in-process: calls the server places are kept
-    in `placed` for the simulator to answer; other REST requests (redirects, recordings) are not carried out
-    (the next wait-URL request moves a caller), and media comes from `inner` (the real adapter)."""
-
-    rest_ready = True
-
-    def __init__(self, inner):
-        self.inner = inner
-        self.placed: list[tuple[str, object]] = []
-        self.statuses: dict[str, str] = {}
-
-    def place_call(self, call) -> str | None:
-        call_sid = new_sid("CA")
-        self.placed.append((call_sid, call))
-        self.statuses[call_sid] = "queued"
-        return call_sid
-
-    def call_status(self, call_sid: str) -> str | None:
-        return self.statuses.get(call_sid)
-
-    def redirect(self, _call_sid: str, _url: str) -> bool:
-        return False  # the waiting caller's next wait-URL request takes it out of the queue
-
-    def update_recording(self, _call_sid: str, _status: str, _recording_sid: str = "") -> bool:
-        return False
-
-    def delete_recording(self, _recording_sid: str) -> bool:
-        return False
-
-    def download(self, url: str, tries: int = 1) -> bytes | None:
-        return self.inner.download(url, tries)
-
-    def fetch_media(self, url: str):
-        return self.inner.fetch_media(url)
 
 
 @dataclass
