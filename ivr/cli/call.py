@@ -59,7 +59,10 @@ QUEUE_RESULTS = ["hangup", "bridged", "leave", "redirected", "queue-full", "erro
 @click.option("--digits", default=None, callback=_digits,
               help='Keys, one item per Gather: "1,,12345#" (empty = no input), rec:12 for a Record '
                    '(rec:12:hangup, rec:12:silence); at a menu that listens also "say:배송 조회", wav:FILE or '
-                   'dtmf:1 (a key over a media stream). Without it: ask at the terminal.')
+                   'dtmf:1 (a key over a media stream); cb:1 presses 1 at the callback offer while waiting in a '
+                   'queue (then the callback menu\'s keys, e.g. "1,2,cb:1,1,1"): the caller hangs up and, '
+                   'in-process, the simulator runs the queue\'s timers and answers the callback calls. '
+                   'Without it: ask at the terminal.')
 @click.option("--from", "from_number", default="+821012345678", show_default=True, help="Caller (From).")
 @click.option("--to", "to_number", default="+18005550100", show_default=True, help="Dialed number (To).")
 @click.option("--auth-token", envvar="TWILIO_AUTH_TOKEN", default="", show_envvar=True,
@@ -81,6 +84,9 @@ QUEUE_RESULTS = ["hangup", "bridged", "leave", "redirected", "queue-full", "erro
                    "the API, made available, answers its calls. Repeat for more.")
 @click.option("--answer-after", default=4.0, show_default=True, help="Seconds a simulated agent lets it ring.")
 @click.option("--handle", "handle_s", default=60.0, show_default=True, help="Seconds a simulated agent talks.")
+@click.option("--agents-free-after", "agents_free_after", default=None, type=float, metavar="SECONDS",
+              help="With a callback (cb:1): the --agent agents stay offline while the caller waits and become "
+                   "available this long after the caller hung up, then are called back.")
 @click.option("--patience", default=None, type=float, help="Seconds the caller waits in a queue before hanging up.")
 @click.option("--api-token", envvar="IVR_API_TOKEN", default="", help="For registering --agent with a server.")
 @click.option("--database", "database_url", default="", metavar="URL",
@@ -92,8 +98,8 @@ QUEUE_RESULTS = ["hangup", "bridged", "leave", "redirected", "queue-full", "erro
 @click.option("--json", "as_json", is_flag=True, help="Print the call as JSON instead of a transcript.")
 @click.option("-v", "--verbose", is_flag=True, help="Also show each request sent.")
 def call(url, digits, from_number, to_number, auth_token, public_url, account_sid, dial_status, queue_result,
-         voice_path, status_path, max_requests, at, agents, answer_after, handle_s, patience, api_token,
-         database_url, realtime, recordings_port, as_json, verbose) -> None:
+         voice_path, status_path, max_requests, at, agents, answer_after, handle_s, agents_free_after, patience,
+         api_token, database_url, realtime, recordings_port, as_json, verbose) -> None:
     """Call the IVR as Twilio would: signed webhooks, TwiML carried out, a readable transcript.
 
     Without --url the app runs in-process on a throwaway database (or --database). Exits 0 when the call ends
@@ -105,12 +111,12 @@ def call(url, digits, from_number, to_number, auth_token, public_url, account_si
     with tempfile.TemporaryDirectory(prefix="ivr-call-") as folder:
         _call(url, digits, from_number, to_number, auth_token, public_url, account_sid, dial_status, queue_result,
               voice_path, status_path, max_requests, at, agents, answer_after, handle_s, patience, api_token,
-              database_url, realtime, recordings_port, as_json, verbose, folder)
+              database_url, realtime, recordings_port, as_json, verbose, folder, agents_free_after)
 
 
 def _call(url, digits, from_number, to_number, auth_token, public_url, account_sid, dial_status, queue_result,
           voice_path, status_path, max_requests, at, agents, answer_after, handle_s, patience, api_token,
-          database_url, realtime, recordings_port, as_json, verbose, folder) -> None:
+          database_url, realtime, recordings_port, as_json, verbose, folder, agents_free_after=None) -> None:
     from ..sim import CallOptions
     from ..sim.console import caller_for, close, play, throwaway_database, transport_for, unused_keys
     from ..sim.queueing import parse_agent
@@ -131,7 +137,7 @@ def _call(url, digits, from_number, to_number, auth_token, public_url, account_s
                           agents=simulated, stream_pace=1.0 if realtime else 0.0, recordings_port=recordings_port)
     caller = caller_for(digits)
     try:
-        result = play(transport, caller, options, as_json, verbose, at, api_token)
+        result = play(transport, caller, options, as_json, verbose, at, api_token, agents_free_after)
     finally:
         close(transport)
     if result.error:

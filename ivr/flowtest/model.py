@@ -76,13 +76,16 @@ class Case(Strict):
     variables: dict[str, Scalar] = Field(default_factory=dict)
     voicemail_s: int | None = Field(None, ge=0)
     survey: dict[str, Scalar | None] | None = None
+    agents_free_after_s: int | None = Field(None, ge=0)  # agents offline until this long after the caller hung up
+    agent_hears: list[Phrase] = Field(default_factory=list)  # what an agent hears (a callback's whisper), in order
 
     @model_validator(mode="after")
     def checks_something(self) -> "Case":
-        checks = (self.hears, self.not_hears, self.ends_at, self.variables, self.voicemail_s, self.survey)
+        checks = (self.hears, self.not_hears, self.ends_at, self.variables, self.voicemail_s, self.survey,
+                  self.agent_hears)
         if all(check is None or check == [] or check == {} for check in checks):
             raise ValueError("a case needs something to check: hears, not_hears, ends_at, variables, "
-                             "voicemail_s or survey")
+                             "voicemail_s, survey or agent_hears")
         return self
 
 

@@ -11,6 +11,7 @@ from ..clock import FakeClock
 from ..config import Settings
 from ..flow.errors import FlowLoadError, Problem
 from ..sim import CallOptions, FlaskTransport, ScriptedCaller, run_call
+from ..sim.callback import CallbackPlayer
 from ..sim.loopback import in_process_overrides
 from ..sim.transport import await_prompt_warming
 from .fetch import CaseFetcher
@@ -162,21 +163,33 @@ class TestServer:
         script = ScriptedCaller(case.press)
         options = CallOptions(from_number=caller(loaded, case), to_number=dialed(loaded, case, self.catalog),
                               auth_token=self.token, dial_status=case.dial_status or defaults.dial_status or "completed")
-        self._staff_every_agent()
-        result = run_call(self.transport, caller=script, options=options, clock=self.clock, wait_for=self.clock.advance)
+        free = self._staff_every_agent(case.agents_free_after_s)
+        result = run_call(self.transport, caller=script, options=options, clock=self.clock, wait_for=self.clock.advance,
+                          callbacks=CallbackPlayer.for_transport(self.transport, free))
         seen = self._observed(result, script.remaining)
         return CaseResult(loaded.path, case.name, judge(case, loaded.test.flow, seen), result.lines, fetcher.log)
 
-    def _staff_every_agent(self) -> None:
-        """Each case starts with every agent of agents.yaml available (answering as `dial_status` says)."""
+    def _staff_every_agent(self, free_after_s: int | None = None):
+        """Each case starts with every agent of agents.yaml available (answering as `dial_status` says); with
+        `free_after_s` they start offline and the returned `free(seconds since the caller hung up)` makes them
+        available once that long has passed (a caller who took a callback is called back then)."""
         presence = self.services.presence
+        wanted = "available" if free_after_s is None else "offline"
         for agent in presence.agents():
-            if agent["status"] not in ("reserved", "busy", "available"):
-                presence.set_status(agent["id"], "available")
+            if agent["status"] not in ("reserved", "busy", wanted):
+                presence.set_status(agent["id"], wanted)
+        if free_after_s is None:
+            return None
+
+        def free(seconds: float) -> None:
+            if seconds >= free_after_s:
+                self._staff_every_agent()
+        return free
 
     def _observed(self, result, unused: list[str]) -> Observed:
         reply = self.client.get(f"/api/calls/{result.call_sid}", headers={"Authorization": f"Bearer {self.api_token}"})
         call = reply.get_json() if reply.status_code == 200 else {}
         return Observed(said=result.said_texts, flow=call.get("flow", ""), node=call.get("node", ""),
                         variables=call.get("variables", {}), events=call.get("events", []), error=result.error,
-                        script_problem=result.script_problem, unused=list(unused))
+                        script_problem=result.script_problem, unused=list(unused),
+                        agent_heard=[e.said for e in result.entries if e.kind == "whisper" and e.said])

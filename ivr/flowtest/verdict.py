@@ -19,12 +19,13 @@ class Observed:
     error: str | None = None
     script_problem: str | None = None
     unused: list[str] = field(default_factory=list)
+    agent_heard: list[str] = field(default_factory=list)  # whispers an agent heard (a callback's context)
 
 
 def judge(case: Case, flow: str | None, seen: Observed) -> list[str]:
     """Every way the call differs from the case, in the order a reader checks them."""
     return [*_call(seen), *_flow(flow, seen), *_hears(case, seen), *_not_hears(case, seen), *_ends_at(case, seen),
-            *_variables(case, seen), *_voicemail(case, seen), *_survey(case, seen)]
+            *_agent_hears(case, seen), *_variables(case, seen), *_voicemail(case, seen), *_survey(case, seen)]
 
 
 def _call(seen: Observed) -> list[str]:
@@ -49,6 +50,14 @@ def _hears(case: Case, seen: Observed) -> list[str]:
     where = "at all" if missing.after is None else f"after {missing.after!r}"
     note = " (it was heard, but before that)" if missing.heard_earlier else ""
     return [f"never heard {missing.phrase!r} {where}{note}"]
+
+
+def _agent_hears(case: Case, seen: Observed) -> list[str]:
+    missing = first_missing(case.agent_hears, seen.agent_heard)
+    if missing is None:
+        return []
+    heard = "; ".join(seen.agent_heard) or "nothing"
+    return [f"the agent never heard {missing.phrase!r} (the agent heard: {heard})"]
 
 
 def _not_hears(case: Case, seen: Observed) -> list[str]:

@@ -10,6 +10,7 @@ from .recording import Speech, parse_speech
 from .speaking import parse_spoken
 
 KEYPAD = re.compile(r"^[0-9*#]*$")
+HOLD_KEYS = re.compile(r"^cb:([0-9*#]+)$")  # keys pressed while waiting in a queue (the callback offer)
 HANG_UP = "q"
 
 
@@ -23,11 +24,15 @@ def parse_digits(script: str) -> list[str]:
 
 
 def check_item(item: str) -> None:
-    """Raise ValueError unless `item` is keypad input (0-9, *, #), a recording (`rec:12`) or an answer by voice at
-    a listening menu (`say:배송 조회`, `wav:answer.wav`, `dtmf:1`)."""
+    """Raise ValueError unless `item` is keypad input (0-9, *, #), a recording (`rec:12`), an answer by voice at
+    a listening menu (`say:배송 조회`, `wav:answer.wav`, `dtmf:1`) or keys pressed while waiting in a queue (`cb:1`)."""
+    if item.startswith("cb:"):
+        if not HOLD_KEYS.match(item):
+            raise ValueError(f"{item!r}: keys pressed while waiting in a queue are 0-9, * and #, like cb:1")
+        return
     if parse_spoken(item) is None and parse_speech(item) is None and not KEYPAD.match(item):
-        raise ValueError(f"{item!r} is not keypad input (0-9, *, #), a recording (rec:SECONDS) or an answer by "
-                         f"voice (say:WORDS, wav:FILE, dtmf:KEY)")
+        raise ValueError(f"{item!r} is not keypad input (0-9, *, #), a recording (rec:SECONDS), an answer by "
+                         f"voice (say:WORDS, wav:FILE, dtmf:KEY) or keys while waiting in a queue (cb:1)")
 
 
 def speech_of(item: str) -> Speech | None:
@@ -57,8 +62,19 @@ class ScriptedCaller:
     def __init__(self, digits: list[str]):
         self.remaining = list(digits)
 
+    def hold_keys(self) -> str | None:
+        """At a wait document's <Gather>: the keys of a `cb:KEY` item next in the script; else nothing pressed."""
+        match = HOLD_KEYS.match(self.remaining[0]) if self.remaining else None
+        if match is None:
+            return None
+        self.remaining.pop(0)
+        return match.group(1)
+
     def keys(self, prompt: str) -> str | None:
         item = self._next()
+        if item.startswith("cb:"):
+            raise ScriptMismatch(f"the script says {item!r} (a key while waiting in a queue) but Twilio is "
+                                 f"gathering keys at a menu")
         if parse_speech(item) is not None:
             raise ScriptMismatch(f"the script says {item!r} (a recording) but Twilio is gathering keys")
         if parse_spoken(item) is not None:

@@ -105,15 +105,32 @@ def _waiting(transport: Transport):
     return clock.advance if hasattr(clock, "advance") else time.sleep
 
 
+def agents_freed_after(transport, agents, free_after_s: float | None, api_token: str = ""):
+    """For a callback: `free(seconds since the caller hung up)` makes the simulated agents available once
+    `free_after_s` have passed (they stay offline until then); None when agents are available from the start."""
+    if free_after_s is None:
+        return None
+    freed = []
+
+    def free(seconds: float) -> None:
+        if seconds >= free_after_s and not freed:
+            freed.append(register_agents(transport, agents, api_token))
+    return free
+
+
 def play(transport: Transport, caller, options: CallOptions, as_json: bool, verbose: bool,
-         at: datetime | None = None, api_token: str = "") -> CallResult:
-    """Run the call and print it, live as text or at the end as JSON; `at` is when it starts."""
+         at: datetime | None = None, api_token: str = "", agents_free_after_s: float | None = None) -> CallResult:
+    """Run the call and print it, live as text or at the end as JSON; `at` is when it starts. With
+    `agents_free_after_s`, the simulated agents become available only that long after a caller who took a callback
+    hung up (so the caller waits, and is called back)."""
     from ..clock import FakeClock
+    from .callback import CallbackPlayer
 
     clock = FakeClock(at) if at else None
+    free = agents_freed_after(transport, options.agents, agents_free_after_s, api_token)
     call = SimulatedCall(transport, caller, options, clock, on_entry=None if as_json else printer(verbose),
-                         wait_for=_waiting(transport))
-    shown = register_agents(transport, options.agents, api_token)
+                         wait_for=_waiting(transport), callbacks=CallbackPlayer.for_transport(transport, free))
+    shown = [] if free is not None else register_agents(transport, options.agents, api_token)
     if not as_json:
         click.echo(f"☎ call {call.identity.call_sid} from {options.from_number} to {options.to_number} "
                    f"via {transport.base_url}{' (signed)' if options.auth_token else ''}")

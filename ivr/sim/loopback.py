@@ -1,9 +1,11 @@
 """What the simulator serves on this machine so the IVR can reach it as it reaches Twilio: the caller's
-recordings (by RecordingUrl), and, for the in-process app, a real WebSocket server for media streams."""
+recordings (by RecordingUrl), and, for the in-process app, a real WebSocket server for media streams and the
+outbound Twilio adapter its callback calls are placed on."""
 from __future__ import annotations
 
 import http.server
 import logging
+import secrets
 import threading
 from collections import OrderedDict
 
@@ -53,15 +55,54 @@ class ShelfFetcher:
         return self.fallback.download(url, tries)
 
 
+class SimTwilio:
+    """The outbound Twilio adapter of an app the simulator drives in-process: calls the server places are kept
+    in `placed` for the simulator to answer; other REST requests (redirects, recordings) are not carried out
+    (the next wait-URL request moves a caller), and media comes from `inner` (the real adapter)."""
+
+    rest_ready = True
+
+    def __init__(self, inner):
+        self.inner = inner
+        self.placed: list[tuple[str, object]] = []
+        self.statuses: dict[str, str] = {}
+
+    def place_call(self, call) -> str | None:
+        call_sid = "CA" + secrets.token_hex(16)
+        self.placed.append((call_sid, call))
+        self.statuses[call_sid] = "queued"
+        return call_sid
+
+    def call_status(self, call_sid: str) -> str | None:
+        return self.statuses.get(call_sid)
+
+    def redirect(self, _call_sid: str, _url: str) -> bool:
+        return False  # the waiting caller's next wait-URL request takes it out of the queue
+
+    def update_recording(self, _call_sid: str, _status: str, _recording_sid: str = "") -> bool:
+        return False
+
+    def delete_recording(self, _recording_sid: str) -> bool:
+        return False
+
+    def download(self, url: str, tries: int = 1) -> bytes | None:
+        return self.inner.download(url, tries)
+
+    def fetch_media(self, url: str):
+        return self.inner.fetch_media(url)
+
+
 def in_process_overrides(settings, twilio=None) -> dict:
     """What an app the simulator drives in-process is built with (`create_app(settings, clock,
     **in_process_overrides(settings))`): recordings fetched from the simulator's shelf by their Twilio URL, other
     URLs by the outbound Twilio adapter (`twilio`, default the real one for `settings`), and no local copy kept
-    (the simulator's Twilio URLs name no real file)."""
+    (the simulator's Twilio URLs name no real file). The app places its calls (callbacks) on the simulator
+    (SimTwilio), which answers them (ivr/sim/callback.py)."""
     from ..outbound.twilio_rest import TwilioRest
 
     twilio = twilio if twilio is not None else TwilioRest.from_settings(settings)
-    return {"twilio": twilio, "recording_fetcher": ShelfFetcher(RecordingShelf(), twilio), "recording_store": None}
+    return {"twilio": SimTwilio(twilio), "recording_fetcher": ShelfFetcher(RecordingShelf(), twilio),
+            "recording_store": None}
 
 
 def shelf_of(app) -> RecordingShelf:

@@ -5,6 +5,10 @@ again and again until the server answers <Leave> (an agent was assigned, or the 
 then the Enqueue action is requested with QueueResult=leave. A <Dial> whose noun has a `url` is a
 call to an agent: a simulated agent (``--agent alice=billing:8,ko``) answers after its delay, hears the
 whisper (the noun's URL, requested on the agent's leg) and hangs up after its handle time.
+
+At a wait document's <Gather> (the callback offer) a scripted caller presses a key only when its next script
+item is `cb:KEY` (`cb:1`); the menu that follows is played inside the queue (its Gathers take the next script
+items) until it sends the caller back to holding, or the caller hangs up, waiting to be called back.
 """
 from __future__ import annotations
 
@@ -62,6 +66,15 @@ def wait_in_queue(call, enqueue: v.EnqueueVerb, url: str) -> Next | End:
         waited = round(call.elapsed_s - started)
         document = call._fetch(Next("POST", wait_url, _wait_params(queue_sid, waited)))
         outcome = _segment(call, document)
+        while isinstance(outcome, Next):  # the callback menu, played while the caller is still in the queue
+            step = call._play(call._fetch(outcome))
+            if isinstance(step, End):
+                waited = round(call.elapsed_s - started)
+                gone = "the caller hangs up to be called back" if call.asked_callback else "the caller hangs up"
+                call.transcript.add("queue", f"⇠ {gone} after {waited} s in the queue")
+                return Next(enqueue.method, action, {"QueueResult": "hangup", "QueueSid": queue_sid,
+                                                     "QueueTime": str(waited)}, then=End(gone))
+            outcome = "again" if _path(step.url) == _path(wait_url) else step
         waited = round(call.elapsed_s - started)
         if outcome == "leave":
             call.transcript.add("queue", f"⇠ leave the queue after {waited} s")
@@ -73,6 +86,10 @@ def wait_in_queue(call, enqueue: v.EnqueueVerb, url: str) -> Next | End:
             call.transcript.add("hangup", f"☎ caller hangs up after waiting {waited} s")
             return Next(enqueue.method, action, {"QueueResult": "hangup", "QueueSid": queue_sid, "QueueTime": str(waited)},
                         then=End("caller hung up in the queue"))
+
+
+def _path(url: str) -> str:
+    return url.split("?", 1)[0]
 
 
 def _wait_params(queue_sid: str, waited: int) -> dict:
@@ -89,10 +106,11 @@ def _spoken(call, verb, url: str) -> tuple[str, str] | None:
     return None
 
 
-def _segment(call, document: v.Document) -> str:
+def _segment(call, document: v.Document) -> str | Next:
     """Carry out one wait document: says, plays and pauses take time; <Leave> or <Hangup> end the wait. A
-    <Gather> (the callback offer) plays its prompts and waits its timeout: the simulated caller presses nothing
-    there, so the document goes on with the next verb, as Twilio does on no input without actionOnEmptyResult."""
+    <Gather> (the callback offer) plays its prompts; a caller whose script says `cb:KEY` presses KEY (the Gather's
+    action comes next); else it waits the timeout and the document goes on with the next verb, as Twilio does on
+    no input without actionOnEmptyResult."""
     for verb in document.verbs:
         if _heard(call, verb, document.url):
             continue
@@ -100,6 +118,13 @@ def _segment(call, document: v.Document) -> str:
             for prompt in verb.prompts:
                 if not _heard(call, prompt, document.url):
                     raise ProtocolError(f"<{type(prompt).__name__.removesuffix('Verb')}> is not allowed in a <Gather>")
+            keys = call.caller.hold_keys() if hasattr(call.caller, "hold_keys") else None
+            if keys:
+                call.asked_callback = True
+                call.transcript.add("keys", f"⌨ caller presses {keys} while waiting")
+                call.pass_time(0.5 * len(keys))
+                return Next(verb.method, call.addressing.resolve(verb.action or document.url, document.url),
+                            {"Digits": keys, "FinishedOnKey": ""})
             call.transcript.add("pause", f"⌨ no key pressed in {verb.timeout_s} s")
             call.pass_time(verb.timeout_s)
         elif isinstance(verb, v.LeaveVerb):
@@ -167,7 +192,8 @@ def _whisper(call, url: str, contact: str) -> None:
     document = v.parse(answer.body, url)
     spoken = (_spoken(call, verb, url) for verb in document.verbs)
     heard = " ".join(words[1] for words in spoken if words is not None)
-    call.transcript.add("whisper", f"🎧 {contact} hears: {heard}" if heard else f"🎧 {contact}: the caller is gone")
+    call.transcript.add("whisper", f"🎧 {contact} hears: {heard}" if heard else f"🎧 {contact}: the caller is gone",
+                        said=heard)
 
 
 def register_agents(transport, agents: tuple[SimAgent, ...], api_token: str = "") -> list[str]:

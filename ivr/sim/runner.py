@@ -34,7 +34,7 @@ class SimulatedCall:
     """One inbound call played against `transport` with keys from `caller`."""
 
     def __init__(self, transport: Transport, caller, options: CallOptions = CallOptions(), clock=None, on_entry=None,
-                 wait_for=None):
+                 wait_for=None, callbacks=None):
         self.transport, self.caller, self.options = transport, caller, options
         self.identity = CallIdentity.new(options.from_number, options.to_number, options.account_sid, options.call_sid)
         self.addressing = Addressing(transport.base_url, options.public_url)
@@ -46,6 +46,7 @@ class SimulatedCall:
         self.media = CallMedia(transport, recordings_port=options.recordings_port)
         self.upcoming, self.pending = None, NOT_ASKED
         self.wait_for = wait_for  # moves the server's clock (or sleeps) while the caller waits in a queue
+        self.callbacks, self.asked_callback = callbacks, False  # a CallbackPlayer answers the server's callback calls
 
     def pass_time(self, seconds: float) -> None:
         """Time the caller spends waiting or talking: counted, and passed on the server's clock when one is given."""
@@ -57,6 +58,7 @@ class SimulatedCall:
         try:
             end = self._converse()
             self._status_callback(end)
+            self._called_back()
         finally:
             self.media.close()
         return self._finish(end)
@@ -80,6 +82,19 @@ class SimulatedCall:
         except ProtocolError as exc:
             self._fail(exc)
             return End("protocol error")
+
+    def _called_back(self) -> None:
+        """The caller asked for a callback and hung up: the simulator answers the server's callback calls."""
+        if not self.asked_callback or self.result.error:
+            return
+        if self.callbacks is None:
+            self.transcript.add("callback", "☎ the caller waits to be called back (only the in-process app's "
+                                            "callbacks can be answered by the simulator)")
+            return
+        try:
+            self.callbacks.play(self)
+        except ProtocolError as exc:
+            self._fail(exc)
 
     def _fail(self, exc: ProtocolError) -> None:
         self.refused = self.refused or isinstance(exc, Forbidden)
@@ -337,10 +352,11 @@ def _ask(gather: v.GatherVerb) -> str:
 
 
 def run_call(transport: Transport, digits: list[str] | None = None, caller=None, options: CallOptions = CallOptions(),
-             clock=None, on_entry=None, wait_for=None) -> CallResult:
+             clock=None, on_entry=None, wait_for=None, callbacks=None) -> CallResult:
     """Play one call: keys from `caller`, or from the scripted `digits` (one item per Gather, "" = no input).
 
     `wait_for(seconds)` is called while the caller waits in a queue or talks to an agent (FakeClock.advance
-    for an in-process app, time.sleep for a real server)."""
+    for an in-process app, time.sleep for a real server); `callbacks` (a CallbackPlayer) answers the calls the
+    server places when the caller took a callback (`cb:1` in the queue's wait)."""
     caller = caller or ScriptedCaller(digits or [])
-    return SimulatedCall(transport, caller, options, clock, on_entry, wait_for).run()
+    return SimulatedCall(transport, caller, options, clock, on_entry, wait_for, callbacks).run()

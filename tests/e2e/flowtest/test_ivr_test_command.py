@@ -96,7 +96,7 @@ def test_a_case_that_checks_nothing_is_refused(flows, tmp_path):
     empty = write(tmp_path / "empty.yaml", "cases:\n  - name: nothing\n    press: ['1']\n")
     result = ivr_test("--flows", str(flows), str(empty))
     assert result.exit_code == 2
-    assert "a case needs something to check: hears, not_hears, ends_at, variables, voicemail_s or survey" \
+    assert "a case needs something to check: hears, not_hears, ends_at, variables, voicemail_s, survey or agent_hears" \
         in result.output
 
 
