@@ -37,7 +37,7 @@ def test_the_sample_flows_validate_cleanly():
 
 def test_errors_are_listed_with_line_numbers_and_fail(flows):
     main_yaml = flows / "main.yaml"
-    main_yaml.write_text(main_yaml.read_text().replace("2: {to: billing,", "2: {to: biling,"))
+    main_yaml.write_text(main_yaml.read_text().replace("2: {to: recording_notice,", "2: {to: biling,"))
     lines = main_yaml.read_text().splitlines()
     line = next(i for i, text in enumerate(lines, 1) if "{to: biling," in text)
     column = lines[line - 1].index("biling") + 1
@@ -84,7 +84,7 @@ def test_the_schema_rejects_an_unknown_node_kind():
 
 def test_each_problem_is_printed_once(flows):
     main_yaml = flows / "main.yaml"
-    main_yaml.write_text(main_yaml.read_text().replace("2: {to: billing,", "2: {to: biling,"))
+    main_yaml.write_text(main_yaml.read_text().replace("2: {to: recording_notice,", "2: {to: biling,"))
     # A real process: the catalog's log lines go to the terminal too, where a person would read them twice.
     done = subprocess.run([sys.executable, "-m", "ivr.cli", "validate", str(flows)], capture_output=True, text=True)
     assert (done.stdout + done.stderr).count("leads to 'biling', which is not defined") == 1
