@@ -48,10 +48,11 @@ def opening(choose: tuple, choose_exit: str = "1") -> tuple[Visit, ...]:
 
 
 def night(started_at: datetime) -> Call:
-    """A caller at night: the closed message, then hangs up at the voicemail beep after 4 s."""
+    """A caller at night: the closed menu, 2 (a message, not a callback) after 1 s, then hangs up at the voicemail
+    beep after 4 s."""
     return Call(started_at, (Visit("welcome", "next"), Visit("language", "next"),
                              Visit("choose_language/choose", "1", ((1, "1"),)), Visit("choose_language/done", "next"),
-                             Visit("office_hours", "closed"), Visit("after_hours", "next"),
+                             Visit("office_hours", "closed"), Visit("after_hours", "2", ((1, "2"),)),
                              Visit("voicemail", "hangup", ((4, HANG_UP),))))
 
 
