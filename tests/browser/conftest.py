@@ -57,9 +57,10 @@ def live_server(tmp_path_factory, request):
             print(f"--- gunicorn log ({server.log}) ---\n{server.log_text()[-4000:]}")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
-    """One headless Debian chromium for the whole run."""
+    """One headless Debian chromium per test module. Not per session: Playwright's sync API keeps an asyncio loop
+    running in the main thread while it is started, so every later test's asyncio.run() would fail."""
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:

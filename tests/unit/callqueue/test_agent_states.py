@@ -136,7 +136,7 @@ def test_a_caller_moves_through_the_queue(path, end):
     (["complete"], "call CA1 is waiting in queue billing, not answered"),
     (["offer", "overflow"], "call CA1 is offered in queue billing, not waiting"),
     (["abandon", "offer"], "call CA1 is abandoned in queue billing, not callback or waiting"),
-    (["offer", "answer", "abandon"], "call CA1 is answered in queue billing, not offered or waiting"),
+    (["offer", "answer", "abandon"], "call CA1 is answered in queue billing, not callback or offered or waiting"),
 ])
 def test_a_caller_cannot_skip_or_repeat_a_step(path, message):
     entry = caller("CA1")
