@@ -228,6 +228,10 @@ class SqliteWriterLock:
         # Within one process, writers first queue on this lock: flock() cannot tell two threads (or two
         # gevent greenlets, which share one OS thread and would deadlock on it) of one process apart.
         self.process_lock = threading.RLock()
+        # One open lock file per process, kept between transactions (opening and closing it each time was a
+        # tenth of a webhook's CPU). Only the holder of process_lock uses it. A handle inherited over fork
+        # shares its lock with the parent, so a child closes its copy and opens its own.
+        self._close_handle()
 
     def __call__(self) -> "SqliteWriterLock":
         return self
@@ -237,8 +241,7 @@ class SqliteWriterLock:
         depth = getattr(self.local, "depth", 0)
         if depth == 0:
             try:
-                self.local.handle = open(self.path, "a")
-                fcntl.flock(self.local.handle, fcntl.LOCK_EX)
+                fcntl.flock(self._handle(), fcntl.LOCK_EX)
             except BaseException:
                 self.process_lock.release()
                 raise
@@ -248,10 +251,24 @@ class SqliteWriterLock:
         self.local.depth -= 1
         try:
             if self.local.depth == 0:
-                fcntl.flock(self.local.handle, fcntl.LOCK_UN)
-                self.local.handle.close()
+                fcntl.flock(self.handle, fcntl.LOCK_UN)
         finally:
             self.process_lock.release()
+
+    def _handle(self):
+        """The process's lock file, reopened when it was removed (a lock on a removed file excludes nobody)."""
+        if self.handle is not None and os.fstat(self.handle.fileno()).st_nlink == 0:
+            self._close_handle()
+        if self.handle is None:
+            self.handle = open(self.path, "a")
+            self._closer = weakref.finalize(self, self.handle.close)  # closed with the lock, never left to GC
+        return self.handle
+
+    def _close_handle(self) -> None:
+        closer = getattr(self, "_closer", None)
+        if closer is not None:
+            closer()
+        self.handle, self._closer = None, None
 
 
 def writer_lock_for(engine: Engine) -> SqliteWriterLock | None:

@@ -34,9 +34,12 @@ class RecordingPolicy:
     def __init__(self, queue_config=lambda: None, rest=None):
         self.queue_config, self.rest = queue_config, rest  # () -> queues.yaml's config now; the outbound adapter
 
-    def plan(self, uow, call_sid: str, flow, after: str, instructions: list, now, started: bool = False):
-        """(instructions with recording added, the RecordingMove to make after the commit or None)."""
-        capture = uow.recordings.capture_of(call_sid)
+    def plan(self, uow, call_sid: str, flow, after: str, instructions: list, now, started: bool = False,
+             capturing: bool = True):
+        """(instructions with recording added, the RecordingMove to make after the commit or None).
+
+        `capturing` False: the call's row, read in this transaction, said no recording of ours runs (no lookup)."""
+        capture = uow.recordings.capture_of(call_sid) if capturing else None
         instructions, capture = self._recorded(uow, call_sid, flow, after, instructions, now, started, capture)
         return instructions, self._move(flow, after, instructions, capture, now)
 

@@ -5,13 +5,15 @@ from datetime import datetime
 
 from types import SimpleNamespace
 
-from sqlalchemy import bindparam, func, insert, select, update
+from sqlalchemy import bindparam, exists, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from callqueue.repository import SqlAlchemyQueueRepository
 from callqueue.views import SqlAlchemyQueueViews
 from recordings.repository import SqlAlchemyRecordingRepository
+from callqueue.tables import QueueEntryRow
+from recordings.tables import RecordingRow
 
 from .desk.repository import SqlAlchemyDeskViews
 from .flow.state import JournalEntry
@@ -23,7 +25,18 @@ SAVED = ("node", "language", "variables", "invalid_count", "no_input_count", "fl
          "status", "ended_at", "duration_seconds")
 # Prebuilt statements for the webhook path: one SELECT ... FOR UPDATE and one UPDATE per step, with no
 # ORM unit of work in between (it cost more than half of a step: docs/performance.md).
-LOAD = select(CALLS).where(CALLS.c.call_sid == bindparam("sid"))
+RECORDINGS = RecordingRow.__table__
+# Whether the server's whole-call recording of this call runs (or is paused), read with the row in the same
+# statement: the recording policy looks the recording up only then, instead of one more query every step.
+CAPTURING = (exists().where(RECORDINGS.c.call_sid == CALLS.c.call_sid, RECORDINGS.c.kind == "call",
+                            RECORDINGS.c.capture.in_(("recording", "paused")))
+             .correlate(CALLS).label("capturing"))
+# Whether the call ever waited in a queue: its final status callback settles the queue entry only then.
+QUEUED = (exists().where(QueueEntryRow.__table__.c.call_sid == CALLS.c.call_sid).correlate(CALLS).label("queued"))
+LOAD = select(CALLS, CAPTURING, QUEUED).where(CALLS.c.call_sid == bindparam("sid"))
+EVENTS = CallEventRow.__table__
+# The event rows of a step: one Core INSERT on the table (the ORM's bulk insert path cost twice as much).
+LOG = EVENTS.insert()
 LOAD_LOCKED = LOAD.with_for_update()
 # Where `save` notes a call whose status it changed: ivr.live's capture writes the board's event before commit.
 CALL_STATUS_CHANGES = "ivr.call_status_changes"
@@ -68,7 +81,7 @@ class SqlAlchemyCallRepository:
             self.session.flush()
         values = [dict(call_id=row.id, at=e.at, kind=e.kind, node=e.node, flow_version=row.flow_version,
                        detail=e.detail) for e in entries]
-        self.session.execute(insert(CallEventRow), values)
+        self.session.execute(LOG, values)
 
     def recent(self, limit: int, offset: int = 0, status: str | None = None) -> list[CallRow]:
         query = select(CallRow).order_by(CallRow.started_at.desc(), CallRow.id.desc())

@@ -149,8 +149,8 @@ class CallService:
             uow.calls.save(row)
             uow.calls.log(row, [JournalEntry(now, "status", row.node, {"status": info.status, **detail})])
             uow.commit()
-        if info.status in TERMINAL_STATUSES and self.queues is not None:
-            self.queues.call_ended(info.call_sid)
+        if info.status in TERMINAL_STATUSES and self.queues is not None and getattr(row, "queued", True):
+            self.queues.call_ended(info.call_sid)  # a call that never waited in a queue has no entry to settle
         return True
 
     def listening(self, call_sid: str, at_node: str | None) -> Listen | None:
@@ -206,7 +206,9 @@ class CallService:
     def _recorded(self, uow, row: CallRow, flow, instructions: list, node: str, now, started: bool = False):
         if self._recording is None:
             return instructions, None
-        return self._recording.plan(uow, row.call_sid, flow, node, instructions, now, started)
+        # a call row read by the webhook path knows whether our recording runs; a new call's has none yet
+        capturing = getattr(row, "capturing", not started)
+        return self._recording.plan(uow, row.call_sid, flow, node, instructions, now, started, capturing)
 
     # -- inside a unit of work -------------------------------------------------
     def _start(self, uow: SqlAlchemyUnitOfWork, info: CallInfo) -> Reply:
