@@ -1,9 +1,7 @@
 """Twilio Media Streams at /voice/stream: hear a listening menu's answer live, keep it for the webhook after it.
 
-Twilio opens one WebSocket per <Connect><Stream> (each served on its own thread, or greenlet under gevent; the
-model is shared). Every call on the stream's recogniser goes through its StreamDecoder: in order, one at a time,
-and under gevent workers in a real thread, so decoding never holds the worker's other webhooks and streams. The
-first final transcript or key ends the stream: the result is stored on the call, the socket closed, and Twilio
+Twilio opens one WebSocket per <Connect><Stream> (each served on its own thread or greenlet; the model is shared;
+under gevent the recogniser's calls go to a real thread through the stream's StreamDecoder). The first final transcript or key ends the stream: the result is stored on the call, the socket closed, and Twilio
 carries on with the <Redirect> after <Connect>, whose webhook takes the result. Frames we cannot read are
 logged and skipped: a bad frame never ends a call. When the <Stream> names a `prompt`, the stream plays the menu's
 prompt itself and the caller may interrupt it by voice or key (barge_in.py); listening starts then, or when the
@@ -280,10 +278,9 @@ class StreamListener:
             self.redirector.redirect(self.call_sid, f"{action_url(SPEECH_PATH, self.node or '')}&via=stream")
 
     def _safely(self, work):
-        """The recogniser's answer through the stream's decoder; None when it fails. Audio it cannot take is
-        skipped as a bad frame is; any other fault (vosk raises a bare Exception) leaves the recogniser in an
-        unknown state, so the stream ends with no answer: the webhook after it finds nothing and the menu hears
-        NoInput, its retry, as for silence."""
+        """The recogniser's answer, through the stream's decoder; None when it fails. Audio it cannot take is
+        skipped as a bad frame is; any other fault (vosk raises a bare Exception) ends the stream with no answer:
+        the menu hears NoInput (its retry), as for silence."""
         try:
             return self.decoder.run(work)
         except (SpeechError, ValueError) as exc:
