@@ -19,6 +19,7 @@ from speech.silence import recording_cut_off
 from .flow.events import SpeechHeard
 from .flow.instructions import Listen
 from .observability import metrics
+from .speech_threads import off_the_event_loop
 
 log = logging.getLogger(__name__)
 SPEECH_RATE_WPM = 175  # espeak-ng words per minute for prompts
@@ -107,22 +108,6 @@ class SpeechService:
         if key not in self._warned and len(self._warned) < MAX_WARNINGS:
             self._warned.add(key)
             log.warning(message)
-
-
-def off_the_event_loop(work):
-    """Run CPU-heavy native work (vosk decoding a recording) where it cannot stall other callers.
-
-    Under gevent workers (the production server) every request of a worker shares one event loop: decoding
-    a 6 s recording (~0.1-0.2 s of CPU) would hold every other webhook of that worker. vosk's C calls
-    release the GIL, so a real thread of gevent's pool runs it while the loop serves the rest. Elsewhere
-    (threads, the test client) the work simply runs here."""
-    try:
-        from gevent import get_hub, monkey
-    except ImportError:
-        return work()
-    if not monkey.is_module_patched("threading"):
-        return work()
-    return get_hub().threadpool.apply(work)
 
 
 @metrics.counts_recognitions

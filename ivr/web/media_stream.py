@@ -1,7 +1,7 @@
 """Twilio Media Streams at /voice/stream: hear a listening menu's answer live, keep it for the webhook after it.
 
-Twilio opens one WebSocket per <Connect><Stream> (each served on its own thread; the model is shared). The
-first final transcript or key ends the stream: the result is stored on the call, the socket closed, and Twilio
+Twilio opens one WebSocket per <Connect><Stream> (each served on its own thread or greenlet; the model is shared;
+under gevent the recogniser's calls go to a real thread through the stream's StreamDecoder). The first final transcript or key ends the stream: the result is stored on the call, the socket closed, and Twilio
 carries on with the <Redirect> after <Connect>, whose webhook takes the result. Frames we cannot read are
 logged and skipped: a bad frame never ends a call. When the <Stream> names a `prompt`, the stream plays the menu's
 prompt itself and the caller may interrupt it by voice or key (barge_in.py); listening starts then, or when the
@@ -25,6 +25,7 @@ from speech import SpeechError, Transcript
 
 from ..flow.events import DigitsEntered
 from ..speech_service import heard
+from ..speech_threads import StreamDecoder
 from .signature import SignatureChecker
 from ..secret_key import derived, server_secret
 from .barge_in import PromptPlayback, PromptUnavailable, prompt_audio
@@ -89,7 +90,7 @@ def _shown(url: str) -> str:
 def media_stream(ws, token):
     services = current_app.extensions["ivr"]
     listener = StreamListener(services.calls, services.speech, current_app.extensions.get("media_stream"), g.stream_grant,
-                              send=ws.send)
+                              send=ws.send, decoder=StreamDecoder.for_this_server())
     try:
         while not listener.over:
             message = _next_message(ws)
@@ -140,8 +141,9 @@ def close_at_once(ws, reason: int | None = None) -> None:
 class StreamListener:
     """One media stream: Twilio's messages in, at most one answer stored on the call."""
 
-    def __init__(self, calls, speech, redirector=None, grant=None, send=None):
+    def __init__(self, calls, speech, redirector=None, grant=None, send=None, decoder: StreamDecoder | None = None):
         self.calls, self.speech, self.redirector, self.grant, self.send = calls, speech, redirector, grant, send
+        self.decoder = decoder or StreamDecoder()
         self.refused = False
         self.call_sid: str | None = None
         self.node: str | None = None
@@ -190,7 +192,7 @@ class StreamListener:
         self._open = lambda: recognizer.open_stream(grammar)
         self.prompt = self._playback(params.get("prompt"), str(message.get("streamSid") or start.get("streamSid") or ""))
         if self.prompt is None:
-            self.stream = self._open()  # listening starts now: no prompt of ours, or it cannot be played
+            self._listen()  # listening starts now: no prompt of ours, or it cannot be played
 
     def _playback(self, names, stream_sid: str) -> PromptPlayback | None:
         if not names or self.send is None or self.speech.cache is None:
@@ -225,7 +227,7 @@ class StreamListener:
         if self.stream is not None:
             return self._feed(frame)
         if self.prompt.caller_audio(frame, self.frames_in):  # the caller speaks over the prompt: clear was sent
-            self.stream = self._open()
+            self._listen()
             for heard_frame in list(self.prompt.preroll):  # their words from the start, this frame included
                 if not self.over:
                     self._feed(heard_frame)
@@ -234,7 +236,13 @@ class StreamListener:
     def _mark(self, message: dict) -> None:
         name = (message.get("mark") or {}).get("name") if isinstance(message.get("mark"), dict) else None
         if self.prompt is not None and self.stream is None and self.prompt.marked(str(name)):
-            self.stream = self._open()  # the prompt has played to its end: the menu listens as it always did
+            self._listen()  # the prompt has played to its end: the menu listens as it always did
+
+    def _listen(self) -> None:
+        """Make the stream's recogniser (its grammar is compiled then); one that cannot be made ends the stream."""
+        self.stream = self._safely(self._open)
+        if self.stream is None:
+            self.over = True
 
     def _feed(self, frame: bytes) -> None:
         update = self._safely(lambda: self.stream.feed_ulaw(frame))
@@ -270,10 +278,17 @@ class StreamListener:
             self.redirector.redirect(self.call_sid, f"{action_url(SPEECH_PATH, self.node or '')}&via=stream")
 
     def _safely(self, work):
+        """The recogniser's answer, through the stream's decoder; None when it fails. Audio it cannot take is
+        skipped as a bad frame is; any other fault (vosk raises a bare Exception) ends the stream with no answer:
+        the menu hears NoInput (its retry), as for silence."""
         try:
-            return work()
+            return self.decoder.run(work)
         except (SpeechError, ValueError) as exc:
             log.warning("media stream of call %s: recognition failed: %s", self.call_sid, exc)
+            return None
+        except Exception:  # noqa: BLE001 - logged with its traceback; the call goes on to the menu's retry
+            log.exception("media stream of call %s: the recogniser failed; the stream ends with no answer", self.call_sid)
+            self.over = True
             return None
 
     def _bad(self, what: str, message) -> None:
