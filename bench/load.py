@@ -110,6 +110,8 @@ async def ramp(args, target: Target, agents: dict[str, Agent], server_pids: list
             after, ended = Reading.now(server_pids), time.monotonic()
             report = StepReport.of(callers, tally.samples, begun, ended, after.minus(before), load_average())
             print(report.line(), flush=True)
+            if report.ran_out():
+                print(f"#   {callers} callers missed p99 < 100 ms / 0 errors; ran out: {report.ran_out()}", flush=True)
             reports.append(report)
         stop.set()  # callers finish the call they are in, so the database can be checked afterwards
         await asyncio.wait(tasks, timeout=120)

@@ -17,6 +17,11 @@ def percentile(sorted_values: list[float], share: float) -> float:
     return sorted_values[index]
 
 
+GOAL_P99_MS = 100.0            # issue 14's goal for a step: p99 under 100 ms with no error
+CPU_SPENT = 0.9                # share of all cores busy from which the machine's CPU counts as spent
+GENERATOR_SATURATED_PCT = 90.0  # the asyncio generator runs on one core
+
+
 @dataclass(frozen=True)
 class StepReport:
     """One step: CPU shares are in % of one core (the machine has os.cpu_count() cores)."""
@@ -56,7 +61,25 @@ class StepReport:
                 f"{self.other_cpu_pct:>6.0f}% {self.load_1m:>6.2f}")
 
     def as_dict(self) -> dict:
-        return asdict(self)
+        return asdict(self) | {"ran_out": self.ran_out()}
+
+    def ran_out(self, goal_p99_ms: float = GOAL_P99_MS, cores: int | None = None) -> str:
+        """Which resource ran out when the step missed the goal (p99 under `goal_p99_ms`, no errors); "" when met.
+
+        The machine's CPU is spent when the server, the generator, PostgreSQL and everything else together use
+        nearly every core; the generator alone near one core means the figures are the generator's. Otherwise the
+        server waited on something that is not CPU (a lock, the database, its own workers)."""
+        if self.errors == 0 and self.p99_ms < goal_p99_ms:
+            return ""
+        capacity = 100.0 * (cores or os.cpu_count() or 1)
+        busy = self.server_cpu_pct + self.generator_cpu_pct + self.postgres_cpu_pct + self.other_cpu_pct
+        if self.generator_cpu_pct >= GENERATOR_SATURATED_PCT:
+            return f"the load generator ({self.generator_cpu_pct:.0f}% of a core): not the server's figure"
+        if busy >= CPU_SPENT * capacity:
+            others = self.generator_cpu_pct + self.postgres_cpu_pct + self.other_cpu_pct
+            return (f"CPU: {busy:.0f}% of {capacity:.0f}% busy (server {self.server_cpu_pct:.0f}%, "
+                    f"generator + postgres + other {others:.0f}%)")
+        return f"not CPU ({busy:.0f}% of {capacity:.0f}% busy): the server waited (locks, database, workers)"
 
 
 def commit() -> str:
