@@ -123,6 +123,7 @@ class Settings:
     secret_key_file: Path = PROJECT_ROOT / "instance" / "secret_key"  # made (0600) when IVR_SERVER_SECRET is unset
     prompt_render_timeout_s: float = 3.0  # longer than this, a prompt is spoken by <Say> instead
     webhook_budget_s: float = 8.0       # past this a webhook answers the fallback (Twilio gives up at 15 s)
+    webhook_concurrency: int = 32       # webhooks one process runs at once; the others wait in turn (budget.py)
     db_connect_timeout_s: float = 3.0
     db_statement_timeout_s: float = 5.0
     db_lock_timeout_s: float = 3.0
@@ -176,6 +177,7 @@ class Settings:
             secret_key_file=Path(env.get("IVR_SERVER_SECRET_FILE") or PROJECT_ROOT / "instance" / "secret_key"),
             prompt_render_timeout_s=_seconds(env, "PROMPT_RENDER_TIMEOUT_S", 3.0),
             webhook_budget_s=_number(env, "WEBHOOK_BUDGET_S", 8.0, 1.0, 14.0),
+            webhook_concurrency=int(_number(env, "WEBHOOK_CONCURRENCY", 32, 1, 10_000)),
             db_connect_timeout_s=_number(env, "DB_CONNECT_TIMEOUT_S", 3.0, 1.0, 60.0),
             db_statement_timeout_s=_number(env, "DB_STATEMENT_TIMEOUT_S", 5.0, 0.0, 3600.0),
             db_lock_timeout_s=_number(env, "DB_LOCK_TIMEOUT_S", 3.0, 0.0, 3600.0),

@@ -54,7 +54,8 @@ def create_app(settings: Settings | None = None, clock=None, twilio=None, **over
     assets.init_app(app)
     if settings.demo_endpoints:
         app.register_blueprint(demo.bp)
-    app.wsgi_app = RequestBounds(app.wsgi_app, settings.max_body_bytes, settings.webhook_budget_s, _late_answers(settings))
+    app.wsgi_app = RequestBounds(app.wsgi_app, settings.max_body_bytes, settings.webhook_budget_s, _late_answers(settings),
+                                 settings.webhook_concurrency)
     _warn_development(settings)
     # Nothing opened here may serve a request after a fork (gunicorn --preload): give the pool's connections
     # back now; each process opens its own on first use (ivr.db also drops inherited ones in a forked child).

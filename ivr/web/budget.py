@@ -5,13 +5,20 @@ Twilio waits 15 s for a webhook, then plays its own error and drops the call. A 
 than refusing) can stall a request for longer than any single timeout admits, so the webhook runs on its own
 thread (a greenlet under gevent) and the caller hears our fallback when the budget runs out; the late work is
 left to finish or fail against its own database timeouts.
+
+At most `concurrency` webhooks of a process run at once; the others wait their turn in arrival order, inside the
+same budget. Under overload a gevent worker would otherwise start every webhook it accepted and share the CPU
+among hundreds of them: each one slow, all holding database connections, the pool's timeout turning them into
+fallbacks. A webhook whose budget ran out while it waited is never run (its caller already has the fallback).
 """
 from __future__ import annotations
 
 import io
 import logging
+import os
 import sys
 import threading
+import time
 from dataclasses import dataclass
 from typing import Callable
 from urllib.parse import parse_qs
@@ -39,8 +46,11 @@ def text_answer(status: str, body: str, mimetype: str) -> Answer:
 class RequestBounds:
     """WSGI middleware: refuse oversized bodies with 413; answer `late(path)` for budgeted paths that overrun."""
 
-    def __init__(self, app, max_body_bytes: int, budget_s: float, late: Callable[[str], Answer | None]):
+    def __init__(self, app, max_body_bytes: int, budget_s: float, late: Callable[[str], Answer | None],
+                 concurrency: int = 32):
         self.app, self.max_body_bytes, self.budget_s, self.late = app, max_body_bytes, budget_s, late
+        self.concurrency = concurrency
+        self._gate, self._gate_pid = None, None  # made in the process that serves (after gunicorn's fork)
 
     def __call__(self, environ, start_response):
         declared = _content_length(environ)
@@ -63,27 +73,51 @@ class RequestBounds:
         return text_answer("413 Request Entity Too Large", "request body too large\n", "text/plain").send(start_response)
 
     def _within_budget(self, environ, path: str, fallback: Answer, body: bytes) -> Answer:
-        run = _Run(self.app, environ)
+        run = _Run(self.app, environ, self.gate(), time.monotonic() + self.budget_s)
         _start(run)
         if run.done.wait(self.budget_s) and run.answer is not None:
             return run.answer
-        if run.done.is_set():
+        if run.done.is_set() and not run.turned_away:
             return fallback  # the app itself failed outside its error handlers (already logged)
-        log.error("%s %s took longer than the %.1f s budget (CallSid=%s); answering the fallback",
-                  environ.get("REQUEST_METHOD"), path, self.budget_s, _call_sid(environ, body))
+        run.abandoned = True
+        waited = "waiting for its turn" if not run.began else "running"
+        log.error("%s %s took longer than the %.1f s budget %s (CallSid=%s; %d webhooks at once at most); answering "
+                  "the fallback", environ.get("REQUEST_METHOD"), path, self.budget_s, waited, _call_sid(environ, body),
+                  self.concurrency)
         return fallback
+
+    def gate(self):
+        """This process's semaphore of `concurrency` turns (gevent's when gevent patched threading)."""
+        if self._gate_pid != os.getpid():
+            self._gate, self._gate_pid = threading.BoundedSemaphore(self.concurrency), os.getpid()
+        return self._gate
 
 
 class _Run:
-    """One request through the app on its own thread, its whole answer collected."""
+    """One request through the app on its own thread once the gate gives it a turn, its whole answer collected."""
 
-    def __init__(self, app, environ):
-        self.app, self.environ = app, environ
+    def __init__(self, app, environ, gate, deadline: float):
+        self.app, self.environ, self.gate, self.deadline = app, environ, gate, deadline
         self.answer: Answer | None = None
         self.done = threading.Event()
         self.started: list = []
+        self.began = self.turned_away = self.abandoned = False
 
     def __call__(self) -> None:
+        acquired = self.gate.acquire(timeout=max(0.0, self.deadline - time.monotonic()))
+        if not acquired or self.abandoned:
+            if acquired:
+                self.gate.release()
+            self.turned_away = True
+            self.done.set()
+            return
+        try:
+            self.began = True
+            self._serve()
+        finally:
+            self.gate.release()
+
+    def _serve(self) -> None:
         chunks: list[bytes] = []
 
         def start_response(status, headers, exc_info=None):

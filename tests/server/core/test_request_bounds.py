@@ -84,3 +84,81 @@ def test_the_app_refuses_a_big_unsigned_webhook_with_413_and_never_parses_it(app
     response = client.post("/voice", data={**twilio_params(new_call_sid()), "Junk": big})
     assert response.status_code == 413
     assert client.get("/api/calls", headers={"Authorization": "Bearer api-token"}).get_json()["calls"] == []
+
+
+def gated(app, budget_s: float, concurrency: int):
+    return RequestBounds(app, max_body_bytes=1000, budget_s=budget_s, concurrency=concurrency,
+                         late=lambda path: LATE if path.startswith("/voice") else None)
+
+
+def test_webhooks_past_the_concurrency_wait_their_turn_in_arrival_order():
+    order, inside, most = [], [0], [0]
+    lock = threading.Lock()
+
+    def app(environ, start_response):
+        with lock:
+            inside[0] += 1
+            most[0] = max(most[0], inside[0])
+            order.append(environ["QUERY_STRING"])
+        time.sleep(0.2)
+        with lock:
+            inside[0] -= 1
+        return echo(environ, start_response)
+
+    bounds = gated(app, budget_s=5.0, concurrency=2)
+    threads = []
+    for i in range(6):
+        thread = threading.Thread(target=call, args=(bounds, "/voice"), kwargs={"QUERY_STRING": str(i)})
+        thread.start()
+        threads.append(thread)
+        time.sleep(0.03)  # arrive one after another; all have come before the first turn is given back
+    for thread in threads:
+        thread.join(10)
+
+    assert most[0] == 2
+    assert sorted(order) == [str(i) for i in range(6)]
+    assert order[2:] == ["2", "3", "4", "5"]  # those who waited got their turns in the order they came
+
+
+def test_a_webhook_whose_budget_ran_out_while_waiting_answers_the_fallback_and_never_runs(caplog):
+    release, ran = threading.Event(), []
+
+    def app(environ, start_response):
+        ran.append(environ["QUERY_STRING"])
+        if environ["QUERY_STRING"] == "first":
+            release.wait(5)
+        return echo(environ, start_response)
+
+    bounds = gated(app, budget_s=0.3, concurrency=1)
+    first = threading.Thread(target=call, args=(bounds, "/voice"), kwargs={"QUERY_STRING": "first"})
+    first.start()
+    time.sleep(0.05)
+
+    status, _, body = call(bounds, "/voice", b"CallSid=CA1", QUERY_STRING="second")
+    release.set()
+    first.join(5)
+    time.sleep(0.1)
+
+    assert status == "200 OK" and body == LATE.body
+    assert ran == ["first"]  # the second never reached the app, even after the first let go
+    assert "waiting for its turn" in caplog.text and "CallSid=CA1" in caplog.text
+    # the turn the first held is free again: a third webhook runs at once
+    assert call(bounds, "/voice", b"x", QUERY_STRING="third")[2] == b"x"
+
+
+def test_pages_and_the_api_are_not_gated():
+    hold = threading.Event()
+
+    def app(environ, start_response):
+        if environ["PATH_INFO"] == "/voice":
+            hold.wait(5)
+        return echo(environ, start_response)
+
+    bounds = gated(app, budget_s=2.0, concurrency=1)
+    busy = threading.Thread(target=call, args=(bounds, "/voice"))
+    busy.start()
+    time.sleep(0.05)
+
+    assert call(bounds, "/api/calls", b"ok")[2] == b"ok"
+    hold.set()
+    busy.join(5)
