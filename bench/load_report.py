@@ -93,7 +93,9 @@ def commit() -> str:
 def header(args, servers) -> str:
     cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
                 if line.startswith("model name")), platform.processor())
-    target = args.url or f"{len(servers)} x gunicorn (gunicorn.conf.py, {args.workers} workers) on {args.database}"
+    extra = " ".join(f"{k}={v}" for k, v in sorted(getattr(args, "extra_env", {}).items()))
+    target = args.url or (f"{len(servers)} x gunicorn (gunicorn.conf.py, {args.workers} workers"
+                          f"{', ' + extra if extra else ''}) on {args.database}")
     return "\n".join([
         f"# machine: {os.cpu_count()} cores, {cpu}; Python {platform.python_version()}; commit {commit()}",
         f"# target: {target}; mix {args.mix}; think {args.think_s[0]:g}-{args.think_s[1]:g} s; "
