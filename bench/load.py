@@ -35,6 +35,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import aiohttp  # noqa: E402
 
 import load_checks  # noqa: E402
+import load_profile  # noqa: E402
 import load_server  # noqa: E402
 from load_caller import MENU_SCRIPT, QUEUE_SCRIPT, Agent, Caller, Tally, Target  # noqa: E402
 from load_machine import Reading, load_average  # noqa: E402
@@ -62,6 +63,8 @@ def arguments(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--env", action="append", default=[], help="extra server setting KEY=VALUE (repeatable)")
     parser.add_argument("--json", help="also write the figures to this JSON file")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--profile", help="record the last step's measured window with py-spy into this file "
+                                          "(raw stacks) and print where the server's time went")
     args = parser.parse_args(argv)
     try:
         args.steps = [int(n) for n in args.ramp.split(",") if n.strip()]
@@ -73,6 +76,8 @@ def arguments(argv: list[str] | None = None) -> argparse.Namespace:
         parser.error("--ramp needs callers >= 1 per step and --think MIN,MAX with MIN <= MAX")
     if args.servers == 2 and (args.url or args.database != "postgresql"):
         parser.error("--servers 2 starts two servers on one PostgreSQL: use --database postgresql, not --url")
+    if args.profile and (args.url or not load_profile.py_spy()):
+        parser.error("--profile needs py-spy installed (pip install py-spy) and a server this benchmark starts")
     return args
 
 
@@ -106,12 +111,19 @@ async def ramp(args, target: Target, agents: dict[str, Agent], server_pids: list
                 tasks.append(asyncio.create_task(caller.run(stop, rng.uniform(0, args.think_s[1]))))
             await asyncio.sleep(args.settle)
             before, begun = Reading.now(server_pids), time.monotonic()
-            await asyncio.sleep(max(1.0, args.hold - args.settle))
+            measured_s = max(1.0, args.hold - args.settle)
+            recording = (load_profile.Recording(load_profile.py_spy(), server_pids[0], measured_s, Path(args.profile))
+                         if args.profile and callers == args.steps[-1] else None)
+            await asyncio.sleep(measured_s)
             after, ended = Reading.now(server_pids), time.monotonic()
             report = StepReport.of(callers, tally.samples, begun, ended, after.minus(before), load_average())
             print(report.line(), flush=True)
             if report.ran_out():
                 print(f"#   {callers} callers missed p99 < 100 ms / 0 errors; ran out: {report.ran_out()}", flush=True)
+            if recording is not None:
+                problem = await asyncio.to_thread(recording.finish)
+                lines = [problem] if problem else load_profile.summary(Path(args.profile).read_text())
+                print("\n".join(f"# profile: {line}" for line in lines), flush=True)
             reports.append(report)
         stop.set()  # callers finish the call they are in, so the database can be checked afterwards
         await asyncio.wait(tasks, timeout=120)

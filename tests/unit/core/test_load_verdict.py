@@ -36,3 +36,18 @@ def test_a_generator_near_one_core_is_named_before_the_server():
     saturated = replace(MET, p99_ms=900.0, generator_cpu_pct=97.0, server_cpu_pct=90.0)
 
     assert saturated.ran_out(cores=2).startswith("the load generator (97% of a core)")
+
+
+def test_the_profile_summary_gives_inclusive_and_own_shares_of_the_project_frames():
+    from load_profile import summary
+
+    raw = ("process 1;Flask.wsgi_app (flask/app.py:10);step (ivr/flow/engine.py:5) 3\n"
+           "process 1;Flask.wsgi_app (flask/app.py:10) 1\n"
+           "process 1;Hub.run (gevent/hub.py:1) 4\n")
+
+    lines = summary(raw)
+
+    assert lines[0].endswith("(8 samples)")
+    assert " 50.0%  12.5%  Flask.wsgi_app (flask/app.py)" in lines
+    assert " 37.5%  37.5%  step (ivr/flow/engine.py)" in lines
+    assert not any("gevent/hub.py" in line for line in lines)  # only the project's and its main libraries' frames
