@@ -24,6 +24,8 @@ from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.pool import StaticPool
 
+from .speech_threads import native_threads
+
 log = logging.getLogger(__name__)
 MIGRATIONS = Path(__file__).parent / "migrations"
 PG_MIGRATION_LOCK = 0x1D5_0001  # advisory lock id: one process upgrades at a time
@@ -241,7 +243,7 @@ class SqliteWriterLock:
         depth = getattr(self.local, "depth", 0)
         if depth == 0:
             try:
-                fcntl.flock(self._handle(), fcntl.LOCK_EX)
+                self._lock_file()
             except BaseException:
                 self.process_lock.release()
                 raise
@@ -254,6 +256,31 @@ class SqliteWriterLock:
                 fcntl.flock(self.handle, fcntl.LOCK_UN)
         finally:
             self.process_lock.release()
+
+    def _lock_file(self) -> None:
+        """Take the lock file. Under gevent a lock another process holds is waited for on a real thread of the
+        hub's pool: a blocking flock() on the event loop stopped the whole worker (every other request of it,
+        even those with no database work left) until the other process committed."""
+        handle = self._handle()
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return
+        except BlockingIOError:
+            pass
+        pool = native_threads()
+        if pool is None:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            return
+        waiting = pool.spawn(fcntl.flock, handle, fcntl.LOCK_EX)
+        try:
+            waiting.get()
+        except BaseException:
+            # Interrupted while the thread still waits: the lock it may yet get must not stay held. The handle
+            # leaves this object and is closed (dropping any lock) once the thread is done with it.
+            self._closer.detach()
+            self.handle, self._closer = None, None
+            waiting.rawlink(lambda _done: handle.close())
+            raise
 
     def _handle(self):
         """The process's lock file, reopened when it was removed (a lock on a removed file excludes nobody)."""
