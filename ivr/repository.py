@@ -5,7 +5,7 @@ from datetime import datetime
 
 from types import SimpleNamespace
 
-from sqlalchemy import bindparam, exists, func, select, update
+from sqlalchemy import bindparam, exists, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
@@ -29,7 +29,7 @@ RECORDINGS = RecordingRow.__table__
 # Whether the server's whole-call recording of this call runs (or is paused), read with the row in the same
 # statement: the recording policy looks the recording up only then, instead of one more query every step.
 CAPTURING = (exists().where(RECORDINGS.c.call_sid == CALLS.c.call_sid, RECORDINGS.c.kind == "call",
-                            RECORDINGS.c.capture.in_(("recording", "paused")))
+                            or_(RECORDINGS.c.capture == "recording", RECORDINGS.c.capture == "paused"))
              .correlate(CALLS).label("capturing"))
 # Whether the call ever waited in a queue: its final status callback settles the queue entry only then.
 QUEUED = (exists().where(QueueEntryRow.__table__.c.call_sid == CALLS.c.call_sid).correlate(CALLS).label("queued"))
