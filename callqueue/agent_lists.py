@@ -1,11 +1,14 @@
 """The available agents kept in the database by skill and strategy order, and read lazily by routing.
 
 `routing_agents` holds one row per skill of every available agent (and one under "" for any skill)
-with each strategy's sort key; the repository rewrites an agent's rows in the same transaction as
-every save of that agent (`relist`). `ListedAgents` gives `route` what the in-memory AgentIndex
-gives it (counts per skill, agents in a strategy's order), but reads each list from the database a
-page at a time, locking the agents it reads (FOR UPDATE SKIP LOCKED on PostgreSQL), so a decision
-reads the few top candidates instead of every available agent, and chooses exactly as on the index.
+with each strategy's sort key and the agent's skills; the repository rewrites an agent's rows in the
+same transaction as every save of that agent (`relist`). `ListedAgents` gives `route` what the
+in-memory AgentIndex gives it (counts per skill, agents in a strategy's order), but reads each list
+from the database a page at a time, one index range per page, so a decision reads the few top
+candidates instead of every available agent, and chooses exactly as on the index. A list row holds
+all routing compares, so the agents merely looked at are neither read from `agents` nor locked; the
+agents chosen are (`claim`, FOR UPDATE SKIP LOCKED on PostgreSQL), and one another transaction holds
+or changed since it was read is refused: the caller decides again without it, as if never listed.
 """
 from __future__ import annotations
 
@@ -36,7 +39,7 @@ def listed(agent: Agent) -> list[dict]:
     if agent.status is not AgentStatus.AVAILABLE:
         return []
     common = {"agent_id": agent.id, "idle_at": agent.idle_since or EPOCH, "calls_today": agent.calls_today,
-              "assigned_at": agent.last_assigned_at or EPOCH}
+              "assigned_at": agent.last_assigned_at or EPOCH, "skills": dict(agent.skills)}
     return [{**common, "skill": skill, "rank": -level} for skill, level in [(ANY_SKILL, 0), *agent.skills.items()]]
 
 
@@ -67,7 +70,9 @@ class ListedAgents:
     def __init__(self, session: Session):
         self.session = session
         self._counts: dict[str, int] = {}
-        self._agents: dict[str, Agent] = {}
+        self._agents: dict[str, Agent] = {}  # as listed when last read
+        self._claimed: dict[str, Agent] = {}  # as locked
+        self._rows: dict[str, AgentRow] = {}  # the locked rows, held so the session's (weak) identity map keeps them
         self._gone: set[str] = set()
 
     def count(self, skill: str = ANY_SKILL) -> int:
@@ -82,19 +87,26 @@ class ListedAgents:
         columns, after, size = KEYS[order], None, FIRST_PAGE
         while True:
             page = self._page(skill, columns, after, size)
-            for agent, _key in page:
-                if agent.id not in self._gone:
-                    yield agent
+            yield from (agent for agent, _key in page if agent.id not in self._gone)
             if len(page) < size:
                 return
             after, size = page[-1][1], min(size * 4, LAST_PAGE)
 
     def get(self, agent_id: str) -> Agent | None:
-        """An agent this view has read."""
-        return self._agents.get(agent_id)
+        """An agent this view has read: as locked once claimed, else as listed (skills and sort keys only)."""
+        return self._claimed.get(agent_id) or self._agents.get(agent_id)
+
+    def claim(self, agent_ids: list[str]) -> list[str]:
+        """Lock the agents a decision chose; returns those refused, now removed: held by another transaction
+        (SKIP LOCKED), or no longer listed as they were read. The caller decides again without them."""
+        self._claimed.update(self._lock(agent_ids))
+        refused = [agent_id for agent_id in agent_ids if not self._as_read(agent_id)]
+        for agent_id in refused:
+            self.remove(agent_id)
+        return refused
 
     def remove(self, agent_id: str) -> None:
-        """The agent was taken (and relisted by its save): later counts leave it out."""
+        """The agent was taken (and relisted by its save) or refused: later counts and pages leave it out."""
         agent = self._agents.get(agent_id)
         if agent is None or agent_id in self._gone:
             return
@@ -104,24 +116,36 @@ class ListedAgents:
                 self._counts[skill] -= 1
 
     def _page(self, skill: str, columns: tuple, after: tuple | None, size: int) -> list[tuple[Agent, tuple]]:
-        # Two statements: the keys from one index range (a join lets the planner sort every row of the skill
-        # first), then those agents locked, skipping any another router holds, still in the keys' order.
-        query = select(*columns).where(R.skill == skill)
+        query = select(*ROW).where(R.skill == skill)
         if after is not None:
             query = query.where(tuple_(*columns) > tuple_(*(bindparam(None, v, type_=c.type) for c, v in zip(columns, after))))
-        keys = [tuple(key) for key in self.session.execute(query.order_by(*columns).limit(size))]
-        locked = self._lock([key[-1] for key in keys if key[-1] not in self._agents])
-        return [(agent, key) for key in keys if (agent := self._agents.get(key[-1]) or locked.get(key[-1]))]
+        rows = self.session.execute(query.order_by(*columns).limit(size))
+        return [(self._read(row), tuple(getattr(row, c.key) for c in columns)) for row in rows]
+
+    def _read(self, row) -> Agent:
+        if row.agent_id in self._claimed:  # locked by this transaction: nobody else changed it
+            return self._claimed[row.agent_id]
+        self._agents[row.agent_id] = agent = Agent(row.agent_id, "", "", dict(row.skills), AgentStatus.AVAILABLE, None,
+                                                   _moment(row.idle_at), row.calls_today, _moment(row.assigned_at))
+        return agent
+
+    def _as_read(self, agent_id: str) -> bool:
+        locked, read = self._claimed.get(agent_id), self._agents.get(agent_id)
+        return locked is not None and read is not None and listed(locked) == listed(read)
 
     def _lock(self, agent_ids: list[str]) -> dict[str, Agent]:
         if not agent_ids:
             return {}
-        # Core rows, not ORM objects: most agents read are only looked at (the repository loads the one offered)
-        query = (select(AgentRow.__table__).where(AgentRow.id.in_(agent_ids), AgentRow.status == AgentStatus.AVAILABLE.value)
-                 .with_for_update(skip_locked=True))
-        return {row.id: self._agent(row) for row in self.session.execute(query)}
+        # ORM rows, so saving the agent offered finds its row loaded. The status is compared once read (with a
+        # status condition, SQLite's planner scans every available agent rather than look the few ids up).
+        query = select(AgentRow).where(AgentRow.id.in_(agent_ids)).with_for_update(skip_locked=True)
+        self._rows.update((row.id, row) for row in self.session.scalars(query))
+        return {agent_id: agent_of(self._rows[agent_id]) for agent_id in agent_ids if agent_id in self._rows}
 
-    def _agent(self, row) -> Agent:
-        if row.id not in self._agents:
-            self._agents[row.id] = agent_of(row)
-        return self._agents[row.id]
+
+ROW = (R.agent_id, R.skills, R.rank, R.idle_at, R.calls_today, R.assigned_at)  # what a list row tells routing
+
+
+def _moment(at):
+    """A sort key's time back as the agent's: the epoch stands for never."""
+    return None if at == EPOCH else at

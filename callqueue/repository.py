@@ -110,6 +110,8 @@ class SqlAlchemyQueueRepository:
         after = None
         while batch := self._waiting(size, after, now):
             yield [self._entry(row) for row in batch]
+            if len(batch) < size:  # the line ended: no statement to learn that
+                return
             last = batch[-1]
             after = (last.priority, last.enqueued_at, last.id)
 

@@ -138,6 +138,7 @@ class RoutingAgentRow(Base):
     idle_at: Mapped[datetime] = mapped_column(UtcDateTime)  # idle_since, the epoch when never set
     calls_today: Mapped[int] = mapped_column(Integer)
     assigned_at: Mapped[datetime] = mapped_column(UtcDateTime)  # last_assigned_at, the epoch when never
+    skills: Mapped[dict] = mapped_column(Json)  # every skill and level of the agent: a row is judged without its agent
 
     __table_args__ = (
         Index("ix_routing_agents_idle", "skill", "idle_at", "agent_id"),

@@ -2,6 +2,7 @@
 PostgreSQL: the same agents for the same callers, with the same why (rule, requirement, candidates, skipped)."""
 from __future__ import annotations
 
+import dataclasses
 import sys
 from datetime import datetime, timedelta, timezone
 from functools import partial
@@ -108,3 +109,38 @@ def test_rebuilding_the_lists_from_the_agents_table_matches_what_saves_wrote(ses
         written = rows(session)
         assert relist_all(session.connection()) == 4
         assert rows(session) == written and len(written) == 4
+
+
+def chosen(assignments) -> list[str]:
+    return [a.agent_id for a in assignments]
+
+
+def test_an_agent_changed_after_it_was_read_is_refused_and_the_caller_decided_again_without_it(sessions):
+    specs = [({"billing": 9}, "available", T0, 0, None), ({"billing": 7}, "available", T0, 0, None)]
+    config, caller = floor_config("highest_skill"), waiting([("billing", 0, 0, {})])
+    with sessions() as session:
+        repo = seat(session, floor(specs))
+        lists = repo.listed_agents()
+        assert chosen(route(caller, lists, config, T0)) == ["a00"]
+        repo.save_agent(dataclasses.replace(repo.agent("a00"), skills={"billing": 10}), T0)  # after the read
+        assert lists.claim(["a00"]) == ["a00"] and lists.count() == 1
+        again = route(caller, lists, config, T0)
+        assert decisions(again) == decisions(route(caller, AgentIndex(floor(specs)[1:]), config, T0))
+        assert lists.claim(chosen(again)) == [] and lists.get("B01") == repo.agent("B01")
+        session.rollback()
+
+
+def test_an_agent_another_transaction_holds_is_refused_and_the_next_best_is_claimed(sessions, database_url):
+    if not database_url.startswith("postgresql"):
+        pytest.skip("row locks (FOR UPDATE SKIP LOCKED) are PostgreSQL's; SQLite writers take turns")
+    specs = [({"billing": 9}, "available", T0, 0, None), ({"billing": 7}, "available", T0, 0, None)]
+    config, caller = floor_config("highest_skill"), waiting([("billing", 0, 0, {})])
+    with sessions() as setup:
+        seat(setup, floor(specs))
+        setup.commit()
+    with sessions() as other, sessions() as session:
+        other.execute(select(AgentRow).where(AgentRow.id == "a00").with_for_update())  # held, not committed
+        lists = SqlAlchemyQueueRepository(session).listed_agents()
+        assert chosen(route(caller, lists, config, T0)) == ["a00"]  # looked at without a lock
+        assert lists.claim(["a00"]) == ["a00"]
+        assert chosen(route(caller, lists, config, T0)) == ["B01"] and lists.claim(["B01"]) == []
