@@ -12,18 +12,21 @@ or changed since it was read is refused: the caller decides again without it, as
 """
 from __future__ import annotations
 
+from collections import Counter
 from typing import Iterator
 
-from sqlalchemy import bindparam, delete, func, insert, select, tuple_
+from sqlalchemy import bindparam, delete, event, insert, select, tuple_
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from .index import ANY_SKILL, EPOCH
 from .model import Agent, AgentStatus
 from .queues import Strategy
 from .rows import agent_of
-from .tables import AgentRow, RoutingAgentRow
+from .tables import AgentRow, RoutingAgentRow, RoutingCountRow
 
-R = RoutingAgentRow
+R, C = RoutingAgentRow, RoutingCountRow
+PENDING = "routing_counts"  # session.info key: this transaction's changes to the counts, written as it commits
 FIRST_PAGE = 8      # a decision usually needs its agent and two runners-up
 LAST_PAGE = 512     # pages grow 4x while misfits are read, up to this
 KEYS = {  # each order's columns: the in-memory index's sort keys (callqueue.index), ending with the id
@@ -44,15 +47,39 @@ def listed(agent: Agent) -> list[dict]:
 
 
 def relist(session: Session, agent: Agent) -> None:
-    """Replace the agent's rows (in the caller's transaction)."""
-    session.execute(delete(R).where(R.agent_id == agent.id))
+    """Replace the agent's rows (in the caller's transaction); the counts per skill follow when it commits."""
+    was = session.scalars(delete(R).where(R.agent_id == agent.id).returning(R.skill)).all()
     if rows := listed(agent):
         session.execute(insert(R), rows)
+    pending = _pending(session)
+    pending.update([row["skill"] for row in rows])
+    pending.subtract(was)
+
+
+def _pending(session: Session) -> Counter:
+    if PENDING not in session.info:
+        session.info[PENDING] = Counter()
+        event.listen(session, "before_commit", _write_counts)
+        event.listen(session, "after_rollback", lambda s: s.info[PENDING].clear())
+    return session.info[PENDING]
+
+
+def _write_counts(session: Session) -> None:
+    # One statement, the last before the commit, its skills in order: the count rows are the last locks a
+    # transaction takes and are held only through its commit, so writers queue there briefly, never in a cycle.
+    changes = sorted((skill, change) for skill, change in session.info[PENDING].items() if change)
+    session.info[PENDING].clear()
+    if changes:
+        upsert = (postgresql if session.get_bind().dialect.name == "postgresql" else sqlite).insert(C)
+        upsert = upsert.values([{"skill": skill, "agents": change} for skill, change in changes])
+        session.execute(upsert.on_conflict_do_update(index_elements=[C.skill], set_={"agents": C.agents + upsert.excluded.agents}))
 
 
 def relist_all(connection) -> int:
-    """Rebuild the whole list from the agents table (after a migration or a bulk load); returns the rows written."""
+    """Rebuild the lists and their counts from the agents table (after a migration or a bulk load, outside a
+    session that relisted agents); returns the rows written."""
     connection.execute(delete(R))
+    connection.execute(delete(C))
     columns = (AgentRow.id, AgentRow.skills, AgentRow.idle_since, AgentRow.calls_today, AgentRow.last_assigned_at)
     rows = []
     for agent_id, skills, idle, calls, assigned in connection.execute(
@@ -61,6 +88,8 @@ def relist_all(connection) -> int:
         rows += listed(agent)
     if rows:
         connection.execute(insert(R), rows)
+        counts = Counter(row["skill"] for row in rows)
+        connection.execute(insert(C), [{"skill": skill, "agents": n} for skill, n in sorted(counts.items())])
     return len(rows)
 
 
@@ -69,7 +98,7 @@ class ListedAgents:
 
     def __init__(self, session: Session):
         self.session = session
-        self._counts: dict[str, int] = {}
+        self._counts: Counter | None = None
         self._agents: dict[str, Agent] = {}  # as listed when last read
         self._claimed: dict[str, Agent] = {}  # as locked
         self._rows: dict[str, AgentRow] = {}  # the locked rows, held so the session's (weak) identity map keeps them
@@ -77,10 +106,7 @@ class ListedAgents:
 
     def count(self, skill: str = ANY_SKILL) -> int:
         """How many available agents hold `skill` (any skill by default), less those removed since."""
-        if skill not in self._counts:
-            query = select(func.count()).select_from(R).where(R.skill == skill)
-            self._counts[skill] = int(self.session.scalar(query) or 0)
-        return self._counts[skill]
+        return self._counted()[skill]
 
     def ordered(self, skill: str, order: Strategy | str = Strategy.LONGEST_IDLE) -> Iterator[Agent]:
         """Lazily, available agents holding `skill` in an order: a strategy's, or "level" (highest first)."""
@@ -111,9 +137,13 @@ class ListedAgents:
         if agent is None or agent_id in self._gone:
             return
         self._gone.add(agent_id)
-        for skill in (ANY_SKILL, *agent.skills):
-            if skill in self._counts:
-                self._counts[skill] -= 1
+        self._counted().subtract((ANY_SKILL, *agent.skills))
+
+    def _counted(self) -> Counter:
+        if self._counts is None:  # every skill's count in one read of a small table, with this transaction's changes
+            self._counts = Counter(dict(self.session.execute(select(C.skill, C.agents)).all()))
+            self._counts.update(_pending(self.session))
+        return self._counts
 
     def _page(self, skill: str, columns: tuple, after: tuple | None, size: int) -> list[tuple[Agent, tuple]]:
         query = select(*ROW).where(R.skill == skill)
