@@ -44,7 +44,7 @@ class SqlAlchemyQueueRepository:
         return [self._agent(row) for row in self.session.scalars(query)]
 
     def listed_agents(self) -> ListedAgents:
-        """The available agents as routing reads them: the top of each list, locked, as it asks."""
+        """The available agents as routing reads them: the top of each list as it asks, the agents chosen locked."""
         return ListedAgents(self.session)
 
     def seated_agents(self) -> list[Agent]:
