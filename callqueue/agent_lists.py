@@ -26,7 +26,7 @@ from .rows import agent_of
 from .tables import AgentRow, RoutingAgentRow, RoutingCountRow
 
 R, C = RoutingAgentRow, RoutingCountRow
-L = RoutingAgentRow.__table__.c  # the pages read Core columns: rows without the ORM's loading, a third cheaper
+L = RoutingAgentRow.__table__.c  # the pages read Core columns: rows without the ORM's loading cost less
 PENDING = "routing_counts"  # session.info key: this transaction's changes to the counts, written as it commits
 FIRST_PAGE = 8      # a decision usually needs its agent and two runners-up
 LAST_PAGE = 512     # pages grow 4x while misfits are read, up to this
@@ -73,7 +73,8 @@ def _write_counts(session: Session) -> None:
     if changes:
         upsert = (postgresql if session.get_bind().dialect.name == "postgresql" else sqlite).insert(C)
         upsert = upsert.values([{"skill": skill, "agents": change} for skill, change in changes])
-        session.execute(upsert.on_conflict_do_update(index_elements=[C.skill], set_={"agents": C.agents + upsert.excluded.agents}))
+        added = {"agents": C.agents + upsert.excluded.agents}
+        session.execute(upsert.on_conflict_do_update(index_elements=[C.skill], set_=added))
 
 
 def relist_all(connection) -> int:
