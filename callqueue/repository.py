@@ -44,7 +44,7 @@ class SqlAlchemyQueueRepository:
         return [self._agent(row) for row in self.session.scalars(query)]
 
     def listed_agents(self) -> ListedAgents:
-        """The available agents as routing reads them: the top of each list, locked, as it asks."""
+        """The available agents as routing reads them: the top of each list as it asks, the agents chosen locked."""
         return ListedAgents(self.session)
 
     def seated_agents(self) -> list[Agent]:
@@ -110,6 +110,8 @@ class SqlAlchemyQueueRepository:
         after = None
         while batch := self._waiting(size, after, now):
             yield [self._entry(row) for row in batch]
+            if len(batch) < size:  # the line ended: no statement to learn that
+                return
             last = batch[-1]
             after = (last.priority, last.enqueued_at, last.id)
 

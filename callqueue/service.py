@@ -22,6 +22,7 @@ from typing import Callable
 
 from . import model, moves
 from .callbacks import CallbackService, Opening
+from .agent_lists import ListedAgents
 from .index import AgentIndex
 from .matching import misfit
 from .model import EntryStatus, QueueEntry
@@ -267,14 +268,14 @@ class QueueService:
                 if since is not None:
                     self._reconcile(repo, since, statuses, now)
                 overflowed = self._overflow(repo, now)
-                assignments = self._route(repo)
+                made = self._route(repo)
                 uow.commit()
         except Exception:
             self.recovery.failed()
             raise
         self.recovery.done(since)
-        self._connect(overflowed + [int(a.call_id) for a in assignments])
-        return assignments
+        self._connect(overflowed + [entry for _, entry in made])
+        return [assignment for assignment, _ in made]
 
     def _ring_over(self, repo, entry: QueueEntry, call_status: str | None, now: datetime) -> None:
         if entry.callback_number:
@@ -310,7 +311,7 @@ class QueueService:
                 due += uow.queues.unheard_since(since) + uow.queues.connected_before(since)
         return {sid: _call_status(look_up, sid) for sid in {entry.call_sid for entry in due}}
 
-    def _overflow(self, repo, now: datetime) -> list[int]:
+    def _overflow(self, repo, now: datetime) -> list[QueueEntry]:
         gone = []
         for name, queue in self.config.queues.items():
             if queue.max_wait_s is None:
@@ -319,20 +320,21 @@ class QueueService:
                 if queue.overflow_to:
                     repo.save_entry(model.overflow_to(entry, queue.overflow_to, now))
                 else:
-                    repo.save_entry(model.overflow(entry, now))
-                    gone.append(int(entry.call_id))
+                    repo.save_entry(gone_entry := model.overflow(entry, now))
+                    gone.append(gone_entry)
         return gone
 
     def route_now(self) -> list[Assignment]:
         """Match waiting callers with available agents now, in one transaction with row locks."""
         with self.uow() as uow:
-            assignments = self._route(uow.queues)
+            made = self._route(uow.queues)
             uow.commit()
-        self._connect([int(a.call_id) for a in assignments])
-        return assignments
+        self._connect([entry for _, entry in made])
+        return [assignment for assignment, _ in made]
 
-    def _route(self, repo) -> list[Assignment]:
-        agents = repo.listed_agents()  # read from the database as the decision asks, the agents read locked
+    def _route(self, repo) -> list[tuple[Assignment, QueueEntry]]:
+        """The assignments made, each with its caller's entry as offered."""
+        agents = repo.listed_agents()  # read from the database as the decision asks; the agents chosen are locked
         free = agents.count()
         if not free:
             return []
@@ -341,25 +343,29 @@ class QueueService:
         now, made = self.clock.now(), []
         for batch in repo.waiting_batches(BATCH, now):
             entries = {entry.call_id: entry for entry in batch}
-            decided = route(batch, agents, self.config, now)
+            decided = self._decide(batch, agents, now)
             offered_at = self.clock.now()  # read once the agents' locks are held: never before the release it follows
             for assignment in decided:
-                moves.offer(repo, self.config, entries[assignment.call_id], agents.get(assignment.agent_id), assignment.why,
-                            offered_at, self.worker, CONNECT_SLACK_S)
+                offered = moves.offer(repo, self.config, entries[assignment.call_id], agents.get(assignment.agent_id),
+                                      assignment.why, offered_at, self.worker, CONNECT_SLACK_S)
                 agents.remove(assignment.agent_id)
-                made.append(assignment)
+                made.append((assignment, offered))
             if not agents.count():
                 break
         return made
 
-    def _connect(self, moved: list[int]) -> None:
-        """With REST credentials, send each offered or overflowed caller to the Enqueue action at once."""
-        if not moved:
-            return
-        with self.uow() as uow:
-            entries = [e for e in (uow.queues.entry(entry_id) for entry_id in moved) if e]
-        self.callbacks.place([int(e.call_id) for e in entries if e.callback_number])
-        for entry in entries if self.telephony is not None else ():
+    def _decide(self, batch: list[QueueEntry], agents, now: datetime) -> list[Assignment]:
+        """Route the batch. From the database's lists, the agents chosen are then locked; any refused (another
+        transaction holds or changed it) is left out and the batch decided again, as if never read."""
+        decided = route(batch, agents, self.config, now)
+        while isinstance(agents, ListedAgents) and agents.claim([a.agent_id for a in decided]):
+            decided = route(batch, agents, self.config, now)
+        return decided
+
+    def _connect(self, moved: list[QueueEntry]) -> None:
+        """With REST credentials, send each offered or overflowed caller (as committed) to the Enqueue action at once."""
+        self.callbacks.place([int(e.call_id) for e in moved if e.callback_number])
+        for entry in moved if self.telephony is not None else ():
             if not entry.callback_number:
                 self.telephony.leave_queue(entry.call_sid, entry.node)
 

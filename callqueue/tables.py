@@ -138,6 +138,7 @@ class RoutingAgentRow(Base):
     idle_at: Mapped[datetime] = mapped_column(UtcDateTime)  # idle_since, the epoch when never set
     calls_today: Mapped[int] = mapped_column(Integer)
     assigned_at: Mapped[datetime] = mapped_column(UtcDateTime)  # last_assigned_at, the epoch when never
+    skills: Mapped[dict] = mapped_column(Json)  # every skill and level of the agent: a row is judged without its agent
 
     __table_args__ = (
         Index("ix_routing_agents_idle", "skill", "idle_at", "agent_id"),
@@ -146,3 +147,13 @@ class RoutingAgentRow(Base):
         Index("ix_routing_agents_level", "skill", "rank", "idle_at", "agent_id"),
         Index("ix_routing_agents_agent", "agent_id"),
     )
+
+
+class RoutingCountRow(Base):
+    """How many available agents hold each skill ("" for all of them): routing reads the rarest skill of a requirement
+    from here instead of counting a list. Kept with routing_agents, written when the transaction commits."""
+
+    __tablename__ = "routing_counts"
+
+    skill: Mapped[str] = mapped_column(String(64), primary_key=True)
+    agents: Mapped[int] = mapped_column(Integer)

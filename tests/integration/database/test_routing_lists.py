@@ -2,6 +2,7 @@
 PostgreSQL: the same agents for the same callers, with the same why (rule, requirement, candidates, skipped)."""
 from __future__ import annotations
 
+import dataclasses
 import sys
 from datetime import datetime, timedelta, timezone
 from functools import partial
@@ -9,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings as hypothesis_settings, strategies as st
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import sessionmaker
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "unit" / "callqueue"))
@@ -20,8 +21,8 @@ from callqueue.index import AgentIndex  # noqa: E402
 from callqueue.model import Agent, AgentStatus, QueueEntry  # noqa: E402
 from callqueue.repository import SqlAlchemyQueueRepository  # noqa: E402
 from callqueue.routing import route  # noqa: E402
-from callqueue.tables import AgentRow, AgentStatusLogRow, RoutingAgentRow  # noqa: E402
-from ivr.db import make_engine, upgrade  # noqa: E402
+from callqueue.tables import AgentRow, AgentStatusLogRow, RoutingAgentRow, RoutingCountRow  # noqa: E402
+from ivr.db import downgrade, make_engine, upgrade  # noqa: E402
 from queue_builders import floor_config  # noqa: E402
 
 T0 = datetime(2026, 1, 5, 9, 0, tzinfo=timezone.utc)
@@ -108,3 +109,85 @@ def test_rebuilding_the_lists_from_the_agents_table_matches_what_saves_wrote(ses
         written = rows(session)
         assert relist_all(session.connection()) == 4
         assert rows(session) == written and len(written) == 4
+
+
+def chosen(assignments) -> list[str]:
+    return [a.agent_id for a in assignments]
+
+
+def test_an_agent_changed_after_it_was_read_is_refused_and_the_caller_decided_again_without_it(sessions):
+    specs = [({"billing": 9}, "available", T0, 0, None), ({"billing": 7}, "available", T0, 0, None)]
+    config, caller = floor_config("highest_skill"), waiting([("billing", 0, 0, {})])
+    with sessions() as session:
+        repo = seat(session, floor(specs))
+        lists = repo.listed_agents()
+        assert chosen(route(caller, lists, config, T0)) == ["a00"]
+        repo.save_agent(dataclasses.replace(repo.agent("a00"), skills={"billing": 10}), T0)  # after the read
+        assert lists.claim(["a00"]) == ["a00"] and lists.count() == 1
+        again = route(caller, lists, config, T0)
+        assert decisions(again) == decisions(route(caller, AgentIndex(floor(specs)[1:]), config, T0))
+        assert lists.claim(chosen(again)) == [] and lists.get("B01") == repo.agent("B01")
+        session.rollback()
+
+
+def test_an_agent_another_transaction_holds_is_refused_and_the_next_best_is_claimed(sessions, database_url):
+    if not database_url.startswith("postgresql"):
+        pytest.skip("row locks (FOR UPDATE SKIP LOCKED) are PostgreSQL's; SQLite writers take turns")
+    specs = [({"billing": 9}, "available", T0, 0, None), ({"billing": 7}, "available", T0, 0, None)]
+    config, caller = floor_config("highest_skill"), waiting([("billing", 0, 0, {})])
+    with sessions() as setup:
+        seat(setup, floor(specs))
+        setup.commit()
+    with sessions() as other, sessions() as session:
+        other.execute(select(AgentRow).where(AgentRow.id == "a00").with_for_update())  # held, not committed
+        lists = SqlAlchemyQueueRepository(session).listed_agents()
+        assert chosen(route(caller, lists, config, T0)) == ["a00"]  # looked at without a lock
+        assert lists.claim(["a00"]) == ["a00"]
+        assert chosen(route(caller, lists, config, T0)) == ["B01"] and lists.claim(["B01"]) == []
+
+
+def counted(session) -> dict[str, int]:
+    listed_rows = select(RoutingAgentRow.skill, func.count()).group_by(RoutingAgentRow.skill)
+    return dict(session.execute(listed_rows).all())
+
+
+def kept(session) -> dict[str, int]:
+    return {skill: n for skill, n in session.execute(select(RoutingCountRow.skill, RoutingCountRow.agents)).all() if n}
+
+
+@FUZZ
+@given(agents, st.lists(st.tuples(st.integers(0, 29), st.sampled_from(STATUSES), st.booleans()), max_size=12))
+def test_the_counts_per_skill_follow_every_committed_save_and_ignore_rolled_back_ones(sessions, agent_specs, moves):
+    floor_agents = floor(agent_specs)
+    with sessions() as session:
+        repo = seat(session, floor_agents)
+        session.execute(delete(RoutingCountRow))
+        session.commit()
+    for at, status, keep in moves:
+        if at < len(floor_agents):
+            with sessions() as session:
+                repo = SqlAlchemyQueueRepository(session)
+                agent = repo.agent(floor_agents[at].id)
+                repo.save_agent(dataclasses.replace(agent, status=AgentStatus(status), skills={**agent.skills, "ko": at % 10 + 1}), T0)
+                assert repo.listed_agents().count("ko") == counted(session).get("ko", 0)  # this transaction's saves count
+                session.commit() if keep else session.rollback()
+    with sessions() as session:
+        assert kept(session) == counted(session)
+
+
+def test_upgrading_to_0020_lists_the_available_agents_with_their_skills_and_counts(database_url):
+    engine = make_engine(database_url)
+    try:
+        upgrade(engine)
+        downgrade(engine, "0019")
+        with engine.begin() as connection:
+            for agent_id, skills, status in (("kim", {"billing": 7, "ko": 9}, "available"), ("lee", {"en": 5}, "break")):
+                connection.execute(AgentRow.__table__.insert().values(
+                    id=agent_id, name=agent_id, contact=f"client:{agent_id}", skills=skills, status=status, calls_today=0))
+        upgrade(engine)
+        with sessionmaker(engine)() as session:
+            rows = session.execute(select(RoutingAgentRow.skill, RoutingAgentRow.agent_id, RoutingAgentRow.skills)).all()
+            assert sorted(rows) == [(skill, "kim", {"billing": 7, "ko": 9}) for skill in ("", "billing", "ko")]
+            assert kept(session) == {"": 1, "billing": 1, "ko": 1}
+    finally:
+        engine.dispose()
