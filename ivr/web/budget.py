@@ -9,7 +9,10 @@ left to finish or fail against its own database timeouts.
 At most `concurrency` webhooks of a process run at once; the others wait their turn in arrival order, inside the
 same budget. Under overload a gevent worker would otherwise start every webhook it accepted and share the CPU
 among hundreds of them: each one slow, all holding database connections, the pool's timeout turning them into
-fallbacks. A webhook whose budget ran out while it waited is never run (its caller already has the fallback).
+fallbacks. A menu answer (`/voice/step`, `/voice/speech`) whose budget ran out while it waited is never run: its
+caller already has the fallback and the answer has no other effect. Every other webhook reports something that
+must not be lost (a call's start or end, a dial's or a recording's outcome, a caller leaving a queue): it runs when
+its turn comes, however late, as a slow webhook's work always finishes.
 """
 from __future__ import annotations
 
@@ -25,6 +28,7 @@ from urllib.parse import parse_qs
 
 log = logging.getLogger(__name__)
 STREAM_PATH = "/voice/stream"  # a WebSocket lives for the whole menu: never budgeted
+DROPPABLE_WHEN_LATE = frozenset({"/voice/step", "/voice/speech"})  # menu answers: nothing else hangs on them
 READ_CHUNK = 65_536
 
 
@@ -73,7 +77,7 @@ class RequestBounds:
         return text_answer("413 Request Entity Too Large", "request body too large\n", "text/plain").send(start_response)
 
     def _within_budget(self, environ, path: str, fallback: Answer, body: bytes) -> Answer:
-        run = _Run(self.app, environ, self.gate(), time.monotonic() + self.budget_s)
+        run = _Run(self.app, environ, self.gate(), time.monotonic() + self.budget_s, path in DROPPABLE_WHEN_LATE)
         _start(run)
         if run.done.wait(self.budget_s) and run.answer is not None:
             return run.answer
@@ -96,8 +100,8 @@ class RequestBounds:
 class _Run:
     """One request through the app on its own thread once the gate gives it a turn, its whole answer collected."""
 
-    def __init__(self, app, environ, gate, deadline: float):
-        self.app, self.environ, self.gate, self.deadline = app, environ, gate, deadline
+    def __init__(self, app, environ, gate, deadline: float, droppable: bool = False):
+        self.app, self.environ, self.gate, self.deadline, self.droppable = app, environ, gate, deadline, droppable
         self.answer: Answer | None = None
         self.done = threading.Event()
         self.started: list = []
@@ -105,7 +109,9 @@ class _Run:
 
     def __call__(self) -> None:
         acquired = self.gate.acquire(timeout=max(0.0, self.deadline - time.monotonic()))
-        if not acquired or self.abandoned:
+        if not acquired and not self.droppable:
+            acquired = self.gate.acquire()  # must not be lost: it runs late, its answer long given as the fallback
+        if not acquired or (self.abandoned and self.droppable):
             if acquired:
                 self.gate.release()
             self.turned_away = True

@@ -120,7 +120,7 @@ def test_webhooks_past_the_concurrency_wait_their_turn_in_arrival_order():
     assert order[2:] == ["2", "3", "4", "5"]  # those who waited got their turns in the order they came
 
 
-def test_a_webhook_whose_budget_ran_out_while_waiting_answers_the_fallback_and_never_runs(caplog):
+def test_a_menu_answer_whose_budget_ran_out_while_waiting_answers_the_fallback_and_never_runs(caplog):
     release, ran = threading.Event(), []
 
     def app(environ, start_response):
@@ -134,7 +134,7 @@ def test_a_webhook_whose_budget_ran_out_while_waiting_answers_the_fallback_and_n
     first.start()
     time.sleep(0.05)
 
-    status, _, body = call(bounds, "/voice", b"CallSid=CA1", QUERY_STRING="second")
+    status, _, body = call(bounds, "/voice/step", b"CallSid=CA1", QUERY_STRING="second")
     release.set()
     first.join(5)
     time.sleep(0.1)
@@ -162,3 +162,28 @@ def test_pages_and_the_api_are_not_gated():
     assert call(bounds, "/api/calls", b"ok")[2] == b"ok"
     hold.set()
     busy.join(5)
+
+
+def test_a_status_callback_whose_budget_ran_out_while_waiting_still_runs_when_its_turn_comes():
+    release, ran = threading.Event(), []
+
+    def app(environ, start_response):
+        ran.append(environ["PATH_INFO"])
+        if environ["PATH_INFO"] == "/voice/step":
+            release.wait(5)
+        return echo(environ, start_response)
+
+    bounds = gated(app, budget_s=0.3, concurrency=1)
+    first = threading.Thread(target=call, args=(bounds, "/voice/step"))
+    first.start()
+    time.sleep(0.05)
+
+    status, _, body = call(bounds, "/voice/status", b"CallSid=CA1&CallStatus=completed")
+    assert status == "200 OK" and body == LATE.body  # Twilio was answered on time
+    release.set()
+    first.join(5)
+    deadline = time.monotonic() + 5
+    while len(ran) < 2 and time.monotonic() < deadline:
+        time.sleep(0.02)
+
+    assert ran == ["/voice/step", "/voice/status"]  # the call's end was recorded all the same
