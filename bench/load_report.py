@@ -18,7 +18,8 @@ def percentile(sorted_values: list[float], share: float) -> float:
 
 
 GOAL_P99_MS = 100.0            # issue 14's goal for a step: p99 under 100 ms with no error
-CPU_SPENT = 0.9                # share of all cores busy from which the machine's CPU counts as spent
+CPU_SPENT = 0.85               # share of all cores busy from which the CPU counts as spent (loopback's kernel work
+#                                is not all counted in /proc/stat's busy time)
 GENERATOR_SATURATED_PCT = 90.0  # the asyncio generator runs on one core
 
 
