@@ -120,19 +120,25 @@ def test_webhooks_past_the_concurrency_wait_their_turn_in_arrival_order():
     assert order[2:] == ["2", "3", "4", "5"]  # those who waited got their turns in the order they came
 
 
-def test_a_menu_answer_whose_budget_ran_out_while_waiting_answers_the_fallback_and_never_runs(caplog):
+def holding_the_only_turn(path: str, budget_s: float = 0.3):
+    """A gate of one turn, held by a webhook to `path` until `release` is set; `ran` lists what reached the app."""
     release, ran = threading.Event(), []
 
     def app(environ, start_response):
-        ran.append(environ["QUERY_STRING"])
+        ran.append(environ["PATH_INFO"] + environ["QUERY_STRING"])
         if environ["QUERY_STRING"] == "first":
             release.wait(5)
         return echo(environ, start_response)
 
-    bounds = gated(app, budget_s=0.3, concurrency=1)
-    first = threading.Thread(target=call, args=(bounds, "/voice"), kwargs={"QUERY_STRING": "first"})
+    bounds = gated(app, budget_s=budget_s, concurrency=1)
+    first = threading.Thread(target=call, args=(bounds, path), kwargs={"QUERY_STRING": "first"})
     first.start()
     time.sleep(0.05)
+    return bounds, first, release, ran
+
+
+def test_a_menu_answer_whose_budget_ran_out_while_waiting_answers_the_fallback_and_never_runs(caplog):
+    bounds, first, release, ran = holding_the_only_turn("/voice")
 
     status, _, body = call(bounds, "/voice/step", b"CallSid=CA1", QUERY_STRING="second")
     release.set()
@@ -140,7 +146,7 @@ def test_a_menu_answer_whose_budget_ran_out_while_waiting_answers_the_fallback_a
     time.sleep(0.1)
 
     assert status == "200 OK" and body == LATE.body
-    assert ran == ["first"]  # the second never reached the app, even after the first let go
+    assert ran == ["/voicefirst"]  # the second never reached the app, even after the first let go
     assert "waiting for its turn" in caplog.text and "CallSid=CA1" in caplog.text
     # the turn the first held is free again: a third webhook runs at once
     assert call(bounds, "/voice", b"x", QUERY_STRING="third")[2] == b"x"
@@ -165,18 +171,7 @@ def test_pages_and_the_api_are_not_gated():
 
 
 def test_a_status_callback_whose_budget_ran_out_while_waiting_still_runs_when_its_turn_comes():
-    release, ran = threading.Event(), []
-
-    def app(environ, start_response):
-        ran.append(environ["PATH_INFO"])
-        if environ["PATH_INFO"] == "/voice/step":
-            release.wait(5)
-        return echo(environ, start_response)
-
-    bounds = gated(app, budget_s=0.3, concurrency=1)
-    first = threading.Thread(target=call, args=(bounds, "/voice/step"))
-    first.start()
-    time.sleep(0.05)
+    bounds, first, release, ran = holding_the_only_turn("/voice/step")
 
     status, _, body = call(bounds, "/voice/status", b"CallSid=CA1&CallStatus=completed")
     assert status == "200 OK" and body == LATE.body  # Twilio was answered on time
@@ -186,4 +181,4 @@ def test_a_status_callback_whose_budget_ran_out_while_waiting_still_runs_when_it
     while len(ran) < 2 and time.monotonic() < deadline:
         time.sleep(0.02)
 
-    assert ran == ["/voice/step", "/voice/status"]  # the call's end was recorded all the same
+    assert ran == ["/voice/stepfirst", "/voice/status"]  # the call's end was recorded all the same
