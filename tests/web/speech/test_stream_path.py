@@ -129,7 +129,7 @@ def test_junk_frames_are_skipped_and_the_stream_still_hears_the_caller(at_main_m
     from speech.model import Voice
 
     twilio, sid, url = at_main_menu
-    audio = over_the_line(silence(0.3) + shared_synthesizer().render("환불", Voice("ko")) + silence(1.5))
+    audio = over_the_line(silence(0.3) + shared_synthesizer().render("배송 조회", Voice("ko")) + silence(1.5))
     ws = _connect(url)
     media = lambda payload: json.dumps({"event": "media", "media": {"track": "inbound", "payload": payload}})  # noqa: E731
     junk = ["not json", json.dumps([1, 2]), json.dumps({"event": "surprise"}), media("AAAA"),  # media before start
@@ -147,7 +147,7 @@ def test_junk_frames_are_skipped_and_the_stream_still_hears_the_caller(at_main_m
     assert "skipped not a Media Streams message" in caplog.text
     assert "skipped a payload that is not base64" in caplog.text
     reply = twilio.post("/voice/speech?node=main_menu&via=stream", _params(sid))
-    assert BILLING in reply.get_data(as_text=True)
+    assert ORDER_PROMPT in reply.get_data(as_text=True)  # 배송 조회 is acted on at once (환불 is confirmed)
 
 
 def test_a_stop_before_any_speech_stores_nothing(at_main_menu, app):
