@@ -75,6 +75,7 @@ def recognise(recognizer, config: str, items, split: str | None = None, progress
     if floor:
         recognizer = recognizer.configured(noise_floor_rms=floor[0])
     path = results_path(config)
+    path.parent.mkdir(parents=True, exist_ok=True)  # a fresh work tree has no cache yet
     done = {json.loads(line)["key"] for line in path.read_text().splitlines()} if path.exists() else set()
     rendered_cache: dict = {}
     rendered = lambda it: rendered_cache.setdefault(it, es.render(it))  # noqa: E731

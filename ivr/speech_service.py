@@ -14,7 +14,7 @@ from pathlib import Path
 from speech import BadAudio, Prompt, SpeechError, Transcript, Voice
 from speech.decision import Hearing, decide
 from speech.audio import read_audio
-from speech.silence import recording_cut_off
+from speech.silence import timed
 
 from .flow.events import SpeechHeard
 from .flow.instructions import Listen
@@ -53,10 +53,11 @@ class SpeechService:
             log.warning("recording %s is not audio we can read: %s", url, exc)
             metrics.bad_audio()
             return SpeechHeard("", 0.0)
-        cut_off = recording_cut_off(audio)
-        return self.hear(listen, lambda recognizer, grammar: recognizer.transcribe(audio, grammar), cut_off)
+        timer = timed(audio)
+        return self.hear(listen, lambda recognizer, grammar: recognizer.transcribe(audio, grammar),
+                         timer.cut_off, timer.speech_s)
 
-    def hear(self, listen: Listen, transcribe, cut_off: bool = False) -> SpeechHeard:
+    def hear(self, listen: Listen, transcribe, cut_off: bool = False, speech_s: float | None = None) -> SpeechHeard:
         recognizer = self.recognizers.get(listen.language)
         if recognizer is None:
             return SpeechHeard("", 0.0)
@@ -68,7 +69,7 @@ class SpeechService:
             log.warning("recognition failed: %s", exc)
             metrics.bad_audio()
             return SpeechHeard("", 0.0)
-        return heard(transcript, options, cut_off)
+        return heard(transcript, options, cut_off, speech_s)
 
     # -- synthesis --------------------------------------------------------------
     def prompt_path(self, text: str, language: str) -> Path | None:
@@ -111,16 +112,18 @@ class SpeechService:
 
 
 @metrics.counts_recognitions
-def heard(transcript: Transcript, options: dict[str, list[str]], cut_off: bool = False) -> SpeechHeard:
+def heard(transcript: Transcript, options: dict[str, list[str]], cut_off: bool = False,
+          speech_s: float | None = None) -> SpeechHeard:
     """The engine's event for a transcript: the matched option (if any) and whether it is sure
     (`speech.decision`: right, or ask).
 
     Words cut off before the caller finished (`cut_off`: the stream or the recording stopped mid-speech)
-    are never sure: "배송" of an unfinished "배송 조회" may be the start of something else."""
+    are never sure: "배송" of an unfinished "배송 조회" may be the start of something else. `speech_s`, how
+    long the caller spoke, lets the decision doubt a phrase far shorter or longer than the speech."""
     if transcript.empty:
         return SpeechHeard("", 0.0)
     shares = [alternative.confidence for alternative in transcript.alternatives]
-    found = decide(Hearing(transcript.texts or [transcript.text], shares, cut_off), options)
+    found = decide(Hearing(transcript.texts or [transcript.text], shares, cut_off, speech_s), options)
     if found is None:
         return SpeechHeard(transcript.text, transcript.confidence)
     if cut_off:

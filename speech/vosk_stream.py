@@ -43,6 +43,11 @@ class VoskStream:
         """The stream ended while the caller was still speaking: the transcript may be only part of it."""
         return self.timer.cut_off
 
+    @property
+    def speech_s(self) -> float:
+        """How long the caller spoke (loud frames): the decision checks the heard phrase fits this length."""
+        return self.timer.speech_s
+
     def finish(self) -> Transcript:
         """The final transcript now; later calls return the same."""
         if self.final is None:

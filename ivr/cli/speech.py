@@ -12,7 +12,7 @@ from speech.audio import RAW_ULAW_SUFFIXES, read_audio, to_wav
 from speech.errors import BadAudio, SpeechError
 from speech.decision import Hearing, decide
 from speech.model import Voice
-from speech.silence import recording_cut_off
+from speech.silence import timed
 
 
 @click.command()
@@ -46,7 +46,8 @@ def _transcribe_one(recognizer, file: Path, phrases, as_json: bool) -> bool:
         return False
     transcript = recognizer.transcribe(audio, phrases)
     shares = [alternative.confidence for alternative in transcript.alternatives]
-    hearing = Hearing(transcript.texts, shares, recording_cut_off(audio))
+    timer = timed(audio)
+    hearing = Hearing(transcript.texts, shares, timer.cut_off, timer.speech_s)
     chosen = decide(hearing, {p: [p] for p in phrases}) if phrases and not transcript.empty else None
     _report(file, transcript, chosen, phrases is not None, as_json)
     return True

@@ -266,7 +266,8 @@ class StreamListener:
         self.over = True
         if transcript is None or transcript.empty:
             return  # silence: the webhook after the stream finds nothing and the menu hears NoInput
-        self._store(heard(transcript, self.options, cut_off=bool(getattr(self.stream, "cut_off", False))))
+        cut_off, speech_s = bool(getattr(self.stream, "cut_off", False)), getattr(self.stream, "speech_s", None)
+        self._store(heard(transcript, self.options, cut_off=cut_off, speech_s=speech_s))
 
     def _store(self, event) -> None:
         self.over = True

@@ -44,8 +44,9 @@ def server(tmp_path):
 
 def test_a_caller_speaking_over_the_menu_prompt_is_heard_under_gunicorn(server):
     options = CallOptions(auth_token=TOKEN, barge_in_after_s=0.8, stream_pace=1.0)
-    result = run_call(HttpTransport(server.url), caller=ScriptedCaller(["say:요금"]), options=options)
+    result = run_call(HttpTransport(server.url), caller=ScriptedCaller(["say:요금", "say:네"]), options=options)
     assert result.error is None, server.log_text()[-3000:]
     prompt_lines = [line for line in result.lines if line.startswith("🔊 prompt over the stream")]
-    assert len(prompt_lines) == 1 and "cleared after" in prompt_lines[0], result.lines
+    # The menu's prompt, then the confirmation of 요금 (a two-syllable answer is confirmed): both spoken over.
+    assert len(prompt_lines) == 2 and all("cleared after" in line for line in prompt_lines), result.lines
     assert BILLING in result.said_texts

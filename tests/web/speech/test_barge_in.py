@@ -60,12 +60,13 @@ def test_the_prompt_arrives_as_20_ms_mulaw_media_then_a_mark_that_is_echoed(app)
 
 
 def test_letting_the_prompt_finish_then_speaking_is_recognised_as_before(app):
+    # 배송 조회, not 환불: a two-syllable answer is confirmed before the menu acts (speech.decision).
     menu = at_main_menu(app)
-    run = stream(app, menu, "say:환불")
+    run = stream(app, menu, "say:배송 조회")
     assert run.heard.marks_echoed == ["prompt-end"] and not run.heard.cleared
     assert run.closed_by_server
-    assert [r.get("option") for r in stream_results(app, menu.call_sid)] == ["2"]
-    assert BILLING in spoken(app, after_stream(app, menu))
+    assert [r.get("option") for r in stream_results(app, menu.call_sid)] == ["1"]
+    assert ORDER_PROMPT in spoken(app, after_stream(app, menu))
 
 
 def test_speaking_mid_prompt_clears_it_and_no_more_prompt_is_sent(app):
@@ -78,7 +79,7 @@ def test_speaking_mid_prompt_clears_it_and_no_more_prompt_is_sent(app):
     assert len(heard.audio) < len(prompt_ulaw(app, menu.parameters["prompt"]))
     assert heard.marks_echoed == []  # the prompt's mark was never sent: its end was never reached
     assert [r.get("option") for r in stream_results(app, menu.call_sid)] == ["2"]
-    assert BILLING in spoken(app, after_stream(app, menu))
+    assert BILLING not in spoken(app, after_stream(app, menu))  # a two-syllable answer is confirmed, not taken
 
 
 def test_a_key_mid_prompt_clears_it_and_the_key_acts(app):
@@ -92,7 +93,7 @@ def test_a_key_mid_prompt_clears_it_and_the_key_acts(app):
 
 def test_a_whole_simulated_call_can_interrupt_the_menu(app):
     options = CallOptions(auth_token=TOKEN, barge_in_after_s=0.6)
-    result = run_call(FlaskTransport(app), caller=ScriptedCaller(["1", "say:환불"]), options=options)
+    result = run_call(FlaskTransport(app), caller=ScriptedCaller(["1", "say:환불", "say:네"]), options=options)
     assert result.error is None
     assert any(line.startswith("🔊 prompt over the stream") and "cleared after" in line for line in result.lines)
     assert BILLING in result.said_texts

@@ -97,7 +97,8 @@ def test_over_http_the_server_downloads_the_recording_from_the_simulators_loopba
     server = AppServer(make_app("record", twilio_media_hosts=(f"127.0.0.1:{port}",)))
     try:
         options = CallOptions(auth_token=TOKEN, recordings_port=port)
-        result = run_call(HttpTransport(server.http_base), caller=ScriptedCaller(["1", "say:환불"]), options=options)
+        result = run_call(HttpTransport(server.http_base), caller=ScriptedCaller(["1", "say:환불", "say:네"]),
+                          options=options)
     finally:
         server.close()
     assert result.error is None

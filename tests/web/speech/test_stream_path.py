@@ -29,8 +29,9 @@ def test_the_main_menu_connects_a_stream_naming_its_node(app):
     assert "⇄ media stream" not in result.text  # a key during the prompt never opens the stream
 
 
-def test_saying_환불_over_the_stream_goes_to_billing(app):
-    result = call(app, "1", "say:환불")
+def test_saying_환불_over_the_stream_and_yes_to_its_confirmation_goes_to_billing(app):
+    # A two-syllable answer is confirmed before the menu acts (speech.decision); both answers go by stream.
+    result = call(app, "1", "say:환불", "say:네")
     assert result.error is None
     assert any(line.startswith("⇄ media stream ws://localhost/voice/stream/") and line.endswith("{'node': 'main_menu'}")
                for line in result.lines)
@@ -39,7 +40,7 @@ def test_saying_환불_over_the_stream_goes_to_billing(app):
     assert "↪ redirect http://localhost/voice/speech?node=main_menu&via=stream" in result.lines
     assert BILLING in result.said_texts
     kinds = [e["kind"] for e in events(app, result.call_sid)]
-    assert kinds.count("speech_stream_result") == 1 and kinds.count("speech_stream_taken") == 1
+    assert kinds.count("speech_stream_result") == 2 and kinds.count("speech_stream_taken") == 2
 
 
 def test_saying_배송_조회_over_the_stream_goes_straight_to_the_order_number(app):
@@ -65,7 +66,7 @@ def test_silence_on_the_stream_stores_nothing_and_the_menu_hears_no_input(app):
 
 
 def test_several_streams_at_once_each_hear_their_own_caller(app):
-    scripts = [("1", "say:환불"), ("1", "dtmf:1"), ("1", "say:기술 지원"), ("1", "say:배송")]
+    scripts = [("1", "say:환불", "say:네"), ("1", "dtmf:1"), ("1", "say:기술 지원"), ("1", "say:배송", "say:네")]
     results = [None] * len(scripts)
 
     def run(index):
@@ -128,7 +129,7 @@ def test_junk_frames_are_skipped_and_the_stream_still_hears_the_caller(at_main_m
     from speech.model import Voice
 
     twilio, sid, url = at_main_menu
-    audio = over_the_line(silence(0.3) + shared_synthesizer().render("환불", Voice("ko")) + silence(1.5))
+    audio = over_the_line(silence(0.3) + shared_synthesizer().render("배송 조회", Voice("ko")) + silence(1.5))
     ws = _connect(url)
     media = lambda payload: json.dumps({"event": "media", "media": {"track": "inbound", "payload": payload}})  # noqa: E731
     junk = ["not json", json.dumps([1, 2]), json.dumps({"event": "surprise"}), media("AAAA"),  # media before start
@@ -146,7 +147,7 @@ def test_junk_frames_are_skipped_and_the_stream_still_hears_the_caller(at_main_m
     assert "skipped not a Media Streams message" in caplog.text
     assert "skipped a payload that is not base64" in caplog.text
     reply = twilio.post("/voice/speech?node=main_menu&via=stream", _params(sid))
-    assert BILLING in reply.get_data(as_text=True)
+    assert ORDER_PROMPT in reply.get_data(as_text=True)  # 배송 조회 is acted on at once (환불 is confirmed)
 
 
 def test_a_stop_before_any_speech_stores_nothing(at_main_menu, app):
