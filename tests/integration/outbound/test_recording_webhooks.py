@@ -25,7 +25,9 @@ nodes:
     invalid_prompt: {ko: 다시 말씀해 주세요}
   billing: {kind: hangup, prompt: {ko: 요금 담당입니다}}
 """
-TONE = to_wav(Audio(b"\x10\x00\xf0\xff" * 4000, 8000))
+# 0.3 s quiet, 0.5 s of tone loud enough to count as speech, 1.5 s quiet (words heard over no measured speech
+# would be doubted: speech.decision's rate check)
+TONE = to_wav(Audio(b"\x00\x00" * 2400 + b"\x00\x10\x00\xf0" * 2000 + b"\x00\x00" * 12000, 8000))
 RECORDING_PATH = "/2010-04-01/Accounts/AC0/Recordings/RE" + "b" * 32
 
 
