@@ -118,8 +118,8 @@ async def ramp(args, target: Target, agents: dict[str, Agent], server_pids: list
             after, ended = Reading.now(server_pids), time.monotonic()
             report = StepReport.of(callers, tally.samples, begun, ended, after.minus(before), load_average())
             print(report.line(), flush=True)
-            if report.ran_out():
-                print(f"#   {callers} callers missed p99 < 100 ms / 0 errors; ran out: {report.ran_out()}", flush=True)
+            if ran_out := report.ran_out():
+                print(f"#   {callers} callers missed p99 < 100 ms / 0 errors; ran out: {ran_out}", flush=True)
             if recording is not None:
                 problem = await asyncio.to_thread(recording.finish)
                 lines = [problem] if problem else load_profile.summary(Path(args.profile).read_text())

@@ -24,7 +24,7 @@ import gevent  # noqa: E402
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from ivr.sim.speaking import CallerVoice, parse_spoken  # noqa: E402
-from ivr.speech_threads import StreamDecoder, native_threads  # noqa: E402
+from ivr.event_loop import StreamDecoder, native_threads  # noqa: E402
 from speech.audio import ulaw_frames  # noqa: E402
 from speech.silence import EndpointSettings  # noqa: E402
 from speech.vosk_recognizer import VoskRecognizer  # noqa: E402

@@ -44,7 +44,7 @@ from .queue_exit import QueueExit
 from .recording_life.links import PlaybackLinks
 from .recording_life.service import RecordingLife
 from .recording_policy import RecordingPolicy
-from .speech_threads import off_the_event_loop
+from .event_loop import off_the_event_loop
 from .tables import CallRow
 from callqueue.config import read_agents, read_queues
 

@@ -19,7 +19,7 @@ from speech.silence import timed
 from .flow.events import SpeechHeard
 from .flow.instructions import Listen
 from .observability import metrics
-from .speech_threads import off_the_event_loop
+from .event_loop import off_the_event_loop
 
 log = logging.getLogger(__name__)
 SPEECH_RATE_WPM = 175  # espeak-ng words per minute for prompts

@@ -19,12 +19,13 @@ from __future__ import annotations
 import io
 import logging
 import os
-import sys
 import threading
 import time
 from dataclasses import dataclass
 from typing import Callable
 from urllib.parse import parse_qs
+
+from ..event_loop import on_gevent
 
 log = logging.getLogger(__name__)
 STREAM_PATH = "/voice/stream"  # a WebSocket lives for the whole menu: never budgeted
@@ -147,17 +148,12 @@ class _Run:
 
 def _start(run: "_Run") -> None:
     """The request's own greenlet under gevent's patched threads (half the CPU of a patched Thread), else a thread."""
-    if _on_gevent():
+    if on_gevent():
         import gevent
 
         gevent.spawn(run)
     else:
         threading.Thread(target=run, name="webhook", daemon=True).start()
-
-
-def _on_gevent() -> bool:
-    gevent_monkey = sys.modules.get("gevent.monkey")
-    return gevent_monkey is not None and gevent_monkey.is_module_patched("threading")
 
 
 def _content_length(environ) -> int | None:

@@ -25,7 +25,7 @@ from speech import SpeechError, Transcript
 
 from ..flow.events import DigitsEntered
 from ..speech_service import heard
-from ..speech_threads import StreamDecoder
+from ..event_loop import StreamDecoder
 from .signature import SignatureChecker
 from ..secret_key import derived, server_secret
 from .barge_in import PromptPlayback, PromptUnavailable, prompt_audio

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from ivr.speech_threads import StreamDecoder
+from ivr.event_loop import StreamDecoder
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -22,7 +22,7 @@ SCRIPT = textwrap.dedent("""
     monkey.patch_all()
     import json, threading, time
     import gevent
-    from ivr.speech_threads import StreamDecoder
+    from ivr.event_loop import StreamDecoder
     native_sleep = monkey.get_original("time", "sleep")
     loop_thread = threading.get_ident()
     calls = []

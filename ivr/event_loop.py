@@ -1,12 +1,20 @@
-"""Where recognition runs: in a real thread off the gevent event loop in the production workers, in place elsewhere.
+"""Work that must not stall gevent's event loop: off it on a real thread under gevent workers, in place elsewhere.
 
 Under gevent workers (the production server) every request and every media stream of a worker shares one event
-loop on one OS thread. vosk decodes in C and never yields to gevent, so while it decodes nothing else of the
-worker runs. Its Python binding calls libvosk through cffi, which releases the GIL for the call: a real thread of
-gevent's pool decodes while the loop serves the other callers. Elsewhere (threads: `python app.py`, sync workers,
-the test client) the work simply runs where it is asked for.
+loop on one OS thread. Native code that blocks without yielding — vosk decoding (cffi releases the GIL for the
+call), a flock() on SQLite's writer lock — would stop everything else of the worker: a real thread of gevent's
+pool runs it while the loop serves the other callers. Elsewhere (threads: `python app.py`, sync workers, the test
+client) the work simply runs where it is asked for.
 """
 from __future__ import annotations
+
+import sys
+
+
+def on_gevent() -> bool:
+    """Whether gevent patched this process's threads (gunicorn.conf.py does, before the app is built)."""
+    monkey = sys.modules.get("gevent.monkey")  # never imported here: a process without gevent stays without it
+    return monkey is not None and monkey.is_module_patched("threading")
 
 
 def native_threads():
@@ -14,11 +22,11 @@ def native_threads():
 
     Asked at each use, not kept: the pool belongs to the hub of the current thread, and gunicorn's workers are
     forked after the app is built."""
-    try:
-        from gevent import get_hub, monkey
-    except ImportError:
+    if not on_gevent():
         return None
-    return get_hub().threadpool if monkey.is_module_patched("threading") else None
+    from gevent import get_hub
+
+    return get_hub().threadpool
 
 
 def off_the_event_loop(work):
